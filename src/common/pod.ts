@@ -1,0 +1,98 @@
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+
+/**
+ * The numeric user a pod runs as. Pod Security Standards `restricted` requires a non-root
+ * user; giving the image's own UID keeps file ownership in the image consistent.
+ */
+export interface PodUser {
+  /** runAsUser: the UID the image is built for (e.g. 999 for mcpmesh images, 65532 for distroless nonroot). */
+  readonly uid: number;
+  /** runAsGroup @default - same as uid */
+  readonly gid?: number;
+  /** fsGroup for mounted volumes @default - same as gid */
+  readonly fsGroup?: number;
+}
+
+/** Pod securityContext for the `restricted` profile (seccomp is added by {@link applyPodConventions}). */
+export function restrictedPodSecurityContext(user: PodUser): kplus.PodSecurityContextProps {
+  const gid = user.gid ?? user.uid;
+  return {
+    ensureNonRoot: true,
+    user: user.uid,
+    group: gid,
+    fsGroup: user.fsGroup ?? gid,
+    fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
+  };
+}
+
+/** Container securityContext for the `restricted` profile: drop ALL, no escalation, read-only root FS. */
+export function restrictedContainerSecurityContext(user: PodUser): kplus.ContainerSecurityContextProps {
+  return {
+    ensureNonRoot: true,
+    user: user.uid,
+    group: user.gid ?? user.uid,
+    privileged: false,
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: [kplus.Capability.ALL] },
+  };
+}
+
+/** What {@link applyPodConventions} stamps on a workload's pod template. */
+export interface PodConventions {
+  /** Stable labels the workload selects on (never the version or cdk8s's address label). */
+  readonly selector: Record<string, string>;
+  /** Full recommended label set for the pod template. */
+  readonly labels: Record<string, string>;
+  /** Pod-template annotations, e.g. the config checksum. */
+  readonly annotations?: Record<string, string>;
+  /**
+   * Spread pods across zones and nodes (ScheduleAnyway, so a small cluster still schedules).
+   * @default false
+   */
+  readonly topologySpread?: boolean;
+}
+
+/**
+ * Applies the conventions every workload shares: selects only on stable labels, copies the
+ * recommended labels to the pod template (chart labels do not reach it), sets the pod-level
+ * seccompProfile RuntimeDefault (cdk8s-plus-28 cannot express it) and optional topology spread.
+ *
+ * The workload must be created with `select: false`.
+ */
+export function applyPodConventions(workload: kplus.Workload, conventions: PodConventions): void {
+  workload.select(kplus.LabelSelector.of({ labels: conventions.selector }));
+  for (const [k, v] of Object.entries(conventions.labels)) workload.podMetadata.addLabel(k, v);
+  for (const [k, v] of Object.entries(conventions.annotations ?? {})) workload.podMetadata.addAnnotation(k, v);
+  const spec = podSpecPath(workload);
+  const api = ApiObject.of(workload);
+  // cdk8s-plus always stamps its address label on pods; it changes when a construct is renamed.
+  api.addJsonPatch(JsonPatch.remove(`${spec.replace(/\/spec$/, '')}/metadata/labels/cdk8s.io~1metadata.addr`));
+  api.addJsonPatch(JsonPatch.add(`${spec}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
+  if (conventions.topologySpread) {
+    api.addJsonPatch(JsonPatch.add(`${spec}/topologySpreadConstraints`, topologySpreadConstraints(conventions.selector)));
+  }
+}
+
+/** Zone and node spread with ScheduleAnyway, selecting the component's own pods. */
+export function topologySpreadConstraints(selector: Record<string, string>): unknown[] {
+  return ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map(topologyKey => ({
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels: selector },
+  }));
+}
+
+/** JSON-pointer of the pod spec inside a workload's manifest. */
+export function podSpecPath(workload: kplus.AbstractPod): string {
+  if (workload instanceof kplus.CronJob) return '/spec/jobTemplate/spec/template/spec';
+  if (workload instanceof kplus.Pod) return '/spec';
+  return '/spec/template/spec';
+}
+
+/** An emptyDir volume for a path the process writes to under a read-only root filesystem. */
+export function scratchVolume(scope: kplus.AbstractPod, name: string, sizeLimitMebibytes = 64): kplus.Volume {
+  return kplus.Volume.fromEmptyDir(scope, `${name}-volume`, name, { sizeLimit: Size.mebibytes(sizeLimitMebibytes) });
+}

@@ -1,0 +1,83 @@
+import { CronExpressionParser } from 'cron-parser';
+import { IConstruct } from 'constructs';
+import { invalid } from './errors';
+
+// Kubernetes naming rules: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const CRON_MACROS: Record<string, string> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};
+
+/**
+ * Checks an RFC 1123 DNS label (Namespace and Service names, container and port names):
+ * lower-case alphanumerics and '-', at most `maxLength` characters.
+ * @throws McpConfigError naming `field` when the value does not match.
+ */
+export function validateDnsLabel(scope: IConstruct, field: string, value: string, maxLength = 63): string {
+  if (value.length > maxLength || !DNS1123_LABEL.test(value)) {
+    invalid(scope, field, value, `use at most ${maxLength} lower-case letters, digits and '-', starting and ending with a letter or digit (RFC 1123 label)`);
+  }
+  return value;
+}
+
+/**
+ * Checks an RFC 1123 DNS subdomain (most object names, ingress hosts).
+ * @throws McpConfigError naming `field` when the value does not match.
+ */
+export function validateDnsSubdomain(scope: IConstruct, field: string, value: string): string {
+  if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+    invalid(scope, field, value, "use lower-case letters, digits, '-' and '.', at most 253 characters (RFC 1123 subdomain)");
+  }
+  return value;
+}
+
+/**
+ * Checks a Kubernetes label value: at most 63 characters of alphanumerics, '-', '_' and '.',
+ * beginning and ending with an alphanumeric (or empty).
+ * @throws McpConfigError naming `field` when the value does not match.
+ */
+export function validateLabelValue(scope: IConstruct, field: string, value: string): string {
+  if (value.length > 63 || !LABEL_VALUE.test(value)) {
+    invalid(scope, field, value, "use at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
+  }
+  return value;
+}
+
+/**
+ * Checks that `value` is an integer within `[min, max]`.
+ * @throws McpConfigError naming `field` when it is not.
+ */
+export function validateInteger(scope: IConstruct, field: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
+    invalid(scope, field, value, `use a whole number ${range}`);
+  }
+  return value;
+}
+
+/**
+ * Checks a CronJob schedule: five fields (minute hour day-of-month month day-of-week) or a
+ * macro such as `@daily`, the forms the Kubernetes CronJob controller accepts.
+ * @returns the five fields, with macros expanded
+ * @throws McpConfigError naming `field` for any other expression.
+ */
+export function validateCron(scope: IConstruct, field: string, value: string): string[] {
+  const expanded = CRON_MACROS[value.trim()] ?? value.trim();
+  const fields = expanded.split(/\s+/);
+  const fix = "use a five-field cron expression such as '0 2 * * *' (minute hour day-of-month month day-of-week) or a macro such as '@daily'; set the time zone with timeZone, not in the expression";
+  if (fields.length !== 5) invalid(scope, field, value, fix);
+  try {
+    CronExpressionParser.parse(expanded, { strict: false });
+  } catch (e) {
+    invalid(scope, field, value, `${(e as Error).message}; ${fix}`);
+  }
+  return fields;
+}

@@ -1,0 +1,91 @@
+import { ClusterNetwork } from '../common/network';
+import { RegistryProps } from '../registry/registry';
+
+/**
+ * Operator-backed integrations. Each needs its CRDs installed in the cluster first, so all
+ * are off in dev (which must apply to a bare cluster) and on in prod.
+ */
+export interface PlatformIntegrations {
+  /** Prometheus Operator: ServiceMonitor, PodMonitor, PrometheusRule. @default false */
+  readonly prometheusOperator?: boolean;
+  /** cert-manager: Certificate objects and ClusterIssuer annotations on Ingresses. @default false */
+  readonly certManager?: boolean;
+  /** CloudNativePG: Postgres Cluster, ScheduledBackup and Pooler objects. @default false */
+  readonly cloudNativePg?: boolean;
+  /** external-secrets: ExternalSecret objects that materialise Secrets from a store. @default false */
+  readonly externalSecrets?: boolean;
+}
+
+/**
+ * Rules checked at synth over everything the environment renders. A violation fails the
+ * synth with an error naming the component, the field to change and the rule.
+ */
+export interface EnvironmentPolicy {
+  /** Minimum replicas of stateful, highly available components (registry, databases). @default 1 */
+  readonly minHaReplicas?: number;
+  /** Every container image must be pinned to an exact tag or a digest. @default false */
+  readonly requirePinnedImages?: boolean;
+  /** Every component that stores data must schedule backups. @default false */
+  readonly requireBackups?: boolean;
+  /** Every highly available component must have a PodDisruptionBudget. @default false */
+  readonly requirePodDisruptionBudgets?: boolean;
+  /** Debug logging may be switched on. @default true */
+  readonly allowDebugLogging?: boolean;
+  /** Components may render generated Secrets with plaintext values (dev only). @default false */
+  readonly allowGeneratedSecrets?: boolean;
+}
+
+/** External access defaults shared by the components that render an Ingress. */
+export interface IngressSettings {
+  /** Base DNS domain; components use `<component>.<host>` or the host itself. */
+  readonly host: string;
+  /** IngressClass name. @default 'nginx' */
+  readonly className?: string;
+  /** TLS through a cert-manager ClusterIssuer (needs integrations.certManager) or an existing TLS Secret. */
+  readonly tls?: { readonly clusterIssuer?: string; readonly secretName?: string };
+}
+
+/**
+ * One deployment environment: a namespace, its policy and integrations, and the props of
+ * each component to render there. A component left undefined is not rendered.
+ */
+export interface McpEnvironment {
+  /** Environment name (RFC 1123 label): the chart id and the output file `dist/<name>.k8s.yaml`. */
+  readonly name: string;
+  /** Namespace every object lands in. @default `mcp-<name>` */
+  readonly namespace?: string;
+  /** Render the Namespace object (Pod Security `restricted` enforced). @default true */
+  readonly createNamespace?: boolean;
+  /** Policy checked at synth. @default - no rules */
+  readonly policy?: EnvironmentPolicy;
+  /** Operator integrations that are installed. @default - none */
+  readonly integrations?: PlatformIntegrations;
+  /** Where Prometheus, the ingress controller and DNS run. @default DEFAULT_CLUSTER_NETWORK */
+  readonly clusterNetwork?: ClusterNetwork;
+  /** Ingress defaults. @default - no Ingress */
+  readonly ingress?: IngressSettings;
+  /** The MCP Mesh registry. @default - not rendered */
+  readonly registry?: RegistryProps;
+}
+
+/** Object props merge recursively; arrays and scalars replace. */
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/**
+ * Derives an environment from a preset: `defineEnvironment(prodEnvironment(), { name: 'prod-eu',
+ * ingress: { host: 'mcp.eu.example.com' } })`. Objects merge recursively; arrays replace.
+ */
+export function defineEnvironment(base: McpEnvironment, overrides: DeepPartial<McpEnvironment>): McpEnvironment {
+  return deepMerge(base, overrides) as McpEnvironment;
+}
+
+function deepMerge(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(override)) out[k] = deepMerge(base[k], v);
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,89 @@
+import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { externalReferences, ExternalReference } from '../common/external-references';
+import { MANAGED_BY, PART_OF } from '../common/labels';
+import { DEFAULT_CLUSTER_NETWORK } from '../common/network';
+import { validateDnsLabel } from '../common/validation';
+import { Registry } from '../registry/registry';
+import { McpEnvironment } from './environment';
+import { checkPolicy } from './policy';
+
+/** The label every object of an environment carries, for `kubectl get all -l`. */
+export const ENVIRONMENT_LABEL = 'mcp.platform/environment';
+
+/** Props of {@link McpPlatformChart}. */
+export interface McpPlatformChartProps extends ChartProps {
+  /** The environment to render. */
+  readonly environment: McpEnvironment;
+}
+
+/**
+ * One environment of the MCP platform in its own namespace: the Namespace (Pod Security
+ * `restricted` enforced) and every component the environment configures, with monitoring,
+ * certificates and secrets wired only to the integrations it enables. The environment's
+ * policy is checked at synth.
+ *
+ * The chart only composes: each component also works on its own in a user's chart.
+ */
+export class McpPlatformChart extends Chart {
+  /** The environment this chart renders. */
+  public readonly environment: McpEnvironment;
+  /** The namespace every object lands in. */
+  public readonly namespaceName: string;
+  /** The MCP Mesh registry, when the environment configures one. */
+  public readonly registry?: Registry;
+
+  public constructor(scope: Construct, id: string, props: McpPlatformChartProps) {
+    const env = props.environment;
+    const namespace = env.namespace ?? `mcp-${env.name}`;
+    super(scope, id, {
+      ...props,
+      namespace,
+      disableResourceNameHashes: true,
+      labels: { ...props.labels, [ENVIRONMENT_LABEL]: env.name },
+    });
+    validateDnsLabel(this, 'environment.name', env.name);
+    validateDnsLabel(this, 'environment.namespace', namespace);
+    this.environment = env;
+    this.namespaceName = namespace;
+    if (env.createNamespace ?? true) this.renderNamespace(namespace);
+
+    const integrations = env.integrations ?? {};
+    const clusterNetwork = env.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
+    if (env.registry) {
+      this.registry = new Registry(this, 'registry', {
+        ...env.registry,
+        serviceMonitor: env.registry.serviceMonitor ?? integrations.prometheusOperator ?? false,
+        networkPolicy: { clusterNetwork, ...env.registry.networkPolicy },
+      });
+    }
+
+    this.node.addValidation({ validate: () => checkPolicy(this, env.name, env.policy ?? {}) });
+  }
+
+  /** Objects the chart references but expects to exist (e.g. database Secrets), for the README's prerequisites. */
+  public externalReferences(): ExternalReference[] {
+    return externalReferences(this);
+  }
+
+  private renderNamespace(name: string): void {
+    const ns = new kplus.Namespace(this, 'namespace', {
+      metadata: {
+        name,
+        labels: {
+          'app.kubernetes.io/part-of': PART_OF,
+          'app.kubernetes.io/managed-by': MANAGED_BY,
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'v1.28',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
+        // Namespaces first: Argo CD applies lower waves before higher ones.
+        annotations: { 'argocd.argoproj.io/sync-wave': '-1' },
+      },
+    });
+    // Namespaces are cluster-scoped: drop the chart namespace cdk8s stamps on every object.
+    ApiObject.of(ns).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  }
+}

@@ -1,0 +1,46 @@
+import { REGISTRY_PRESETS } from '../registry/registry-presets';
+import { McpEnvironment } from './environment';
+
+/**
+ * dev: applies to a bare cluster (no operator CRDs), one replica per component, SQLite,
+ * relaxed policy. Generated dev-only Secrets are allowed.
+ */
+export function devEnvironment(): McpEnvironment {
+  return {
+    name: 'dev',
+    namespace: 'mcp-dev',
+    policy: { minHaReplicas: 1, allowDebugLogging: true, allowGeneratedSecrets: true },
+    integrations: {},
+    ingress: { host: 'mcp.dev.example.com', className: 'nginx' },
+    registry: REGISTRY_PRESETS.dev,
+  };
+}
+
+/** staging: production topology at smaller sizes; monitoring and cert-manager on. */
+export function stagingEnvironment(): McpEnvironment {
+  return {
+    name: 'staging',
+    namespace: 'mcp-staging',
+    policy: { minHaReplicas: 2, requirePinnedImages: true, requireBackups: true, requirePodDisruptionBudgets: true, allowDebugLogging: false },
+    integrations: { prometheusOperator: true, certManager: true },
+    ingress: { host: 'mcp.staging.example.com', className: 'nginx', tls: { clusterIssuer: 'letsencrypt-staging' } },
+    registry: REGISTRY_PRESETS.staging,
+  };
+}
+
+/** prod: every integration on and the strict policy (HA, pinned images, backups, PDBs). */
+export function prodEnvironment(): McpEnvironment {
+  return {
+    name: 'prod',
+    namespace: 'mcp-prod',
+    policy: { minHaReplicas: 2, requirePinnedImages: true, requireBackups: true, requirePodDisruptionBudgets: true, allowDebugLogging: false },
+    integrations: { prometheusOperator: true, certManager: true, cloudNativePg: true, externalSecrets: true },
+    ingress: { host: 'mcp.example.com', className: 'nginx', tls: { clusterIssuer: 'letsencrypt-prod' } },
+    registry: REGISTRY_PRESETS.prod,
+  };
+}
+
+/** The three presets the app synthesizes, in output order. */
+export function defaultEnvironments(): McpEnvironment[] {
+  return [devEnvironment(), stagingEnvironment(), prodEnvironment()];
+}

@@ -1,0 +1,29 @@
+import { RegistryProps } from './registry';
+
+/** The registry's connection Secret in staging and prod: the `uri` key of a CloudNativePG app Secret. */
+export const REGISTRY_DATABASE_SECRET = { secretName: 'mcp-mesh-registry-db', key: 'uri' } as const;
+
+/**
+ * Registry props per environment tier: dev runs one pod on SQLite; staging and prod run three
+ * on PostgreSQL with a PDB, topology spread and backups (seeds/mcp-mesh-k8s-manifests.md).
+ */
+export const REGISTRY_PRESETS: Record<'dev' | 'staging' | 'prod', RegistryProps> = {
+  dev: {
+    replicas: 1,
+    database: { type: 'sqlite', storageGibibytes: 1 },
+    backup: { schedule: '0 2 * * *', retention: { keepLast: 3 }, storageGibibytes: 2 },
+  },
+  staging: {
+    replicas: 3,
+    database: { type: 'postgres', url: REGISTRY_DATABASE_SECRET },
+    backup: { schedule: '0 2 * * *', retention: { keepLast: 7 }, storageGibibytes: 10 },
+    podDisruptionBudget: { maxUnavailable: 1 },
+  },
+  prod: {
+    replicas: 3,
+    database: { type: 'postgres', url: REGISTRY_DATABASE_SECRET, waitTimeoutSeconds: 300 },
+    resources: { cpuRequestMillis: 250, memoryRequestMebibytes: 256, cpuLimitMillis: 1000, memoryLimitMebibytes: 1024 },
+    backup: { schedule: '0 2 * * *', retention: { keepLast: 14, maxAgeDays: 30 }, storageGibibytes: 50 },
+    podDisruptionBudget: { minAvailable: 2 },
+  },
+};

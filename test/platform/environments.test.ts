@@ -1,0 +1,58 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { defaultEnvironments } from '../../src/platform/presets';
+import { synthesizePlatform } from '../../src/platform/synthesize';
+import { checkInvariants } from '../support/invariants';
+import { SchemaValidator } from '../support/schema';
+import { synthEnvironment } from '../support/synth';
+
+const schema = new SchemaValidator();
+
+describe.each(defaultEnvironments().map(e => [e.name, e] as const))('%s environment', (_name, environment) => {
+  const { objects, externals } = synthEnvironment(environment);
+
+  test('matches the snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('holds every platform invariant', () => {
+    expect(checkInvariants(objects, externals)).toEqual([]);
+  });
+
+  test('every object validates against the Kubernetes 1.28 or CRD schema', () => {
+    const crds = objects.filter(o => o.kind === 'CustomResourceDefinition');
+    const validator = crds.length ? new SchemaValidator(crds) : schema;
+    expect(objects.flatMap(o => validator.validate(o))).toEqual([]);
+  });
+
+  test('everything lands in the environment namespace', () => {
+    const namespaced = objects.filter(o => o.kind !== 'Namespace' && o.kind !== 'CustomResourceDefinition');
+    expect(new Set(namespaced.map(o => o.metadata.namespace))).toEqual(new Set([environment.namespace]));
+  });
+
+  test('synthesis is deterministic', () => {
+    expect(synthEnvironment(environment).objects).toEqual(objects);
+  });
+});
+
+test('dev renders no object that needs an operator CRD', () => {
+  const { objects } = synthEnvironment(defaultEnvironments()[0]);
+  const operatorGroups = ['monitoring.coreos.com', 'cert-manager.io', 'postgresql.cnpg.io', 'external-secrets.io', 'keda.sh'];
+  expect(objects.filter(o => operatorGroups.some(g => o.apiVersion.startsWith(`${g}/`))).map(o => o.kind)).toEqual([]);
+});
+
+test('the committed dist/ equals a fresh synth', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-mcp-dist-'));
+  try {
+    const files = synthesizePlatform(defaultEnvironments(), path.join(dir, 'dist'));
+    const committed = path.join(__dirname, '..', '..', 'dist');
+    expect(fs.readdirSync(committed).sort()).toEqual(files);
+    for (const f of files) {
+      const fresh = fs.readFileSync(path.join(dir, 'dist', f), 'utf8');
+      expect({ file: f, same: fs.readFileSync(path.join(committed, f), 'utf8') === fresh }).toEqual({ file: f, same: true });
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
