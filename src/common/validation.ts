@@ -52,6 +52,24 @@ export function validateLabelValue(scope: IConstruct, field: string, value: stri
 }
 
 /**
+ * Checks label keys (`[prefix/]name`, prefix a DNS subdomain, name at most 63 characters)
+ * and values.
+ * @throws McpConfigError naming `field.<key>` for the first invalid key or value.
+ */
+export function validateLabels(scope: IConstruct, field: string, labels: Record<string, string>): Record<string, string> {
+  for (const [key, value] of Object.entries(labels)) {
+    const slash = key.lastIndexOf('/');
+    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+    const name = key.slice(slash + 1);
+    if ((prefix !== undefined && (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) || !name || name.length > 63 || !LABEL_VALUE.test(name)) {
+      invalid(scope, `${field} key`, key, "use [prefix/]name where prefix is a DNS subdomain and name has at most 63 letters, digits, '-', '_' or '.'");
+    }
+    validateLabelValue(scope, `${field}["${key}"]`, value);
+  }
+  return labels;
+}
+
+/**
  * Checks that `value` is an integer within `[min, max]`.
  * @throws McpConfigError naming `field` when it is not.
  */

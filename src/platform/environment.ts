@@ -54,6 +54,8 @@ export interface McpEnvironment {
   readonly name: string;
   /** Namespace every object lands in. @default `mcp-<name>` */
   readonly namespace?: string;
+  /** Extra labels on every object (e.g. team, cost-center); validated as Kubernetes labels. @default - none */
+  readonly commonLabels?: Record<string, string>;
   /** Render the Namespace object (Pod Security `restricted` enforced). @default true */
   readonly createNamespace?: boolean;
   /** Policy checked at synth. @default - no rules */

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { externalReferences, ExternalReference } from '../common/external-references';
 import { MANAGED_BY, PART_OF } from '../common/labels';
 import { DEFAULT_CLUSTER_NETWORK } from '../common/network';
-import { validateDnsLabel } from '../common/validation';
+import { validateDnsLabel, validateLabels } from '../common/validation';
 import { Registry } from '../registry/registry';
 import { McpEnvironment } from './environment';
 import { checkPolicy } from './policy';
@@ -41,9 +41,10 @@ export class McpPlatformChart extends Chart {
       ...props,
       namespace,
       disableResourceNameHashes: true,
-      labels: { ...props.labels, [ENVIRONMENT_LABEL]: env.name },
+      labels: { ...props.labels, ...env.commonLabels, [ENVIRONMENT_LABEL]: env.name },
     });
     validateDnsLabel(this, 'environment.name', env.name);
+    validateLabels(this, 'environment.commonLabels', env.commonLabels ?? {});
     validateDnsLabel(this, 'environment.namespace', namespace);
     this.environment = env;
     this.namespaceName = namespace;

@@ -184,7 +184,7 @@ export class Registry extends Construct implements IPolicySubject {
       component: 'Registry',
       haReplicas: { replicas: this.replicas, field: 'replicas' },
       backups: { enabled: this.backup !== undefined, field: 'backup.enabled' },
-      disruptionBudget: { present: this.replicas > 1, field: 'podDisruptionBudget (rendered when replicas > 1)' },
+      disruptionBudget: { present: this.replicas > 1, field: 'replicas to 2 or more (a PodDisruptionBudget is rendered for more than one replica)' },
       debugLogging: { enabled: (this.props.logLevel ?? 'INFO') === 'DEBUG', field: 'logLevel' },
     };
   }

@@ -1,0 +1,43 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { defineEnvironment } from '../../src/platform/environment';
+import { devEnvironment, prodEnvironment } from '../../src/platform/presets';
+import { synthesizePlatform } from '../../src/platform/synthesize';
+
+let root: string;
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-mcp-synth-'));
+});
+afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+test('writes one file per environment', () => {
+  expect(synthesizePlatform([devEnvironment(), prodEnvironment()], path.join(root, 'dist'))).toEqual(['dev.k8s.yaml', 'prod.k8s.yaml']);
+});
+
+test.each([
+  ['a policy violation found at synth', defineEnvironment(prodEnvironment(), { registry: { replicas: 1 } }), /Validation failed.*Registry replicas is 1/s],
+  ['a bad prop found at construction', defineEnvironment(prodEnvironment(), { registry: { backup: { schedule: 'every day' } } }), /invalid schedule "every day"/],
+])('%s leaves the previous output untouched and nothing partial', (_label, bad, message) => {
+  const out = path.join(root, 'dist');
+  synthesizePlatform([devEnvironment()], out);
+  const before = fs.readFileSync(path.join(out, 'dev.k8s.yaml'), 'utf8');
+
+  expect(() => synthesizePlatform([devEnvironment(), bad], out)).toThrow(message);
+  expect(fs.readdirSync(out)).toEqual(['dev.k8s.yaml']);
+  expect(fs.readFileSync(path.join(out, 'dev.k8s.yaml'), 'utf8')).toBe(before);
+  expect(fs.readdirSync(root)).toEqual(['dist']); // no staging directory left behind
+});
+
+test('a failed first synth creates no output directory at all', () => {
+  const bad = defineEnvironment(prodEnvironment(), { registry: { replicas: 0 } });
+  expect(() => synthesizePlatform([bad], path.join(root, 'dist'))).toThrow(/invalid replicas 0/);
+  expect(fs.readdirSync(root)).toEqual([]);
+});
+
+test('stale files from a previous synth are removed', () => {
+  const out = path.join(root, 'dist');
+  fs.mkdirSync(out);
+  fs.writeFileSync(path.join(out, 'old-env.k8s.yaml'), 'stale');
+  expect(synthesizePlatform([devEnvironment()], out)).toEqual(['dev.k8s.yaml']);
+});
