@@ -1,4 +1,5 @@
 import { ClusterNetwork } from '../common/network';
+import { EdgeGatewayProps } from '../edge-gateway/edge-gateway';
 import { RegistryProps } from '../registry/registry';
 
 /**
@@ -68,6 +69,12 @@ export interface McpEnvironment {
   readonly ingress?: IngressSettings;
   /** The MCP Mesh registry. @default - not rendered */
   readonly registry?: RegistryProps;
+  /**
+   * The Edge MCP WebSocket gateway. Its Ingress defaults to `edge.<ingress.host>`; its
+   * ServiceMonitors, ExternalSecret and cert-manager annotation follow `integrations`.
+   * @default - not rendered
+   */
+  readonly edgeGateway?: EdgeGatewayProps;
 }
 
 /** Object props merge recursively; arrays and scalars replace. */

@@ -5,6 +5,8 @@ import { externalReferences, ExternalReference } from '../common/external-refere
 import { MANAGED_BY, PART_OF } from '../common/labels';
 import { DEFAULT_CLUSTER_NETWORK } from '../common/network';
 import { validateDnsLabel, validateLabels } from '../common/validation';
+import { EdgeGateway } from '../edge-gateway/edge-gateway';
+import { resolveEdgeGatewayIngress } from '../edge-gateway/edge-gateway-ingress';
 import { Registry } from '../registry/registry';
 import { McpEnvironment } from './environment';
 import { checkPolicy } from './policy';
@@ -33,6 +35,8 @@ export class McpPlatformChart extends Chart {
   public readonly namespaceName: string;
   /** The MCP Mesh registry, when the environment configures one. */
   public readonly registry?: Registry;
+  /** The Edge MCP gateway, when the environment configures one. */
+  public readonly edgeGateway?: EdgeGateway;
 
   public constructor(scope: Construct, id: string, props: McpPlatformChartProps) {
     const env = props.environment;
@@ -57,6 +61,18 @@ export class McpPlatformChart extends Chart {
         ...env.registry,
         serviceMonitor: env.registry.serviceMonitor ?? integrations.prometheusOperator ?? false,
         networkPolicy: { clusterNetwork, ...env.registry.networkPolicy },
+      });
+    }
+    if (env.edgeGateway) {
+      const gateway = env.edgeGateway;
+      this.edgeGateway = new EdgeGateway(this, 'edge-gateway', {
+        environment: env.name,
+        ...gateway,
+        serviceMonitor: gateway.serviceMonitor ?? integrations.prometheusOperator ?? false,
+        // Without the operator the referenced Secrets must exist (declared as external references).
+        externalSecret: integrations.externalSecrets ? gateway.externalSecret : undefined,
+        ingress: resolveEdgeGatewayIngress(gateway.ingress, env.ingress, integrations.certManager ?? false),
+        networkPolicy: { clusterNetwork, ...gateway.networkPolicy },
       });
     }
 

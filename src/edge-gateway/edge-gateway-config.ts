@@ -1,0 +1,184 @@
+import { IConstruct } from 'constructs';
+import { invalid } from '../common/errors';
+import { validateInteger } from '../common/validation';
+import { EDGE_GATEWAY_ENV, EdgeGatewayEnvName } from './edge-gateway-runtime';
+
+/** A token bucket: sustained requests per second and the burst above it. */
+export interface RateLimit {
+  /** Sustained requests per second (> 0). */
+  readonly rps: number;
+  /** Requests allowed in a burst (> 0). @default - twice `rps` */
+  readonly burst?: number;
+}
+
+/** Request rate limits the gateway enforces, per scope. */
+export interface EdgeGatewayRateLimits {
+  /** Across all clients (EDGE_MCP_GLOBAL_RPS / _BURST). @default { rps: 1000, burst: 2000 } */
+  readonly global?: RateLimit;
+  /** Per tenant (EDGE_MCP_TENANT_RPS / _BURST). @default { rps: 100, burst: 200 } */
+  readonly tenant?: RateLimit;
+  /** Per tool (EDGE_MCP_TOOL_RPS / _BURST). @default { rps: 50, burst: 100 } */
+  readonly tool?: RateLimit;
+  /** Enforce per-tenant quotas (EDGE_MCP_ENABLE_QUOTAS). @default true */
+  readonly enableQuotas?: boolean;
+}
+
+/** The in-process L1 cache. */
+export interface EdgeGatewayL1Cache {
+  /** Entries kept per pod (EDGE_MCP_L1_MAX_ITEMS). @default 10000 */
+  readonly maxItems?: number;
+  /** Entry lifetime in seconds (EDGE_MCP_L1_TTL). @default 300 */
+  readonly ttlSeconds?: number;
+}
+
+/** How the gateway uses its Redis L2 cache (only applies when Redis is configured). */
+export interface EdgeGatewayL2Cache {
+  /** Entry lifetime in seconds (EDGE_MCP_L2_TTL). @default 3600 */
+  readonly ttlSeconds?: number;
+  /** Redis logical database (EDGE_MCP_REDIS_DB), 0..15. @default 0 */
+  readonly database?: number;
+  /** Seconds to wait for a Redis connection (EDGE_MCP_REDIS_CONNECT_TIMEOUT). @default 5 */
+  readonly connectTimeoutSeconds?: number;
+  /**
+   * Keep serving from L1 when Redis is unreachable (EDGE_MCP_REDIS_FALLBACK_MODE). Watch
+   * the cache-miss metrics: fallback hides a broken Redis from clients.
+   * @default true
+   */
+  readonly fallbackMode?: boolean;
+}
+
+/** WebSocket message compression. */
+export interface EdgeGatewayCompression {
+  /** EDGE_MCP_ENABLE_COMPRESSION @default true */
+  readonly enabled?: boolean;
+  /** Smallest payload compressed, in bytes (EDGE_MCP_COMPRESSION_THRESHOLD). @default 1024 */
+  readonly thresholdBytes?: number;
+}
+
+/** OpenTelemetry tracing to an OTLP gRPC collector. */
+export interface EdgeGatewayTracing {
+  /**
+   * TRACING_ENABLED. Always rendered: the binary defaults to "true" and would export to
+   * localhost:4317, where nothing listens in a pod.
+   * @default false
+   */
+  readonly enabled?: boolean;
+  /** Collector `host:port` (OTLP_ENDPOINT), e.g. `otel-collector.observability.svc:4317`. Required when enabled. */
+  readonly otlpEndpoint?: string;
+  /** Plaintext gRPC to the collector (OTLP_INSECURE). @default true */
+  readonly insecure?: boolean;
+  /** Fraction of traces sampled, 0..1 (TRACING_SAMPLING_RATE). @default 0.1 */
+  readonly samplingRate?: number;
+  /**
+   * Where the collector runs, for the gateway's egress NetworkPolicy.
+   * @default - any address, on the endpoint's port only
+   */
+  readonly collector?: { readonly namespace?: string; readonly podLabels?: Record<string, string>; readonly cidr?: string };
+}
+
+/** Typed settings rendered into the gateway's ConfigMap. */
+export interface EdgeGatewaySettings {
+  readonly rateLimits?: EdgeGatewayRateLimits;
+  readonly l1Cache?: EdgeGatewayL1Cache;
+  readonly l2Cache?: EdgeGatewayL2Cache;
+  readonly compression?: EdgeGatewayCompression;
+  readonly tracing?: EdgeGatewayTracing;
+  /** ENVIRONMENT, a tracing resource attribute. */
+  readonly environment?: string;
+}
+
+/** Non-secret Redis client settings, resolved by the gateway from its Redis props. */
+export interface RedisClientSettings {
+  /** `host:port`, the only form REDIS_ADDR accepts. */
+  readonly address: string;
+  readonly username?: string;
+  readonly tls?: { readonly enabled: boolean; readonly skipVerify: boolean };
+}
+
+type EnvData = Partial<Record<EdgeGatewayEnvName, string>>;
+
+/**
+ * The gateway's non-secret env, mapped from typed settings to exactly the variables the
+ * binary reads (names from {@link EDGE_GATEWAY_ENV}).
+ * @throws McpConfigError for RPS or burst <= 0 and out-of-range cache, compression or tracing values.
+ */
+export function edgeGatewayConfigData(scope: IConstruct, settings: EdgeGatewaySettings, redis?: RedisClientSettings, corePlatformUrl?: string): EnvData {
+  const E = EDGE_GATEWAY_ENV;
+  const limits = settings.rateLimits ?? {};
+  const bucket = (field: string, value: RateLimit | undefined, rps: number) => {
+    const r = positiveInteger(scope, `rateLimits.${field}.rps`, value?.rps ?? rps);
+    return { rps: String(r), burst: String(positiveInteger(scope, `rateLimits.${field}.burst`, value?.burst ?? 2 * r)) };
+  };
+  const global = bucket('global', limits.global, 1000);
+  const tenant = bucket('tenant', limits.tenant, 100);
+  const tool = bucket('tool', limits.tool, 50);
+  const l1 = settings.l1Cache ?? {};
+  const compression = settings.compression ?? {};
+  const data: EnvData = {
+    [E.globalRps]: global.rps, [E.globalBurst]: global.burst,
+    [E.tenantRps]: tenant.rps, [E.tenantBurst]: tenant.burst,
+    [E.toolRps]: tool.rps, [E.toolBurst]: tool.burst,
+    [E.enableQuotas]: String(limits.enableQuotas ?? true),
+    [E.l1MaxItems]: String(validateInteger(scope, 'l1Cache.maxItems', l1.maxItems ?? 10000, 1)),
+    [E.l1Ttl]: seconds(scope, 'l1Cache.ttlSeconds', l1.ttlSeconds ?? 300),
+    [E.enableCompression]: String(compression.enabled ?? true),
+    [E.compressionThreshold]: String(validateInteger(scope, 'compression.thresholdBytes', compression.thresholdBytes ?? 1024, 0)),
+    [E.redisEnabled]: String(redis !== undefined),
+    ...tracingData(scope, settings.tracing ?? {}),
+    [E.enableAutoUpdate]: 'false',
+    [E.disableAutoUpdate]: 'true',
+  };
+  if (settings.environment) data[E.environment] = settings.environment;
+  if (corePlatformUrl) data[E.corePlatformUrl] = corePlatformUrl;
+  if (redis) {
+    const l2 = settings.l2Cache ?? {};
+    data[E.redisAddr] = redis.address;
+    data[E.redisDb] = String(validateInteger(scope, 'l2Cache.database', l2.database ?? 0, 0, 15));
+    data[E.redisConnectTimeout] = seconds(scope, 'l2Cache.connectTimeoutSeconds', l2.connectTimeoutSeconds ?? 5);
+    data[E.redisFallbackMode] = String(l2.fallbackMode ?? true);
+    data[E.l2Ttl] = seconds(scope, 'l2Cache.ttlSeconds', l2.ttlSeconds ?? 3600);
+    if (redis.username) data[E.redisUsername] = redis.username;
+    if (redis.tls?.enabled) {
+      data[E.redisTlsEnabled] = 'true';
+      data[E.redisTlsSkipVerify] = String(redis.tls.skipVerify);
+    }
+  }
+  return data;
+}
+
+function tracingData(scope: IConstruct, tracing: EdgeGatewayTracing): EnvData {
+  const E = EDGE_GATEWAY_ENV;
+  if (!tracing.enabled) return { [E.tracingEnabled]: 'false' };
+  const endpoint = tracing.otlpEndpoint;
+  if (!endpoint) invalid(scope, 'tracing.otlpEndpoint', endpoint, "set the OTLP gRPC collector as host:port (e.g. 'otel-collector.observability.svc:4317') or set tracing.enabled to false");
+  parseHostPort(scope, 'tracing.otlpEndpoint', endpoint);
+  const rate = tracing.samplingRate ?? 0.1;
+  if (!(rate >= 0 && rate <= 1)) invalid(scope, 'tracing.samplingRate', rate, 'use a fraction between 0 and 1 (e.g. 0.1 samples one trace in ten)');
+  return {
+    [E.tracingEnabled]: 'true',
+    [E.otlpEndpoint]: endpoint,
+    [E.otlpInsecure]: String(tracing.insecure ?? true),
+    [E.tracingSamplingRate]: String(rate),
+  };
+}
+
+/**
+ * Splits `host:port` (no scheme, no path), the form REDIS_ADDR and OTLP_ENDPOINT take.
+ * @throws McpConfigError naming `field` for anything else.
+ */
+export function parseHostPort(scope: IConstruct, field: string, value: string): { host: string; port: number } {
+  const m = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(value);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port < 1 || port > 65535) invalid(scope, field, value, "use host:port without a scheme or path, e.g. 'redis.cache.svc:6379'");
+  return { host: m[1], port };
+}
+
+function positiveInteger(scope: IConstruct, field: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) invalid(scope, field, value, 'use a whole number of requests greater than 0');
+  return value;
+}
+
+/** A Go duration in whole seconds (`300s`), which time.ParseDuration reads. */
+function seconds(scope: IConstruct, field: string, value: number): string {
+  return `${validateInteger(scope, field, value, 1)}s`;
+}
