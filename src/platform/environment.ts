@@ -1,5 +1,6 @@
 import { ClusterNetwork } from '../common/network';
 import { RegistryProps } from '../registry/registry';
+import { McpServersSettings } from '../server/server-fleet';
 
 /**
  * Operator-backed integrations. Each needs its CRDs installed in the cluster first, so all
@@ -66,6 +67,12 @@ export interface McpEnvironment {
   readonly ingress?: IngressSettings;
   /** The MCP Mesh registry. @default - not rendered */
   readonly registry?: RegistryProps;
+  /**
+   * MCP servers from templates and the deployer RBAC, in their own namespace (default
+   * `mcp-servers-<name>`) so the deployer's rights reach nothing of the platform.
+   * @default - not rendered
+   */
+  readonly servers?: McpServersSettings;
 }
 
 /** Object props merge recursively; arrays and scalars replace. */

@@ -6,6 +6,8 @@ import { MANAGED_BY, PART_OF } from '../common/labels';
 import { DEFAULT_CLUSTER_NETWORK } from '../common/network';
 import { validateDnsLabel } from '../common/validation';
 import { Registry } from '../registry/registry';
+import { McpServerFleet } from '../server/server-fleet';
+import { SERVER_RUNTIME } from '../server/server-runtime';
 import { McpEnvironment } from './environment';
 import { checkPolicy } from './policy';
 
@@ -33,6 +35,8 @@ export class McpPlatformChart extends Chart {
   public readonly namespaceName: string;
   /** The MCP Mesh registry, when the environment configures one. */
   public readonly registry?: Registry;
+  /** The servers namespace, deployer RBAC and MCP servers, when the environment configures them. */
+  public readonly servers?: McpServerFleet;
 
   public constructor(scope: Construct, id: string, props: McpPlatformChartProps) {
     const env = props.environment;
@@ -56,6 +60,18 @@ export class McpPlatformChart extends Chart {
         ...env.registry,
         serviceMonitor: env.registry.serviceMonitor ?? integrations.prometheusOperator ?? false,
         networkPolicy: { clusterNetwork, ...env.registry.networkPolicy },
+      });
+    }
+
+    if (env.servers) {
+      this.servers = new McpServerFleet(this, 'servers', {
+        ...env.servers,
+        defaultNamespace: `${SERVER_RUNTIME.namespacePrefix}-${env.name}`,
+        platformNamespace: namespace,
+        clusterNetwork,
+        ingress: env.ingress && {
+          baseHost: env.ingress.host, className: env.ingress.className, tls: env.ingress.tls, certManager: integrations.certManager ?? false,
+        },
       });
     }
 
