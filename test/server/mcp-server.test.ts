@@ -168,7 +168,7 @@ describe('ingress', () => {
 
   test('with cert-manager: the ClusterIssuer annotation and a TLS Secret cert-manager fills', () => {
     const ing = ingressOf({ baseHost: 'mcp.example.com', tls: { clusterIssuer: 'letsencrypt-prod' }, certManager: true });
-    expect(ing.metadata.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt-prod');
+    expect(ing.metadata.annotations?.['cert-manager.io/cluster-issuer']).toBe('letsencrypt-prod');
     expect(ing.spec.tls).toEqual([{ hosts: ['demo.mcp.example.com'], secretName: 'demo-tls' }]);
     expect(ing.spec.rules[0].host).toBe('demo.mcp.example.com');
   });
@@ -176,7 +176,7 @@ describe('ingress', () => {
   test('with an existing TLS Secret: no cert-manager annotation, the Secret is an external reference', () => {
     const { objects, externals } = server({ template: 'demo', name: 'demo', ingress: { baseHost: 'mcp.example.com', tls: { secretName: 'wildcard-tls' } } });
     const ing = ofKind(objects, 'Ingress')[0];
-    expect(ing.metadata.annotations['cert-manager.io/cluster-issuer']).toBeUndefined();
+    expect(ing.metadata.annotations?.['cert-manager.io/cluster-issuer']).toBeUndefined();
     expect(ing.spec.tls).toEqual([{ hosts: ['demo.mcp.example.com'], secretName: 'wildcard-tls' }]);
     expect(externals.Secret).toEqual(['wildcard-tls']);
   });
@@ -219,7 +219,7 @@ describe('placement and props', () => {
     expect(find(objects, 'PodDisruptionBudget', 'demo').spec.maxUnavailable).toBe(1);
     expect(find(objects, 'Deployment', 'demo').spec.template.spec.topologySpreadConstraints).toHaveLength(2);
     const scaled = server({ template: 'demo', name: 'demo', autoscaling: { maxReplicas: 4 } }).objects;
-    expect(find(scaled, 'Deployment', 'demo').spec.replicas).toBeUndefined();
+    expect(find(scaled, 'Deployment', 'demo').spec!.replicas).toBeUndefined();
     expect(find(scaled, 'HorizontalPodAutoscaler', 'demo').spec).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
     expect(() => server({ template: 'demo', replicas: 2, autoscaling: { maxReplicas: 4 } })).toThrow(/invalid replicas 2: leave replicas unset with autoscaling/);
   });
@@ -245,7 +245,7 @@ describe('placement and props', () => {
     const c = container(objects, 'weather');
     expect(c.image).toBe(`quay.io/acme/mcp-weather@sha256:${'b'.repeat(64)}`);
     expect(find(objects, 'ConfigMap', 'weather-config').data).toEqual({ PORT: '3001' });
-    expect(find(objects, 'Deployment', 'weather').metadata.labels[SERVER_LABELS.transport]).toBe('sse');
+    expect(find(objects, 'Deployment', 'weather').metadata.labels?.[SERVER_LABELS.transport]).toBe('sse');
   });
 
   test('policy facts: a PDB above one replica, debug logging from log_level', () => {
