@@ -76,9 +76,9 @@ export interface McpServerProps {
   readonly config?: McpServerConfig;
   /** Registry prefix of template images (seed `MCP_IMAGE_REGISTRY`). @default 'ghcr.io/data-everything' */
   readonly registryPrefix?: string;
-  /** Overrides the template's image tag. @default - the template's tag */
+  /** Image tag. Setting `tag` or `digest` replaces both of the template's (so `digest` alone pins by digest only). @default - the template's tag */
   readonly tag?: string;
-  /** Overrides the template's image digest. @default - the template's digest */
+  /** Image digest (`sha256:<64 hex>`); see `tag`. @default - the template's digest */
   readonly digest?: string;
   /** Transport to serve. @default - http, else sse, else stdio behind the bridge */
   readonly transport?: McpTransport;
