@@ -1,6 +1,7 @@
 import { ClusterNetwork } from '../common/network';
 import { EdgeGatewayProps } from '../edge-gateway/edge-gateway';
 import { RegistryProps } from '../registry/registry';
+import { McpServersSettings } from '../server/server-fleet';
 
 /**
  * Operator-backed integrations. Each needs its CRDs installed in the cluster first, so all
@@ -75,6 +76,12 @@ export interface McpEnvironment {
    * @default - not rendered
    */
   readonly edgeGateway?: EdgeGatewayProps;
+  /**
+   * MCP servers from templates and the deployer RBAC, in their own namespace (default
+   * `mcp-servers-<name>`) so the deployer's rights reach nothing of the platform.
+   * @default - not rendered
+   */
+  readonly servers?: McpServersSettings;
 }
 
 /** Object props merge recursively; arrays and scalars replace. */

@@ -8,6 +8,8 @@ import { validateDnsLabel, validateLabels } from '../common/validation';
 import { EdgeGateway } from '../edge-gateway/edge-gateway';
 import { resolveEdgeGatewayIngress } from '../edge-gateway/edge-gateway-ingress';
 import { Registry } from '../registry/registry';
+import { McpServerFleet } from '../server/server-fleet';
+import { SERVER_RUNTIME } from '../server/server-runtime';
 import { McpEnvironment } from './environment';
 import { checkPolicy } from './policy';
 
@@ -37,6 +39,8 @@ export class McpPlatformChart extends Chart {
   public readonly registry?: Registry;
   /** The Edge MCP gateway, when the environment configures one. */
   public readonly edgeGateway?: EdgeGateway;
+  /** The servers namespace, deployer RBAC and MCP servers, when the environment configures them. */
+  public readonly servers?: McpServerFleet;
 
   public constructor(scope: Construct, id: string, props: McpPlatformChartProps) {
     const env = props.environment;
@@ -73,6 +77,18 @@ export class McpPlatformChart extends Chart {
         externalSecret: integrations.externalSecrets ? gateway.externalSecret : undefined,
         ingress: resolveEdgeGatewayIngress(gateway.ingress, env.ingress, integrations.certManager ?? false),
         networkPolicy: { clusterNetwork, ...gateway.networkPolicy },
+      });
+    }
+
+    if (env.servers) {
+      this.servers = new McpServerFleet(this, 'servers', {
+        ...env.servers,
+        defaultNamespace: `${SERVER_RUNTIME.namespacePrefix}-${env.name}`,
+        platformNamespace: namespace,
+        clusterNetwork,
+        ingress: env.ingress && {
+          baseHost: env.ingress.host, className: env.ingress.className, tls: env.ingress.tls, certManager: integrations.certManager ?? false,
+        },
       });
     }
 

@@ -1,5 +1,6 @@
 import { EDGE_GATEWAY_PRESETS } from '../edge-gateway/edge-gateway-presets';
 import { REGISTRY_PRESETS } from '../registry/registry-presets';
+import { SERVER_PRESETS } from '../server/server-presets';
 import { McpEnvironment } from './environment';
 
 /**
@@ -15,6 +16,7 @@ export function devEnvironment(): McpEnvironment {
     ingress: { host: 'mcp.dev.example.com', className: 'nginx' },
     registry: REGISTRY_PRESETS.dev,
     edgeGateway: EDGE_GATEWAY_PRESETS.dev,
+    servers: SERVER_PRESETS.dev,
   };
 }
 
@@ -28,6 +30,7 @@ export function stagingEnvironment(): McpEnvironment {
     ingress: { host: 'mcp.staging.example.com', className: 'nginx', tls: { clusterIssuer: 'letsencrypt-staging' } },
     registry: REGISTRY_PRESETS.staging,
     edgeGateway: EDGE_GATEWAY_PRESETS.staging,
+    servers: SERVER_PRESETS.staging,
   };
 }
 
@@ -41,6 +44,7 @@ export function prodEnvironment(): McpEnvironment {
     ingress: { host: 'mcp.example.com', className: 'nginx', tls: { clusterIssuer: 'letsencrypt-prod' } },
     registry: REGISTRY_PRESETS.prod,
     edgeGateway: EDGE_GATEWAY_PRESETS.prod,
+    servers: SERVER_PRESETS.prod,
   };
 }
 

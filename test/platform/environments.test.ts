@@ -26,9 +26,13 @@ describe.each(defaultEnvironments().map(e => [e.name, e] as const))('%s environm
     expect(objects.flatMap(o => validator.validate(o))).toEqual([]);
   });
 
-  test('everything lands in the environment namespace', () => {
+  test('every namespaced object lands in a Namespace the chart renders', () => {
+    // The platform lives in the environment namespace; MCP servers live in their own
+    // (mcp-servers-<env>), so the deployer's namespace-scoped rights reach servers only.
+    const rendered = new Set(objects.filter(o => o.kind === 'Namespace').map(o => o.metadata.name));
+    expect(rendered.has(environment.namespace!)).toBe(true);
     const namespaced = objects.filter(o => o.kind !== 'Namespace' && o.kind !== 'CustomResourceDefinition');
-    expect(new Set(namespaced.map(o => o.metadata.namespace))).toEqual(new Set([environment.namespace]));
+    expect(new Set(namespaced.map(o => o.metadata.namespace))).toEqual(rendered);
   });
 
   test('synthesis is deterministic', () => {

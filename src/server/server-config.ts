@@ -1,0 +1,96 @@
+import { IConstruct } from 'constructs';
+import { invalid } from '../common/errors';
+import { SecretKeyReference } from '../common/secrets';
+import { McpConfigKey, McpServerTemplate, typeProblem } from './server-template';
+
+/** A config value: a plain value, or a reference to a key of an existing Secret. */
+export type McpConfigValue = string | number | boolean | readonly string[] | SecretKeyReference;
+
+/** A server's config, keyed by the template's config keys. */
+export type McpServerConfig = Readonly<Record<string, McpConfigValue>>;
+
+/** A validated config, split by where each value goes. */
+export interface ResolvedConfig {
+  /** Env var -> plain value, for the server's ConfigMap (attached with envFrom). */
+  readonly plain: Record<string, string>;
+  /** Env var -> Secret key, rendered as `secretKeyRef` env entries. */
+  readonly secrets: Record<string, SecretKeyReference>;
+}
+
+/** Whether `value` is a Secret key reference. */
+export function isSecretReference(value: unknown): value is SecretKeyReference {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    && typeof (value as SecretKeyReference).secretName === 'string' && typeof (value as SecretKeyReference).key === 'string';
+}
+
+/**
+ * Validates `config` against the template's schema and maps it to env vars. Unknown keys,
+ * missing required keys, values of the wrong type or outside an enum, and plain values for
+ * secret keys are errors; defaults fill the keys left out.
+ * @throws McpConfigError naming `config.<key>`, the value (secrets redacted) and the fix.
+ */
+export function resolveConfig(scope: IConstruct, template: McpServerTemplate, config: McpServerConfig = {}): ResolvedConfig {
+  const schema = template.config ?? {};
+  const known = Object.keys(schema);
+  for (const key of Object.keys(config)) {
+    if (!(key in schema)) {
+      const hint = known.length ? `use one of ${known.join(', ')}` : 'this template takes no config';
+      invalid(scope, `config.${key}`, redact(config[key]), `template '${template.id}' has no config key '${key}': ${hint}`);
+    }
+  }
+  const plain: Record<string, string> = {};
+  const secrets: Record<string, SecretKeyReference> = {};
+  for (const [key, spec] of Object.entries(schema).sort(([a], [b]) => a.localeCompare(b))) {
+    const value = config[key] ?? spec.default;
+    if (value === undefined) {
+      if (spec.required) {
+        const example = spec.secret ? "{ secretName: '<existing Secret>', key: '<key>' }" : exampleFor(spec);
+        invalid(scope, `config.${key}`, undefined, `template '${template.id}' requires ${key} (${spec.description}, env ${spec.env}): set config.${key} = ${example}`);
+      }
+      continue;
+    }
+    if (isSecretReference(value)) {
+      validateSecretReference(scope, key, value);
+      secrets[spec.env] = { secretName: value.secretName, key: value.key };
+      continue;
+    }
+    if (spec.secret) {
+      invalid(scope, `config.${key}`, '(redacted)', `${key} is a secret of template '${template.id}': reference an existing Secret with config.${key} = { secretName, key } instead of a plain value, so it never lands in a ConfigMap or in git`);
+    }
+    const problem = typeProblem(spec, value);
+    if (problem) invalid(scope, `config.${key}`, value, `${problem} (${spec.description})`);
+    plain[spec.env] = render(spec, value as Exclude<McpConfigValue, SecretKeyReference>);
+  }
+  return { plain, secrets };
+}
+
+function render(spec: McpConfigKey, value: string | number | boolean | readonly string[]): string {
+  if (Array.isArray(value)) return value.join(spec.separator ?? ',');
+  return String(value);
+}
+
+function exampleFor(spec: McpConfigKey): string {
+  switch (spec.type ?? 'string') {
+    case 'array': return "['...']";
+    case 'boolean': return 'true';
+    case 'integer':
+    case 'number': return '1';
+    default: return spec.enum ? `'${spec.enum[0]}'` : "'...'";
+  }
+}
+
+function redact(value: unknown): unknown {
+  return isSecretReference(value) ? value : typeof value === 'string' && value.length > 0 ? '(redacted)' : value;
+}
+
+const SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+function validateSecretReference(scope: IConstruct, key: string, ref: SecretKeyReference): void {
+  if (ref.secretName.length > 253 || !SECRET_NAME.test(ref.secretName)) {
+    invalid(scope, `config.${key}.secretName`, ref.secretName, 'use the name of an existing Secret (RFC 1123 subdomain)');
+  }
+  if (ref.key.length > 253 || !SECRET_KEY.test(ref.key)) {
+    invalid(scope, `config.${key}.key`, ref.key, "use a key of the Secret (letters, digits, '-', '_' and '.')");
+  }
+}

@@ -1,0 +1,219 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { MANAGED_BY, PART_OF, recommendedLabels } from '../common/labels';
+import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, NetworkPeer } from '../common/network';
+import { ResourceSpec } from '../common/resources';
+import { validateDnsLabel, validateInteger } from '../common/validation';
+import { platformClients } from './mcp-server';
+import { placeInNamespace } from './namespaced';
+import { SERVER_LABELS, SERVER_RESOURCES } from './server-runtime';
+
+/** One RBAC rule: verbs on resources of an API group. */
+export interface DeployerRule {
+  readonly apiGroup: string;
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+}
+
+const READ = ['get', 'list', 'watch'] as const;
+const MANAGE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] as const;
+
+/**
+ * Exactly what the seed's four operations need in the servers namespace, and nothing else:
+ * - deploy: create/update/patch Deployments, Services, ConfigMaps, Ingresses (and HPAs);
+ * - list and status: read those, plus ReplicaSets, Pods, pod logs and Events (`kubectl describe`);
+ * - delete: delete what deploy creates.
+ *
+ * No rights on Secrets (servers reference Secrets an administrator or external-secrets
+ * creates; a Deployment referencing a Secret needs no Secret rights), no Pod create/delete
+ * (the ReplicaSet controller owns pods), no `deletecollection`, no `escalate`/`bind`, no
+ * cluster-scoped rights. setup-k8s.sh granted CRUD on pods and secrets instead.
+ */
+export function deployerRules(options: { autoscalers?: boolean } = {}): DeployerRule[] {
+  return [
+    { apiGroup: 'apps', resources: ['deployments'], verbs: [...MANAGE] },
+    { apiGroup: 'apps', resources: ['replicasets'], verbs: [...READ] },
+    { apiGroup: '', resources: ['configmaps', 'services'], verbs: [...MANAGE] },
+    { apiGroup: '', resources: ['pods', 'events'], verbs: [...READ] },
+    { apiGroup: '', resources: ['pods/log'], verbs: ['get'] },
+    { apiGroup: 'networking.k8s.io', resources: ['ingresses'], verbs: [...MANAGE] },
+    ...(options.autoscalers ?? true ? [{ apiGroup: 'autoscaling', resources: ['horizontalpodautoscalers'], verbs: [...MANAGE] }] : []),
+  ];
+}
+
+/** A cap on everything the servers namespace may run (guards against a runaway deployer). */
+export interface ServerNamespaceQuota {
+  /** Total CPU limits, in millicores. */
+  readonly cpuLimitMillis: number;
+  /** Total memory limits, in MiB. */
+  readonly memoryLimitMebibytes: number;
+  /** Most pods. */
+  readonly pods: number;
+}
+
+/** Props of {@link McpServerDeployer}. */
+export interface McpServerDeployerProps {
+  /** The servers namespace (RFC 1123 label). @default 'mcp-servers' */
+  readonly namespace?: string;
+  /** Render the Namespace (Pod Security `restricted`, labelled `managed-by=mcp-platform`). @default true */
+  readonly createNamespace?: boolean;
+  /** The deployer's ServiceAccount, which the platform backend runs as. @default 'mcp-platform-deployer' */
+  readonly serviceAccountName?: string;
+  /**
+   * Namespace of the ServiceAccount: the servers namespace (as setup-k8s.sh did), or the
+   * namespace the platform backend runs in; the RoleBinding is always in the servers namespace.
+   * @default - the servers namespace
+   */
+  readonly serviceAccountNamespace?: string;
+  /** Render the deployer's ServiceAccount, Role and RoleBinding (false: namespace setup only). @default true */
+  readonly rbac?: boolean;
+  /** Let the deployer manage HorizontalPodAutoscalers. @default true */
+  readonly manageAutoscalers?: boolean;
+  /**
+   * Default requests and limits for containers the deployer creates without any, via a
+   * LimitRange (every server container here gets them explicitly).
+   * @default 100m/128Mi requests, 500m/512Mi limits
+   */
+  readonly defaultContainerResources?: ResourceSpec;
+  /** A ResourceQuota on the namespace. @default - none */
+  readonly quota?: ServerNamespaceQuota;
+  /** The namespace-wide NetworkPolicy for every server, including ones the deployer creates at runtime. */
+  readonly networkPolicy?: {
+    /** @default true */
+    readonly enabled?: boolean;
+    /** Namespace of the edge gateway and agents. @default - the servers namespace */
+    readonly platformNamespace?: string;
+    /** Where the ingress controller runs. @default DEFAULT_CLUSTER_NETWORK */
+    readonly clusterNetwork?: ClusterNetwork;
+    /** Extra peers allowed to call servers. @default [] */
+    readonly extraClients?: NetworkPeer[];
+  };
+}
+
+/**
+ * The deployer setup of setup-k8s.sh as a construct: the servers namespace labelled
+ * `managed-by=mcp-platform`, the `mcp-platform-deployer` ServiceAccount, a namespace-scoped
+ * Role with exactly {@link deployerRules} and its RoleBinding; plus what the script lacked: a
+ * LimitRange and optional ResourceQuota, and a NetworkPolicy that admits only the gateway,
+ * agents and ingress controller to every pod of the namespace, so servers the deployer
+ * creates at runtime are isolated too (the deployer itself gets no NetworkPolicy rights).
+ *
+ * No long-lived token Secret is rendered and the ServiceAccount does not automount one:
+ * in-cluster, the backend's pod mounts a projected, expiring token (`serviceAccountName`
+ * plus `automountServiceAccountToken: true` on that pod); outside, `kubectl create token
+ * mcp-platform-deployer -n <namespace> --duration=1h` mints a short-lived one.
+ */
+export class McpServerDeployer extends Construct {
+  /** The servers namespace. */
+  public readonly namespace: string;
+  /** The deployer's ServiceAccount, unless `rbac` is false. */
+  public readonly serviceAccount?: kplus.ServiceAccount;
+  /** The Role's rules. */
+  public readonly rules: DeployerRule[];
+  /** Labels on every object of the deployer setup. */
+  public readonly labels: Record<string, string>;
+
+  public constructor(scope: Construct, id: string, props: McpServerDeployerProps = {}) {
+    super(scope, id);
+    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? 'mcp-servers');
+    const saName = validateDnsLabel(this, 'serviceAccountName', props.serviceAccountName ?? 'mcp-platform-deployer');
+    const saNamespace = validateDnsLabel(this, 'serviceAccountNamespace', props.serviceAccountNamespace ?? this.namespace);
+    this.rules = deployerRules({ autoscalers: props.manageAutoscalers });
+    this.labels = {
+      ...recommendedLabels({ name: 'mcp-platform-deployer', instance: saName, component: 'server-deployer', version: 'v1' }),
+      [SERVER_LABELS.managedBy]: SERVER_LABELS.managedByValue,
+    };
+    if (props.createNamespace ?? true) this.renderNamespace();
+
+    if (props.rbac ?? true) this.serviceAccount = this.renderRbac(saName, saNamespace);
+    this.renderLimits(props);
+    if (props.networkPolicy?.enabled ?? true) this.renderNetworkPolicy(props.networkPolicy ?? {});
+  }
+
+  /** The Role's rules as `group/resource:verb` strings, sorted (for reviews and tests). */
+  public grants(): string[] {
+    return this.rules.flatMap(r => r.resources.flatMap(res => r.verbs.map(v => `${r.apiGroup || 'core'}/${res}:${v}`))).sort();
+  }
+
+  private renderRbac(saName: string, saNamespace: string): kplus.ServiceAccount {
+    const ns = this.namespace;
+    const serviceAccount = new kplus.ServiceAccount(this, 'service-account', {
+      metadata: { name: saName, namespace: saNamespace, labels: this.labels },
+      automountToken: false,
+    });
+    const role = new kplus.k8s.KubeRole(this, 'role', {
+      metadata: { name: saName, namespace: ns, labels: this.labels },
+      rules: this.rules.map(r => ({ apiGroups: [r.apiGroup], resources: [...r.resources], verbs: [...r.verbs] })),
+    });
+    new kplus.k8s.KubeRoleBinding(this, 'role-binding', {
+      metadata: { name: saName, namespace: ns, labels: this.labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+      subjects: [{ kind: 'ServiceAccount', name: saName, namespace: saNamespace }],
+    });
+    return serviceAccount;
+  }
+
+  private renderNamespace(): void {
+    const ns = new kplus.Namespace(this, 'namespace', {
+      metadata: {
+        name: this.namespace,
+        labels: {
+          'app.kubernetes.io/part-of': PART_OF,
+          'app.kubernetes.io/managed-by': MANAGED_BY,
+          [SERVER_LABELS.managedBy]: SERVER_LABELS.managedByValue,
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'v1.28',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
+        annotations: { 'argocd.argoproj.io/sync-wave': '-1' },
+      },
+    });
+    ApiObject.of(ns).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  }
+
+  private renderLimits(props: McpServerDeployerProps): void {
+    const r = props.defaultContainerResources ?? SERVER_RESOURCES;
+    const q = kplus.k8s.Quantity.fromString;
+    new kplus.k8s.KubeLimitRange(this, 'limit-range', {
+      metadata: { name: 'mcp-server-defaults', namespace: this.namespace, labels: this.labels },
+      spec: {
+        limits: [{
+          type: 'Container',
+          defaultRequest: { cpu: q(`${r.cpuRequestMillis}m`), memory: q(`${r.memoryRequestMebibytes}Mi`) },
+          default: { cpu: q(`${r.cpuLimitMillis}m`), memory: q(`${r.memoryLimitMebibytes}Mi`) },
+        }],
+      },
+    });
+    if (props.quota) {
+      const quota = props.quota;
+      validateInteger(this, 'quota.cpuLimitMillis', quota.cpuLimitMillis, 100);
+      validateInteger(this, 'quota.memoryLimitMebibytes', quota.memoryLimitMebibytes, 64);
+      validateInteger(this, 'quota.pods', quota.pods, 1);
+      new kplus.k8s.KubeResourceQuota(this, 'quota', {
+        metadata: { name: 'mcp-servers', namespace: this.namespace, labels: this.labels },
+        spec: {
+          hard: {
+            'limits.cpu': q(`${quota.cpuLimitMillis}m`),
+            'limits.memory': q(`${quota.memoryLimitMebibytes}Mi`),
+            'pods': q(String(quota.pods)),
+          },
+        },
+      });
+    }
+  }
+
+  /** Every pod of the namespace (`podSelector: {}`) admits only MCP clients and the ingress controller. */
+  private renderNetworkPolicy(options: NonNullable<McpServerDeployerProps['networkPolicy']>): void {
+    const scope = new Construct(this, 'servers-network');
+    const cluster = options.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
+    createNetworkPolicy(scope, 'network-policy', {
+      name: 'mcp-servers-ingress',
+      labels: this.labels,
+      podSelector: {},
+      ingress: [{ peers: [...platformClients(options.platformNamespace), cluster.ingressController, ...(options.extraClients ?? [])] }],
+    });
+    placeInNamespace(scope, this.namespace);
+  }
+}

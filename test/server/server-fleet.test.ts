@@ -1,0 +1,60 @@
+import { Testing } from 'cdk8s';
+import { defineEnvironment } from '../../src/platform/environment';
+import { defaultEnvironments, prodEnvironment } from '../../src/platform/presets';
+import { McpServerFleet } from '../../src/server/server-fleet';
+import { synthEnvironment } from '../support/synth';
+
+describe('MCP servers in the environment charts', () => {
+  test.each(defaultEnvironments().map(e => [e.name, e] as const))('%s renders the deployer RBAC and its servers in mcp-servers-<env>', (name, env) => {
+    const { objects, externals } = synthEnvironment(env);
+    const ns = `mcp-servers-${name}`;
+    const inServers = objects.filter(o => o.metadata.namespace === ns);
+    expect(inServers.filter(o => ['ServiceAccount', 'Role', 'RoleBinding'].includes(o.kind)).map(o => `${o.kind}/${o.metadata.name}`).sort())
+      .toEqual(['Role/mcp-platform-deployer', 'RoleBinding/mcp-platform-deployer', 'ServiceAccount/mcp-platform-deployer']);
+    const servers = inServers.filter(o => o.kind === 'Deployment').map(o => o.metadata.name);
+    expect(servers).toEqual(env.servers!.servers!.map(s => s.name));
+    // Only server objects live there: the platform's own components stay in the environment namespace.
+    expect(inServers.every(o => o.metadata.labels?.['managed-by'] === 'mcp-platform')).toBe(true);
+    // Secret-bearing config references existing Secrets; the chart renders none.
+    expect(objects.filter(o => o.kind === 'Secret' && o.metadata.namespace === ns)).toEqual([]);
+    expect(externals.Secret).toContain('mcp-github-token');
+  });
+
+  test('staging and prod servers are highly available and gateway-only', () => {
+    for (const env of defaultEnvironments().slice(1)) {
+      const { objects } = synthEnvironment(env);
+      const ns = `mcp-servers-${env.name}`;
+      expect(objects.filter(o => o.kind === 'Ingress' && o.metadata.namespace === ns)).toEqual([]);
+      const deployments = objects.filter(o => o.kind === 'Deployment' && o.metadata.namespace === ns).map(o => o.metadata.name);
+      const budgets = objects.filter(o => o.kind === 'PodDisruptionBudget' && o.metadata.namespace === ns).map(o => o.metadata.name);
+      expect(budgets.sort()).toEqual(deployments.sort());
+    }
+  });
+
+  test('dev exposes the demo server at demo.<ingress host> without cert-manager', () => {
+    const { objects } = synthEnvironment(defaultEnvironments()[0]);
+    const ingress = objects.find(o => o.kind === 'Ingress' && o.metadata.name === 'demo')!;
+    expect(ingress.spec.rules[0].host).toBe('demo.mcp.dev.example.com');
+    expect(ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']).toBeUndefined();
+  });
+
+  test('prod refuses a single-replica server (PDB policy) and debug logging', () => {
+    const single = defineEnvironment(prodEnvironment(), { servers: { servers: [{ name: 'demo', template: 'demo' }] } });
+    expect(() => synthEnvironment(single)).toThrow(/McpServer 'demo' has no PodDisruptionBudget, but the 'prod' policy requires one/);
+    const debug = defineEnvironment(prodEnvironment(), { servers: { servers: [{ name: 'demo', template: 'demo', replicas: 2, config: { log_level: 'debug' } }] } });
+    expect(() => synthEnvironment(debug)).toThrow(/McpServer 'demo' logs at DEBUG, which the 'prod' policy forbids: set config.log_level/);
+  });
+
+  test('a server ingress in prod gets cert-manager TLS at <server>.<host>', () => {
+    const env = defineEnvironment(prodEnvironment(), { servers: { servers: [{ name: 'demo', template: 'demo', replicas: 2, ingress: true }] } });
+    const ingress = synthEnvironment(env).objects.find(o => o.kind === 'Ingress' && o.metadata.name === 'demo')!;
+    expect(ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']).toBe('letsencrypt-prod');
+    expect(ingress.spec.tls).toEqual([{ hosts: ['demo.mcp.example.com'], secretName: 'demo-tls' }]);
+  });
+
+  test('duplicate names and ingress without environment ingress settings are refused', () => {
+    const fleet = (servers: any[], ingress?: any) => () => new McpServerFleet(Testing.chart(), 'servers', { defaultNamespace: 'mcp-servers', platformNamespace: 'mcp', servers, ingress });
+    expect(fleet([{ name: 'a', template: 'demo' }, { name: 'a', template: 'demo' }])).toThrow(/servers: invalid servers\[1\]\.name "a": server names must be unique/);
+    expect(fleet([{ name: 'a', template: 'demo', ingress: true }])).toThrow(/servers: invalid servers\[0\]\.ingress true: set the environment ingress/);
+  });
+});
