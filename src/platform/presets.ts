@@ -1,3 +1,4 @@
+import { AGENT_PRESETS } from '../agent/agent-presets';
 import { REGISTRY_PRESETS } from '../registry/registry-presets';
 import { McpEnvironment } from './environment';
 
@@ -13,6 +14,9 @@ export function devEnvironment(): McpEnvironment {
     integrations: {},
     ingress: { host: 'mcp.dev.example.com', className: 'nginx' },
     registry: REGISTRY_PRESETS.dev,
+    // dev applies to a bare cluster: agents as plain workloads, no MCPAgent objects.
+    agents: AGENT_PRESETS.dev,
+    agentDelivery: 'workloads',
   };
 }
 
@@ -25,6 +29,8 @@ export function stagingEnvironment(): McpEnvironment {
     integrations: { prometheusOperator: true, certManager: true },
     ingress: { host: 'mcp.staging.example.com', className: 'nginx', tls: { clusterIssuer: 'letsencrypt-staging' } },
     registry: REGISTRY_PRESETS.staging,
+    agents: AGENT_PRESETS.staging,
+    agentDelivery: 'both',
   };
 }
 
@@ -37,6 +43,8 @@ export function prodEnvironment(): McpEnvironment {
     integrations: { prometheusOperator: true, certManager: true, cloudNativePg: true, externalSecrets: true },
     ingress: { host: 'mcp.example.com', className: 'nginx', tls: { clusterIssuer: 'letsencrypt-prod' } },
     registry: REGISTRY_PRESETS.prod,
+    agents: AGENT_PRESETS.prod,
+    agentDelivery: 'both',
   };
 }
 
