@@ -15,5 +15,5 @@ const agents = Array.from({ length: n }, (_, i) => ({
   capabilities: [{ name: `cap-${i}`, version: `1.${i}.0` }],
   dependencies: [{ name: `cap-${(i + 1) % n}`, version: '^1.0.0' }],
 }));
-const outdir = process.argv[3] ?? process.env.CDK8S_OUTDIR ?? 'dist-generated';
+const outdir = process.argv[3] ?? require('path').join(require('os').tmpdir(), `cdk8s-mcp-generated-${n}`);
 synthesizePlatform([{ ...devEnvironment(), name: 'generated', namespace: 'mcp-generated', agents }], outdir);
