@@ -42,6 +42,15 @@ function main() {
     console.log(`cdk8s-mcp benchmark: node ${process.version}, ${os.cpus().length} cores`);
     bench('cdk8s synth (CLI, 3 environments)', 'npx', ['cdk8s', 'synth', '--no-check-upgrade', '--output', path.join(out, 'cli')]);
     bench('app only (scripts/synth.js, 3 environments)', 'node', ['scripts/synth.js'], { ...process.env, CDK8S_OUTDIR: path.join(out, 'app') });
+    // One environment with generated agents (each provides a capability and depends on the next
+    // one's): graph resolution and policy generation must stay linear in the number of agents.
+    const sizes = (process.env.BENCH_AGENTS ?? '10,100,1000').split(',').map(Number);
+    const results = sizes.map(n => ({ n, ...bench(`generated agents: ${n}`, 'node', ['scripts/synth-generated.js', String(n), path.join(out, `agents-${n}`)]) }));
+    for (let i = 1; i < results.length; i++) {
+      const [a, b] = [results[i - 1], results[i]];
+      const growth = (b.wall - a.wall) / (b.n - a.n);
+      console.log(`  ${a.n} -> ${b.n} agents: +${growth.toFixed(2)} ms per added agent (time x${(b.wall / a.wall).toFixed(1)} for agents x${(b.n / a.n).toFixed(0)})`);
+    }
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }

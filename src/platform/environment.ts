@@ -1,3 +1,5 @@
+import { AgentDelivery } from '../agent/agent-mesh';
+import { McpAgentDefinition } from '../agent/mcp-agent';
 import { ClusterNetwork } from '../common/network';
 import { EdgeGatewayProps } from '../edge-gateway/edge-gateway';
 import { RegistryProps } from '../registry/registry';
@@ -82,6 +84,18 @@ export interface McpEnvironment {
    * @default - not rendered
    */
   readonly servers?: McpServersSettings;
+  /**
+   * MCP Mesh agents (need `registry`). Their dependencies are resolved at synth against each
+   * other's capabilities; the graph is written to `dist/<name>.graph.md`.
+   * @default - none
+   */
+  readonly agents?: McpAgentDefinition[];
+  /**
+   * Render agents as workloads, as MCPAgent custom resources (needs the CRD from
+   * `dist/crds.k8s.yaml` applied first), or both. Keep `workloads` where the cluster may lack the CRD.
+   * @default 'workloads'
+   */
+  readonly agentDelivery?: AgentDelivery;
 }
 
 /** Object props merge recursively; arrays and scalars replace. */

@@ -1,6 +1,9 @@
 import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { McpAgentMesh } from '../agent/agent-mesh';
+import { AGENT_POD_LABELS } from '../agent/mcp-agent';
+import { invalid } from '../common/errors';
 import { externalReferences, ExternalReference } from '../common/external-references';
 import { MANAGED_BY, PART_OF } from '../common/labels';
 import { DEFAULT_CLUSTER_NETWORK } from '../common/network';
@@ -41,6 +44,8 @@ export class McpPlatformChart extends Chart {
   public readonly edgeGateway?: EdgeGateway;
   /** The servers namespace, deployer RBAC and MCP servers, when the environment configures them. */
   public readonly servers?: McpServerFleet;
+  /** The MCP Mesh agents and their resolved capability graph, when the environment declares agents. */
+  public readonly agents?: McpAgentMesh;
 
   public constructor(scope: Construct, id: string, props: McpPlatformChartProps) {
     const env = props.environment;
@@ -90,6 +95,19 @@ export class McpPlatformChart extends Chart {
           baseHost: env.ingress.host, className: env.ingress.className, tls: env.ingress.tls, certManager: integrations.certManager ?? false,
         },
       });
+    }
+
+    if (env.agents?.length) {
+      if (!this.registry) invalid(this, 'environment.registry', undefined, 'agents register with the MCP Mesh registry: configure environment.registry or remove environment.agents');
+      this.agents = new McpAgentMesh(this, 'agents', {
+        registry: this.registry,
+        agents: env.agents,
+        delivery: env.agentDelivery,
+        clusterNetwork,
+        defaultMonitoring: integrations.prometheusOperator ? 'ServiceMonitor' : 'None',
+      });
+      // The registry admits agent pods by label unless its clients were customised.
+      if (env.registry?.networkPolicy?.clients) this.registry.allowClient('agents', { podLabels: { ...AGENT_POD_LABELS } });
     }
 
     this.node.addValidation({ validate: () => checkPolicy(this, env.name, env.policy ?? {}) });

@@ -1,3 +1,4 @@
+import { AGENT_PRESETS } from '../agent/agent-presets';
 import { EDGE_GATEWAY_PRESETS } from '../edge-gateway/edge-gateway-presets';
 import { REGISTRY_PRESETS } from '../registry/registry-presets';
 import { SERVER_PRESETS } from '../server/server-presets';
@@ -17,6 +18,9 @@ export function devEnvironment(): McpEnvironment {
     registry: REGISTRY_PRESETS.dev,
     edgeGateway: EDGE_GATEWAY_PRESETS.dev,
     servers: SERVER_PRESETS.dev,
+    // dev applies to a bare cluster: agents as plain workloads, no MCPAgent objects.
+    agents: AGENT_PRESETS.dev,
+    agentDelivery: 'workloads',
   };
 }
 
@@ -31,6 +35,8 @@ export function stagingEnvironment(): McpEnvironment {
     registry: REGISTRY_PRESETS.staging,
     edgeGateway: EDGE_GATEWAY_PRESETS.staging,
     servers: SERVER_PRESETS.staging,
+    agents: AGENT_PRESETS.staging,
+    agentDelivery: 'both',
   };
 }
 
@@ -45,6 +51,8 @@ export function prodEnvironment(): McpEnvironment {
     registry: REGISTRY_PRESETS.prod,
     edgeGateway: EDGE_GATEWAY_PRESETS.prod,
     servers: SERVER_PRESETS.prod,
+    agents: AGENT_PRESETS.prod,
+    agentDelivery: 'both',
   };
 }
 

@@ -1,13 +1,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { mcpAgentCrdManifest } from '../../src/agent/mcp-agent-crd';
 import { defaultEnvironments } from '../../src/platform/presets';
 import { synthesizePlatform } from '../../src/platform/synthesize';
 import { checkInvariants } from '../support/invariants';
 import { SchemaValidator } from '../support/schema';
 import { synthEnvironment } from '../support/synth';
 
-const schema = new SchemaValidator();
+// The platform's own CRDs are rendered to crds.k8s.yaml, not into the environment charts.
+const schema = new SchemaValidator([mcpAgentCrdManifest()]);
 
 describe.each(defaultEnvironments().map(e => [e.name, e] as const))('%s environment', (_name, environment) => {
   const { objects, externals } = synthEnvironment(environment);
@@ -22,7 +24,7 @@ describe.each(defaultEnvironments().map(e => [e.name, e] as const))('%s environm
 
   test('every object validates against the Kubernetes 1.28 or CRD schema', () => {
     const crds = objects.filter(o => o.kind === 'CustomResourceDefinition');
-    const validator = crds.length ? new SchemaValidator(crds) : schema;
+    const validator = crds.length ? new SchemaValidator([mcpAgentCrdManifest(), ...crds]) : schema;
     expect(objects.flatMap(o => validator.validate(o))).toEqual([]);
   });
 
@@ -42,7 +44,7 @@ describe.each(defaultEnvironments().map(e => [e.name, e] as const))('%s environm
 
 test('dev renders no object that needs an operator CRD', () => {
   const { objects } = synthEnvironment(defaultEnvironments()[0]);
-  const operatorGroups = ['monitoring.coreos.com', 'cert-manager.io', 'postgresql.cnpg.io', 'external-secrets.io', 'keda.sh'];
+  const operatorGroups = ['monitoring.coreos.com', 'cert-manager.io', 'postgresql.cnpg.io', 'external-secrets.io', 'keda.sh', 'mesh.mcp.io'];
   expect(objects.filter(o => operatorGroups.some(g => o.apiVersion.startsWith(`${g}/`))).map(o => o.kind)).toEqual([]);
 });
 
@@ -52,6 +54,8 @@ test('the committed dist/ equals a fresh synth', () => {
     const files = synthesizePlatform(defaultEnvironments(), path.join(dir, 'dist'));
     const committed = path.join(__dirname, '..', '..', 'dist');
     expect(fs.readdirSync(committed).sort()).toEqual(files);
+    // The CRDs (applied first) and each environment's capability graph are part of the output.
+    expect(files).toEqual(expect.arrayContaining(['crds.k8s.yaml', ...defaultEnvironments().flatMap(e => [`${e.name}.k8s.yaml`, `${e.name}.graph.md`])]));
     for (const f of files) {
       const fresh = fs.readFileSync(path.join(dir, 'dist', f), 'utf8');
       expect({ file: f, same: fs.readFileSync(path.join(committed, f), 'utf8') === fresh }).toEqual({ file: f, same: true });

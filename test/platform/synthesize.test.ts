@@ -11,8 +11,9 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-test('writes one file per environment', () => {
-  expect(synthesizePlatform([devEnvironment(), prodEnvironment()], path.join(root, 'dist'))).toEqual(['dev.k8s.yaml', 'prod.k8s.yaml']);
+test('writes one manifest and one graph per environment, plus the CRDs', () => {
+  expect(synthesizePlatform([devEnvironment(), prodEnvironment()], path.join(root, 'dist')))
+    .toEqual(['crds.k8s.yaml', 'dev.graph.md', 'dev.k8s.yaml', 'prod.graph.md', 'prod.k8s.yaml']);
 });
 
 test.each([
@@ -20,12 +21,12 @@ test.each([
   ['a bad prop found at construction', defineEnvironment(prodEnvironment(), { registry: { backup: { schedule: 'every day' } } }), /invalid schedule "every day"/],
 ])('%s leaves the previous output untouched and nothing partial', (_label, bad, message) => {
   const out = path.join(root, 'dist');
-  synthesizePlatform([devEnvironment()], out);
-  const before = fs.readFileSync(path.join(out, 'dev.k8s.yaml'), 'utf8');
+  const files = synthesizePlatform([devEnvironment()], out);
+  const before = files.map(f => fs.readFileSync(path.join(out, f), 'utf8'));
 
   expect(() => synthesizePlatform([devEnvironment(), bad], out)).toThrow(message);
-  expect(fs.readdirSync(out)).toEqual(['dev.k8s.yaml']);
-  expect(fs.readFileSync(path.join(out, 'dev.k8s.yaml'), 'utf8')).toBe(before);
+  expect(fs.readdirSync(out).sort()).toEqual(files);
+  expect(files.map(f => fs.readFileSync(path.join(out, f), 'utf8'))).toEqual(before);
   expect(fs.readdirSync(root)).toEqual(['dist']); // no staging directory left behind
 });
 
@@ -39,5 +40,6 @@ test('stale files from a previous synth are removed', () => {
   const out = path.join(root, 'dist');
   fs.mkdirSync(out);
   fs.writeFileSync(path.join(out, 'old-env.k8s.yaml'), 'stale');
-  expect(synthesizePlatform([devEnvironment()], out)).toEqual(['dev.k8s.yaml']);
+  expect(synthesizePlatform([devEnvironment()], out)).not.toContain('old-env.k8s.yaml');
+  expect(fs.existsSync(path.join(out, 'old-env.k8s.yaml'))).toBe(false);
 });

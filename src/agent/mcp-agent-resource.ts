@@ -1,0 +1,47 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ImageReference } from '../common/image';
+import { recommendedLabels } from '../common/labels';
+import { validateDnsLabel } from '../common/validation';
+import { AGENT_RUNTIME } from './agent-runtime';
+import { McpAgentSpec } from './agent-spec';
+import { MCP_AGENT_API, MCP_AGENT_API_VERSION } from './mcp-agent-crd';
+import { AGENT_COMPONENT, validateAgentSpec } from './mcp-agent';
+
+/** Annotation telling a controller who renders the agent's Deployment, Service and policies. */
+export const WORKLOADS_ANNOTATION = 'mesh.mcp.io/workloads';
+
+/** Props of {@link McpAgentResource}. */
+export interface McpAgentResourceProps {
+  /** metadata.name: the agent name (RFC 1123 label, at most 52 characters). */
+  readonly name: string;
+  /** The spec, validated against the same schema the CRD carries. */
+  readonly spec: McpAgentSpec;
+  /**
+   * Who renders the workloads. `controller`: the controller creates them from this resource.
+   * `chart`: the chart renders them beside it, and a controller may only report status.
+   * @default 'controller'
+   */
+  readonly workloads?: 'controller' | 'chart';
+}
+
+/**
+ * A typed MCPAgent custom resource (mesh.mcp.io/v1alpha1). Needs the MCPAgent CRD
+ * (crds.k8s.yaml) applied first; Argo CD skips its dry run until the CRD exists.
+ * @throws McpConfigError when the spec violates the CRD schema or the construct's rules
+ */
+export class McpAgentResource extends ApiObject {
+  /** The validated spec. */
+  public readonly spec: McpAgentSpec;
+
+  public constructor(scope: Construct, id: string, props: McpAgentResourceProps) {
+    super(scope, id, { apiVersion: MCP_AGENT_API_VERSION, kind: MCP_AGENT_API.kind, metadata: { name: props.name }, spec: props.spec });
+    validateDnsLabel(this, 'name', props.name, 52);
+    this.spec = validateAgentSpec(this, props.spec);
+    const image = props.spec.code.image ?? props.spec.image ?? AGENT_RUNTIME.image;
+    const labels = recommendedLabels({ name: props.name, instance: props.name, component: AGENT_COMPONENT, version: ImageReference.parse(image).version });
+    for (const [k, v] of Object.entries(labels)) this.metadata.addLabel(k, v);
+    this.metadata.addAnnotation('argocd.argoproj.io/sync-options', 'SkipDryRunOnMissingResource=true');
+    this.metadata.addAnnotation(WORKLOADS_ANNOTATION, props.workloads ?? 'controller');
+  }
+}

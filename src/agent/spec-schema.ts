@@ -1,0 +1,235 @@
+import { formatValue } from '../common/errors';
+
+/**
+ * A small schema language whose definitions are the single source of truth for three things:
+ * the TypeScript type of a spec ({@link Infer}), the structural openAPIV3Schema of a CRD
+ * ({@link toOpenApi}) and the construct-time validation of props ({@link validateAgainst}).
+ * A field added to a definition shows up in all three; none can drift from the others.
+ *
+ * Only what a structural schema can express is modelled: every node has a type, objects
+ * declare their properties (maps their value type), and "exactly one of" is a `oneOf` of
+ * `required` lists, the form apiextensions.k8s.io/v1 accepts.
+ * @see https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#specifying-a-structural-schema
+ */
+
+/** Fields every node carries. */
+interface Documented {
+  /** Rendered as the schema `description` (what `kubectl explain` prints). */
+  readonly description: string;
+}
+
+/** A string; `E` is the literal union when `enum` is given. */
+export interface StringSchema<E extends string = string> extends Documented {
+  readonly type: 'string';
+  readonly enum?: readonly E[];
+  /** An RE2-compatible regular expression (also valid in JavaScript). */
+  readonly pattern?: string;
+  /** What the pattern means, in words, for error messages. */
+  readonly hint?: string;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly default?: E;
+}
+
+/** A whole number. */
+export interface IntegerSchema extends Documented {
+  readonly type: 'integer';
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly default?: number;
+}
+
+/** true or false. */
+export interface BooleanSchema extends Documented {
+  readonly type: 'boolean';
+  readonly default?: boolean;
+}
+
+/** A list; with `mapKeys` a list-map whose items are unique by those keys. */
+export interface ArraySchema<I extends Schema = Schema> extends Documented {
+  readonly type: 'array';
+  readonly items: I;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  /** Render `x-kubernetes-list-type: map` keyed by these (required, scalar) item fields. */
+  readonly mapKeys?: readonly string[];
+}
+
+/** A string-keyed map (`additionalProperties`). */
+export interface MapSchema<V extends Schema = Schema> extends Documented {
+  readonly type: 'map';
+  readonly values: V;
+  /** Keys must match this pattern (checked by the construct; structural schemas cannot express it). */
+  readonly keyPattern?: string;
+  readonly keyHint?: string;
+  readonly maxProperties?: number;
+}
+
+/** An object with declared properties. */
+export interface ObjectSchema<P extends Record<string, Schema> = Record<string, Schema>, R extends keyof P = keyof P> extends Documented {
+  readonly type: 'object';
+  readonly properties: P;
+  readonly required: readonly R[];
+  /** Exactly one of these properties must be set. */
+  readonly exactlyOne?: readonly (keyof P & string)[];
+}
+
+/** Any schema node. */
+export type Schema = StringSchema<any> | IntegerSchema | BooleanSchema | ArraySchema<any> | MapSchema<any> | ObjectSchema<any, any>;
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** The TypeScript type a schema describes: required properties mandatory, the others optional. */
+export type Infer<S> =
+  S extends StringSchema<infer E> ? E :
+    S extends IntegerSchema ? number :
+      S extends BooleanSchema ? boolean :
+        S extends ArraySchema<infer I> ? ReadonlyArray<Infer<I>> :
+          S extends MapSchema<infer V> ? Readonly<Record<string, Infer<V>>> :
+            S extends ObjectSchema<infer P, infer R> ? Simplify<
+              { readonly [K in Extract<keyof P, R>]: Infer<P[K]> } &
+              { readonly [K in Exclude<keyof P, R>]?: Infer<P[K]> }
+            > : never;
+
+/** Builders that keep literal types for {@link Infer}. */
+export const s = {
+  string: (description: string, opts: Omit<StringSchema, 'type' | 'description' | 'enum'> = {}): StringSchema => ({ type: 'string', description, ...opts }),
+  enum: <E extends string>(description: string, values: readonly E[], def?: E): StringSchema<E> => ({ type: 'string', description, enum: values, ...(def !== undefined ? { default: def } : {}) }),
+  integer: (description: string, opts: Omit<IntegerSchema, 'type' | 'description'> = {}): IntegerSchema => ({ type: 'integer', description, ...opts }),
+  boolean: (description: string, def?: boolean): BooleanSchema => ({ type: 'boolean', description, ...(def !== undefined ? { default: def } : {}) }),
+  array: <I extends Schema>(description: string, items: I, opts: Omit<ArraySchema<I>, 'type' | 'description' | 'items'> = {}): ArraySchema<I> => ({ type: 'array', description, items, ...opts }),
+  map: <V extends Schema>(description: string, values: V, opts: Omit<MapSchema<V>, 'type' | 'description' | 'values'> = {}): MapSchema<V> => ({ type: 'map', description, values, ...opts }),
+  object: <P extends Record<string, Schema>, R extends keyof P = never>(description: string, properties: P, required: readonly R[] = [], exactlyOne?: readonly (keyof P & string)[]): ObjectSchema<NoInfer<P>, NoInfer<R>> =>
+    ({ type: 'object', description, properties, required, ...(exactlyOne ? { exactlyOne } : {}) }),
+};
+
+/** Renders a schema as a structural openAPIV3Schema (apiextensions.k8s.io/v1 JSONSchemaProps). */
+export function toOpenApi(schema: Schema): Record<string, unknown> {
+  const base = { description: schema.description };
+  switch (schema.type) {
+    case 'string':
+      return prune({ type: 'string', ...base, enum: schema.enum, pattern: schema.pattern, minLength: schema.minLength, maxLength: schema.maxLength, default: schema.default });
+    case 'integer':
+      return prune({ type: 'integer', ...base, minimum: schema.minimum, maximum: schema.maximum, default: schema.default });
+    case 'boolean':
+      return prune({ type: 'boolean', ...base, default: schema.default });
+    case 'array':
+      return prune({
+        type: 'array', ...base, items: toOpenApi(schema.items), minItems: schema.minItems, maxItems: schema.maxItems,
+        ...(schema.mapKeys ? { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': [...schema.mapKeys] } : {}),
+      });
+    case 'map':
+      return prune({ type: 'object', ...base, additionalProperties: toOpenApi(schema.values), maxProperties: schema.maxProperties });
+    case 'object': {
+      const properties: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries<Schema>(schema.properties)) properties[k] = toOpenApi(v);
+      return prune({
+        type: 'object', ...base, properties,
+        required: schema.required.length ? [...schema.required].map(String) : undefined,
+        oneOf: schema.exactlyOne ? schema.exactlyOne.map(k => ({ required: [k] })) : undefined,
+      });
+    }
+  }
+}
+
+/** One problem found by {@link validateAgainst}. */
+export interface SchemaViolation {
+  /** Dotted path below the validated root, e.g. `capabilities[0].name`. */
+  readonly field: string;
+  readonly value: unknown;
+  /** What to change, phrased as an instruction. */
+  readonly fix: string;
+}
+
+/**
+ * Validates `value` against `schema` the way the API server validates a custom resource, and
+ * also rejects unknown fields (typos) and map keys outside `keyPattern`.
+ * @param prefix path of `value` inside the props, prepended to every field
+ * @returns every violation, in document order; empty when valid
+ */
+export function validateAgainst(schema: Schema, value: unknown, prefix = ''): SchemaViolation[] {
+  const out: SchemaViolation[] = [];
+  check(schema, value, prefix, out);
+  return out;
+}
+
+function check(schema: Schema, value: unknown, field: string, out: SchemaViolation[]): void {
+  const fail = (fix: string) => out.push({ field: field || '(root)', value, fix });
+  switch (schema.type) {
+    case 'string': {
+      if (typeof value !== 'string') return void fail('use a string');
+      if (schema.enum && !schema.enum.includes(value)) return void fail(`use one of ${schema.enum.map(e => JSON.stringify(e)).join(', ')}`);
+      if (schema.minLength !== undefined && value.length < schema.minLength) return void fail(`use at least ${schema.minLength} characters`);
+      if (schema.maxLength !== undefined && value.length > schema.maxLength) return void fail(`use at most ${schema.maxLength} characters`);
+      if (schema.pattern && !new RegExp(schema.pattern).test(value)) fail(schema.hint ?? `match the pattern ${schema.pattern}`);
+      return;
+    }
+    case 'integer': {
+      if (typeof value !== 'number' || !Number.isInteger(value)) return void fail('use a whole number');
+      if (schema.minimum !== undefined && value < schema.minimum) return void fail(`use a whole number >= ${schema.minimum}${schema.maximum !== undefined ? ` and <= ${schema.maximum}` : ''}`);
+      if (schema.maximum !== undefined && value > schema.maximum) fail(`use a whole number <= ${schema.maximum}${schema.minimum !== undefined ? ` and >= ${schema.minimum}` : ''}`);
+      return;
+    }
+    case 'boolean':
+      if (typeof value !== 'boolean') fail('use true or false');
+      return;
+    case 'array': {
+      if (!Array.isArray(value)) return void fail('use a list');
+      if (schema.minItems !== undefined && value.length < schema.minItems) return void fail(`list at least ${schema.minItems} item(s)`);
+      if (schema.maxItems !== undefined && value.length > schema.maxItems) return void fail(`list at most ${schema.maxItems} items`);
+      value.forEach((item, i) => check(schema.items, item, `${field}[${i}]`, out));
+      if (schema.mapKeys) {
+        const seen = new Map<string, number>();
+        value.forEach((item, i) => {
+          const key = schema.mapKeys!.map(k => String((item as Record<string, unknown>)?.[k])).join('/');
+          const first = seen.get(key);
+          if (first !== undefined) out.push({ field: `${field}[${i}].${schema.mapKeys!.join('/')}`, value: key, fix: `each ${schema.mapKeys!.join('/')} may appear once; ${field}[${first}] already uses it` });
+          else seen.set(key, i);
+        });
+      }
+      return;
+    }
+    case 'map': {
+      if (!isRecord(value)) return void fail('use an object of key-value pairs');
+      const keys = Object.keys(value);
+      if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) return void fail(`use at most ${schema.maxProperties} entries`);
+      for (const k of keys) {
+        if (schema.keyPattern && !new RegExp(schema.keyPattern).test(k)) out.push({ field: `${field}[${JSON.stringify(k)}]`, value: k, fix: schema.keyHint ?? `use keys matching ${schema.keyPattern}` });
+        check(schema.values, value[k], `${field}[${JSON.stringify(k)}]`, out);
+      }
+      return;
+    }
+    case 'object': {
+      if (!isRecord(value)) return void fail('use an object');
+      const props = schema.properties as Record<string, Schema>;
+      const join = (k: string) => (field ? `${field}.${k}` : k);
+      for (const k of Object.keys(value)) {
+        if (!(k in props) && value[k] !== undefined) out.push({ field: join(k), value: value[k], fix: `remove it: ${field || 'the spec'} has no field '${k}' (known: ${Object.keys(props).join(', ')})` });
+      }
+      for (const k of schema.required.map(String)) {
+        if (value[k] === undefined) out.push({ field: join(k), value: undefined, fix: `set it: ${props[k].description}` });
+      }
+      if (schema.exactlyOne) {
+        const set = schema.exactlyOne.filter(k => value[k] !== undefined);
+        if (set.length !== 1) {
+          out.push({ field: field || '(root)', value: set.length ? Object.fromEntries(set.map(k => [k, '...'])) : value, fix: `set exactly one of ${schema.exactlyOne.join(', ')}` });
+        }
+      }
+      for (const [k, sub] of Object.entries(props)) if (value[k] !== undefined) check(sub, value[k], join(k), out);
+      return;
+    }
+  }
+}
+
+/** Formats violations as one message per line: `field value: fix`. */
+export function formatViolations(violations: readonly SchemaViolation[]): string {
+  return violations.map(v => `${v.field} ${formatValue(v.value)}: ${v.fix}`).join('\n');
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function prune(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
