@@ -1,5 +1,6 @@
 import { ClusterNetwork } from '../common/network';
 import { RegistryProps } from '../registry/registry';
+import { ToolRegistryProps } from '../tool-registry/tool-registry';
 
 /**
  * Operator-backed integrations. Each needs its CRDs installed in the cluster first, so all
@@ -66,6 +67,14 @@ export interface McpEnvironment {
   readonly ingress?: IngressSettings;
   /** The MCP Mesh registry. @default - not rendered */
   readonly registry?: RegistryProps;
+  /**
+   * The semantic Tool Registry API with its Postgres + pgvector database. The chart wires the
+   * environment in: Ingress host `tool-registry.<ingress.host>` with TLS, ServiceMonitor,
+   * PrometheusRule and PodMonitors when integrations.prometheusOperator, and the cluster network.
+   * `database.backend: 'cloudnative-pg'` needs integrations.cloudNativePg.
+   * @default - not rendered
+   */
+  readonly toolRegistry?: ToolRegistryProps;
 }
 
 /** Object props merge recursively; arrays and scalars replace. */

@@ -1,11 +1,13 @@
 import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { invalid } from '../common/errors';
 import { externalReferences, ExternalReference } from '../common/external-references';
 import { MANAGED_BY, PART_OF } from '../common/labels';
 import { DEFAULT_CLUSTER_NETWORK } from '../common/network';
 import { validateDnsLabel } from '../common/validation';
 import { Registry } from '../registry/registry';
+import { ToolRegistry } from '../tool-registry/tool-registry';
 import { McpEnvironment } from './environment';
 import { checkPolicy } from './policy';
 
@@ -33,6 +35,8 @@ export class McpPlatformChart extends Chart {
   public readonly namespaceName: string;
   /** The MCP Mesh registry, when the environment configures one. */
   public readonly registry?: Registry;
+  /** The Tool Registry and its database, when the environment configures one. */
+  public readonly toolRegistry?: ToolRegistry;
 
   public constructor(scope: Construct, id: string, props: McpPlatformChartProps) {
     const env = props.environment;
@@ -56,6 +60,26 @@ export class McpPlatformChart extends Chart {
         ...env.registry,
         serviceMonitor: env.registry.serviceMonitor ?? integrations.prometheusOperator ?? false,
         networkPolicy: { clusterNetwork, ...env.registry.networkPolicy },
+      });
+    }
+
+    if (env.toolRegistry) {
+      const tr = env.toolRegistry;
+      const prometheus = integrations.prometheusOperator ?? false;
+      if (tr.database?.backend === 'cloudnative-pg' && !integrations.cloudNativePg) {
+        invalid(this, 'toolRegistry.database.backend', 'cloudnative-pg', "install CloudNativePG and set integrations.cloudNativePg, or use backend 'statefulset'");
+      }
+      const tls = env.ingress?.tls;
+      this.toolRegistry = new ToolRegistry(this, 'tool-registry', {
+        ...tr,
+        database: { podMonitor: prometheus, ...tr.database },
+        ingress: tr.ingress ?? (env.ingress && {
+          host: `tool-registry.${env.ingress.host}`,
+          className: env.ingress.className,
+          tls: integrations.certManager && tls?.clusterIssuer ? { clusterIssuer: tls.clusterIssuer } : tls?.secretName ? { secretName: tls.secretName } : undefined,
+        }),
+        networkPolicy: { clusterNetwork, ...tr.networkPolicy },
+        monitoring: { serviceMonitor: prometheus, prometheusRule: prometheus, ...tr.monitoring },
       });
     }
 

@@ -1,4 +1,5 @@
 import { REGISTRY_PRESETS } from '../registry/registry-presets';
+import { TOOL_REGISTRY_PRESETS } from '../tool-registry/tool-registry-presets';
 import { McpEnvironment } from './environment';
 
 /**
@@ -13,6 +14,7 @@ export function devEnvironment(): McpEnvironment {
     integrations: {},
     ingress: { host: 'mcp.dev.example.com', className: 'nginx' },
     registry: REGISTRY_PRESETS.dev,
+    toolRegistry: TOOL_REGISTRY_PRESETS.dev,
   };
 }
 
@@ -25,6 +27,7 @@ export function stagingEnvironment(): McpEnvironment {
     integrations: { prometheusOperator: true, certManager: true },
     ingress: { host: 'mcp.staging.example.com', className: 'nginx', tls: { clusterIssuer: 'letsencrypt-staging' } },
     registry: REGISTRY_PRESETS.staging,
+    toolRegistry: TOOL_REGISTRY_PRESETS.staging,
   };
 }
 
@@ -37,6 +40,7 @@ export function prodEnvironment(): McpEnvironment {
     integrations: { prometheusOperator: true, certManager: true, cloudNativePg: true, externalSecrets: true },
     ingress: { host: 'mcp.example.com', className: 'nginx', tls: { clusterIssuer: 'letsencrypt-prod' } },
     registry: REGISTRY_PRESETS.prod,
+    toolRegistry: TOOL_REGISTRY_PRESETS.prod,
   };
 }
 
