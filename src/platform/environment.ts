@@ -77,8 +77,8 @@ export interface McpEnvironment {
   readonly toolRegistry?: ToolRegistryProps;
 }
 
-/** Object props merge recursively; arrays and scalars replace. */
-export type DeepPartial<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+/** Object props merge recursively (optional ones too); arrays and scalars replace. */
+export type DeepPartial<T> = { [K in keyof T]?: NonNullable<T[K]> extends (infer U)[] ? U[] : NonNullable<T[K]> extends object ? DeepPartial<NonNullable<T[K]>> : T[K] };
 
 /**
  * Derives an environment from a preset: `defineEnvironment(prodEnvironment(), { name: 'prod-eu',
