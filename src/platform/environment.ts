@@ -4,6 +4,7 @@ import { ClusterNetwork } from '../common/network';
 import { EdgeGatewayProps } from '../edge-gateway/edge-gateway';
 import { RegistryProps } from '../registry/registry';
 import { McpServersSettings } from '../server/server-fleet';
+import { ToolRegistryProps } from '../tool-registry/tool-registry';
 
 /**
  * Operator-backed integrations. Each needs its CRDs installed in the cluster first, so all
@@ -96,10 +97,18 @@ export interface McpEnvironment {
    * @default 'workloads'
    */
   readonly agentDelivery?: AgentDelivery;
+  /**
+   * The semantic Tool Registry API with its Postgres + pgvector database. The chart wires the
+   * environment in: Ingress host `tool-registry.<ingress.host>` with TLS, ServiceMonitor,
+   * PrometheusRule and PodMonitors when integrations.prometheusOperator, and the cluster network.
+   * `database.backend: 'cloudnative-pg'` needs integrations.cloudNativePg.
+   * @default - not rendered
+   */
+  readonly toolRegistry?: ToolRegistryProps;
 }
 
-/** Object props merge recursively; arrays and scalars replace. */
-export type DeepPartial<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+/** Object props merge recursively (optional ones too); arrays and scalars replace. */
+export type DeepPartial<T> = { [K in keyof T]?: NonNullable<T[K]> extends (infer U)[] ? U[] : NonNullable<T[K]> extends object ? DeepPartial<NonNullable<T[K]>> : T[K] };
 
 /**
  * Derives an environment from a preset: `defineEnvironment(prodEnvironment(), { name: 'prod-eu',

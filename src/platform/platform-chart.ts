@@ -13,6 +13,7 @@ import { resolveEdgeGatewayIngress } from '../edge-gateway/edge-gateway-ingress'
 import { Registry } from '../registry/registry';
 import { McpServerFleet } from '../server/server-fleet';
 import { SERVER_RUNTIME } from '../server/server-runtime';
+import { ToolRegistry } from '../tool-registry/tool-registry';
 import { McpEnvironment } from './environment';
 import { checkPolicy } from './policy';
 
@@ -46,6 +47,8 @@ export class McpPlatformChart extends Chart {
   public readonly servers?: McpServerFleet;
   /** The MCP Mesh agents and their resolved capability graph, when the environment declares agents. */
   public readonly agents?: McpAgentMesh;
+  /** The Tool Registry and its database, when the environment configures one. */
+  public readonly toolRegistry?: ToolRegistry;
 
   public constructor(scope: Construct, id: string, props: McpPlatformChartProps) {
     const env = props.environment;
@@ -108,6 +111,26 @@ export class McpPlatformChart extends Chart {
       });
       // The registry admits agent pods by label unless its clients were customised.
       if (env.registry?.networkPolicy?.clients) this.registry.allowClient('agents', { podLabels: { ...AGENT_POD_LABELS } });
+    }
+
+    if (env.toolRegistry) {
+      const tr = env.toolRegistry;
+      const prometheus = integrations.prometheusOperator ?? false;
+      if (tr.database?.backend === 'cloudnative-pg' && !integrations.cloudNativePg) {
+        invalid(this, 'toolRegistry.database.backend', 'cloudnative-pg', "install CloudNativePG and set integrations.cloudNativePg, or use backend 'statefulset'");
+      }
+      const tls = env.ingress?.tls;
+      this.toolRegistry = new ToolRegistry(this, 'tool-registry', {
+        ...tr,
+        database: { podMonitor: prometheus, ...tr.database },
+        ingress: tr.ingress ?? (env.ingress && {
+          host: `tool-registry.${env.ingress.host}`,
+          className: env.ingress.className,
+          tls: integrations.certManager && tls?.clusterIssuer ? { clusterIssuer: tls.clusterIssuer } : tls?.secretName ? { secretName: tls.secretName } : undefined,
+        }),
+        networkPolicy: { clusterNetwork, ...tr.networkPolicy },
+        monitoring: { serviceMonitor: prometheus, prometheusRule: prometheus, ...tr.monitoring },
+      });
     }
 
     this.node.addValidation({ validate: () => checkPolicy(this, env.name, env.policy ?? {}) });

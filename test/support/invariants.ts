@@ -258,9 +258,10 @@ export function checkPolicyTargets(objects: K8sObject[]): string[] {
     if (!target) errors.push(`${id(hpa)}: scaleTargetRef ${ref.kind}/${ref.name} does not exist`);
     else if (target.spec.replicas !== undefined) errors.push(`${id(hpa)}: target ${id(target)} sets spec.replicas, which fights the autoscaler`);
   }
+  const podLabelSets = [...podTemplates(objects).map(t => t.labels), ...operatorPodLabels(objects)];
   for (const np of objects.filter(o => o.kind === 'NetworkPolicy')) {
     const sel = np.spec.podSelector?.matchLabels ?? {};
-    if (!podTemplates(objects).some(t => subset(sel, t.labels))) errors.push(`${id(np)}: podSelector matches no pod template`);
+    if (!podLabelSets.some(labels => subset(sel, labels))) errors.push(`${id(np)}: podSelector matches no pod template`);
   }
   for (const sm of objects.filter(o => o.kind === 'ServiceMonitor')) {
     const sel = sm.spec.selector?.matchLabels ?? {};
@@ -271,4 +272,19 @@ export function checkPolicyTargets(objects: K8sObject[]): string[] {
     }
   }
   return errors;
+}
+
+/**
+ * Labels of the pods an operator creates from custom resources in the chart, so policies that
+ * target them can be checked: CloudNativePG instances (`cnpg.io/cluster`, `cnpg.io/podRole:
+ * instance`, plus the Cluster's inheritedMetadata labels) and Pooler pods (`cnpg.io/poolerName`,
+ * `cnpg.io/podRole: pooler`, `cnpg.io/cluster`).
+ */
+export function operatorPodLabels(objects: K8sObject[]): Record<string, string>[] {
+  return objects.flatMap(o => {
+    if (o.apiVersion !== 'postgresql.cnpg.io/v1') return [];
+    if (o.kind === 'Cluster') return [{ ...(o.spec.inheritedMetadata?.labels ?? {}), 'cnpg.io/cluster': o.metadata.name, 'cnpg.io/podRole': 'instance' }];
+    if (o.kind === 'Pooler') return [{ ...(o.spec.template?.metadata?.labels ?? {}), 'cnpg.io/cluster': o.spec.cluster.name, 'cnpg.io/poolerName': o.metadata.name, 'cnpg.io/podRole': 'pooler' }];
+    return [];
+  });
 }

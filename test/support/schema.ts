@@ -56,10 +56,10 @@ export class SchemaValidator {
   }
 }
 
-/** CRD patterns are Go RE2: turn a leading `(?i)` into JavaScript's `i` flag. */
+/** CRD patterns are Go RE2: turn a leading `(?i)` (also right after `^`) into JavaScript's `i` flag. */
 const re2 = Object.assign((pattern: string, flags: string) => {
-  const insensitive = pattern.startsWith('(?i)');
-  return new RegExp(insensitive ? pattern.slice(4) : pattern, insensitive ? `${flags}i` : flags);
+  const m = /^(\^?)\(\?i\)/.exec(pattern);
+  return new RegExp(m ? m[1] + pattern.slice(m[0].length) : pattern, m ? `${flags}i` : flags);
 }, { code: 'new RegExp' });
 
 function gvkKey(apiVersion: string, kind: string): string {

@@ -1,0 +1,297 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { BackupOptions, DatabaseBackup } from '../backup/database-backup';
+import { invalid } from '../common/errors';
+import { parseImageProp } from '../common/image';
+import { ComponentLabels, recommendedLabels, selectorLabels } from '../common/labels';
+import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, NetworkPeer, NetworkRule, toNetworkPolicyPeer } from '../common/network';
+import { IPolicySubject, PolicyFacts } from '../common/policy-facts';
+import { PostgresConnection } from '../common/postgres-connection';
+import { ResourceSpec } from '../common/resources';
+import { validateDnsLabel, validateInteger } from '../common/validation';
+import { CloudNativePgOptions, renderCloudNativePg, CloudNativePgObjects } from './pgvector-cloudnative';
+import { renderPostgresStatefulSet } from './pgvector-statefulset';
+import { SchemaMigration, SchemaMigrationOptions, SCHEMA_SQL_KEY } from './schema-migration';
+import { PGVECTOR_RESOURCES, PGVECTOR_RUNTIME } from './tool-registry-runtime';
+import { ResolvedVectorSchema, resolveVectorSchema, toolRegistrySchemaSql, VectorSchemaOptions } from './tool-schema';
+
+/** Where PostgreSQL runs: a StatefulSet this library renders, or a CloudNativePG Cluster. */
+export type PgvectorBackend = 'statefulset' | 'cloudnative-pg';
+
+/** The data volume of each instance. */
+export interface PgvectorStorage {
+  /** Size in GiB. @default 10 */
+  readonly sizeGibibytes?: number;
+  /** StorageClass. @default - the cluster default */
+  readonly storageClassName?: string;
+}
+
+/** Props of {@link PgvectorDatabase}: one interface for both backends. */
+export interface PgvectorDatabaseProps {
+  /**
+   * Name of the database workload (RFC 1123 label, at most 40 characters): the StatefulSet and
+   * its Service, or the CloudNativePG Cluster (whose Services are `<name>-rw`, `-ro`, `-r`).
+   * @default 'tool-registry-db'
+   */
+  readonly name?: string;
+  /** Backend. `statefulset` is a single primary (dev, staging); `cloudnative-pg` needs the operator. @default 'statefulset' */
+  readonly backend?: PgvectorBackend;
+  /** Application database. @default 'tool_registry' */
+  readonly databaseName?: string;
+  /** Application role, owner of the database and of the schema's objects. @default 'tool_registry' */
+  readonly owner?: string;
+  /**
+   * Existing Secret of type kubernetes.io/basic-auth with keys `username` (equal to `owner`) and
+   * `password`: the owner's credentials. Required for `statefulset`; for `cloudnative-pg` it is
+   * passed to `bootstrap.initdb.secret`, and when omitted the operator generates `<name>-app`.
+   * @default - required for statefulset; `<name>-app` (operator-generated) for cloudnative-pg
+   */
+  readonly credentialsSecret?: string;
+  /** Postgres image with pgvector, pinned. @default PGVECTOR_RUNTIME.image or PGVECTOR_RUNTIME.cnpgImage */
+  readonly image?: string;
+  /** PostgreSQL instances: CloudNativePG primary plus replicas (>= 1); the statefulset backend runs exactly 1. @default 1 */
+  readonly instances?: number;
+  /** Data volume per instance. @default 10 GiB, default StorageClass */
+  readonly storage?: PgvectorStorage;
+  /** Requests and limits of each Postgres container. @default 250m/512Mi requests, 2 CPU/2Gi limits */
+  readonly resources?: ResourceSpec;
+  /** Embedding dimension and vector index of the schema. @default 768 dimensions, hnsw index */
+  readonly schema?: VectorSchemaOptions;
+  /** The migration Job that applies the schema (on both backends; CloudNativePG also applies it at bootstrap). @default enabled, waits 600 s */
+  readonly migration?: SchemaMigrationOptions;
+  /**
+   * Backups. statefulset: a pg_dump CronJob into a backup PVC ({@link DatabaseBackup}).
+   * cloudnative-pg: a ScheduledBackup at `schedule` (UTC) with `cloudNativePg.backup`'s method;
+   * retention then belongs to the object store or snapshot class, so `retention`, `storage*`,
+   * `image`, `timeZone` and `activeDeadlineSeconds` are refused.
+   * @default - daily at 02:00, keep the 7 newest dumps
+   */
+  readonly backup?: BackupOptions;
+  /** CloudNativePG-only settings (backup method, Pooler, operator location, PDB). */
+  readonly cloudNativePg?: CloudNativePgOptions;
+  /** Render a PodMonitor for the instances' exporter (cloudnative-pg only; needs Prometheus Operator CRDs). @default false */
+  readonly podMonitor?: boolean;
+  /** Pods allowed to connect on 5432, besides this construct's own jobs (see {@link allowClient}). @default [] */
+  readonly clients?: NetworkPeer[];
+  /** Render NetworkPolicies isolating the database pods. @default true */
+  readonly networkPolicy?: boolean;
+  /** Where Prometheus and DNS run. @default DEFAULT_CLUSTER_NETWORK */
+  readonly clusterNetwork?: ClusterNetwork;
+}
+
+/**
+ * PostgreSQL with pgvector and the Tool Registry schema, on one of two backends behind one
+ * typed interface:
+ * - `statefulset`: pinned pgvector image, StatefulSet with a headless Service and a
+ *   volumeClaimTemplate, credentials from a Secret, pg_isready probes, PSS restricted (UID 999,
+ *   fsGroup, read-only root FS with emptyDirs for the socket dir, /tmp and /dev/shm), a pg_dump
+ *   backup CronJob. A single primary: not highly available.
+ * - `cloudnative-pg`: a Cluster (instances, storage, pgvector from the standard operand image,
+ *   initdb running the schema SQL through postInitApplicationSQLRefs), a ScheduledBackup, an
+ *   optional PgBouncer Pooler and PodMonitors.
+ *
+ * The schema SQL ({@link toolRegistrySchemaSql}) lives in one ConfigMap that both the migration
+ * Job and the CloudNativePG bootstrap read. NetworkPolicies let only declared clients, the
+ * migration and backup jobs (and, for CloudNativePG, the operator, the instances and Prometheus)
+ * reach the database pods.
+ *
+ * @throws McpConfigError at construction for a bad name, schema, instances < 1 (or != 1 on the
+ * statefulset backend), a missing credentials Secret on the statefulset backend, or backup
+ * options the backend cannot honour.
+ */
+export class PgvectorDatabase extends Construct implements IPolicySubject {
+  /** The backend in use. */
+  public readonly backend: PgvectorBackend;
+  /** Workload / Cluster name. */
+  public readonly name: string;
+  /** Application database and role. */
+  public readonly databaseName: string;
+  public readonly owner: string;
+  /** Secret with the owner's `username` and `password`. */
+  public readonly credentialsSecret: string;
+  /** PostgreSQL instances. */
+  public readonly instances: number;
+  /** The validated schema. */
+  public readonly schema: ResolvedVectorSchema;
+  /** The ConfigMap holding the schema SQL under `schema.sql`. */
+  public readonly schemaConfigMap: kplus.ConfigMap;
+  /** The migration Job, when enabled. */
+  public readonly migration?: SchemaMigration;
+  /** The pg_dump CronJob (statefulset backend with backups). */
+  public readonly backup?: DatabaseBackup;
+  /** The StatefulSet (statefulset backend). */
+  public readonly statefulSet?: kplus.StatefulSet;
+  /** The CloudNativePG objects (cloudnative-pg backend). */
+  public readonly cloudNativePg?: CloudNativePgObjects;
+  /** Labels of the Postgres instance pods. */
+  public readonly podSelector: Record<string, string>;
+  private readonly identity: ComponentLabels;
+  private readonly policies: kplus.NetworkPolicy[] = [];
+  private readonly backupsEnabled: boolean;
+
+  public constructor(scope: Construct, id: string, props: PgvectorDatabaseProps = {}) {
+    super(scope, id);
+    this.name = validateDnsLabel(this, 'name', props.name ?? 'tool-registry-db', 40);
+    this.backend = props.backend ?? 'statefulset';
+    if (this.backend !== 'statefulset' && this.backend !== 'cloudnative-pg') invalid(this, 'backend', this.backend, "use 'statefulset' or 'cloudnative-pg'");
+    const cnpg = this.backend === 'cloudnative-pg';
+    this.databaseName = validateIdentifier(this, 'databaseName', props.databaseName ?? 'tool_registry');
+    this.owner = validateIdentifier(this, 'owner', props.owner ?? 'tool_registry');
+    this.instances = props.instances ?? 1;
+    if (!Number.isInteger(this.instances) || this.instances < 1) {
+      invalid(this, 'instances', this.instances, 'use a whole number >= 1 (3 gives CloudNativePG a primary and two standbys for failover)');
+    }
+    if (!cnpg && this.instances !== 1) {
+      invalid(this, 'instances', this.instances, "the statefulset backend runs a single primary without replication: use 1, or backend 'cloudnative-pg' for replicas and failover");
+    }
+    if (!cnpg && props.cloudNativePg) invalid(this, 'cloudNativePg', props.cloudNativePg, "remove it, or set backend to 'cloudnative-pg'");
+    if (!cnpg && !props.credentialsSecret) {
+      invalid(this, 'credentialsSecret', props.credentialsSecret, `reference an existing kubernetes.io/basic-auth Secret with keys username (${this.owner}) and password, e.g. kubectl create secret generic ${this.name}-credentials --type=kubernetes.io/basic-auth --from-literal=username=${this.owner} --from-literal=password=...`);
+    }
+    if (props.credentialsSecret) validateDnsLabel(this, 'credentialsSecret', props.credentialsSecret, 253);
+    this.credentialsSecret = props.credentialsSecret ?? `${this.name}-app`;
+    this.schema = resolveVectorSchema(this, 'schema', props.schema);
+    validateInteger(this, 'storage.sizeGibibytes', props.storage?.sizeGibibytes ?? 10, 1);
+    const image = parseImageProp(this, 'image', props.image ?? (cnpg ? PGVECTOR_RUNTIME.cnpgImage : PGVECTOR_RUNTIME.image));
+    this.identity = { name: 'postgresql', instance: this.name, component: 'database', version: image.version };
+    const labels = recommendedLabels(this.identity);
+    this.backupsEnabled = props.backup?.enabled ?? true;
+
+    this.schemaConfigMap = new kplus.ConfigMap(this, 'schema', {
+      metadata: { name: `${this.name}-schema`, labels },
+      data: { [SCHEMA_SQL_KEY]: toolRegistrySchemaSql(this.schema) },
+    });
+
+    if (cnpg) {
+      this.cloudNativePg = renderCloudNativePg(this, {
+        name: this.name, labels, image: image.toString(), instances: this.instances, owner: this.owner, databaseName: this.databaseName,
+        credentialsSecret: props.credentialsSecret, storage: props.storage, resources: props.resources ?? PGVECTOR_RESOURCES,
+        schema: this.schemaConfigMap, backup: props.backup, options: props.cloudNativePg ?? {}, podMonitor: props.podMonitor ?? false,
+      });
+      this.podSelector = this.cloudNativePg.instanceSelector;
+    } else {
+      this.podSelector = selectorLabels(this.identity);
+      this.statefulSet = renderPostgresStatefulSet(this, {
+        name: this.name, labels, selector: this.podSelector, image: image.toString(), owner: this.owner, databaseName: this.databaseName,
+        credentialsSecret: this.credentialsSecret, storage: props.storage, resources: props.resources ?? PGVECTOR_RESOURCES,
+      });
+      if (this.backupsEnabled) {
+        this.backup = new DatabaseBackup(this, 'backup', {
+          ...props.backup,
+          name: `${this.name}-backup`,
+          identity: { ...this.identity, component: 'database-backup' },
+          source: { kind: 'postgres', connection: this.connection(), defaults: { database: this.databaseName, username: this.owner } },
+        });
+      }
+    }
+
+    if (props.migration?.enabled ?? true) {
+      this.migration = new SchemaMigration(this, 'migration', {
+        ...props.migration,
+        waitTimeoutSeconds: validateInteger(this, 'migration.waitTimeoutSeconds', props.migration?.waitTimeoutSeconds ?? (cnpg ? 900 : 600), 10, 7200),
+        name: `${this.name}-migrate`,
+        identity: { ...this.identity, component: 'database-migration' },
+        schema: this.schemaConfigMap,
+        connection: this.connection(),
+        defaults: { database: this.databaseName, username: this.owner },
+      });
+    }
+
+    if (props.networkPolicy ?? true) this.renderNetworkPolicies(labels, props.clients ?? [], props.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK, props.cloudNativePg ?? {});
+  }
+
+  /** Host clients connect to: the Pooler's `-pooler-rw` Service when there is one, else the primary's Service. */
+  public get host(): string {
+    return this.cloudNativePg?.pooler ? this.cloudNativePg.pooler.name : this.primaryHost;
+  }
+
+  /** Host of the primary itself (`<name>` for statefulset, `<name>-rw` for CloudNativePG), for DDL and dumps. */
+  public get primaryHost(): string {
+    return this.backend === 'cloudnative-pg' ? `${this.name}-rw` : this.name;
+  }
+
+  /** PostgreSQL port. */
+  public get port(): number {
+    return PGVECTOR_RUNTIME.port;
+  }
+
+  /** The schema SQL exactly as rendered into the ConfigMap. */
+  public get schemaSql(): string {
+    return this.schemaConfigMap.data[SCHEMA_SQL_KEY];
+  }
+
+  /** Labels of every pod a client talks to: the instances, and the Pooler's pods when there is one. */
+  public get endpointSelectors(): Record<string, string>[] {
+    return this.cloudNativePg?.pooler ? [this.podSelector, this.cloudNativePg.poolerSelector!] : [this.podSelector];
+  }
+
+  /** Owner connection to the primary, credentials from {@link credentialsSecret}. */
+  public connection(): PostgresConnection {
+    return { host: this.primaryHost, port: PGVECTOR_RUNTIME.port, database: this.databaseName, username: this.owner, password: { secretName: this.credentialsSecret, key: 'password' } };
+  }
+
+  /** Lets `peer` connect on 5432 (to the Pooler too, when there is one). No-op with NetworkPolicies off. */
+  public allowClient(id: string, peer: NetworkPeer): void {
+    for (const policy of this.policies) {
+      policy.addIngressRule(toNetworkPolicyPeer(this, `client-${id}-${policy.node.id}`, peer), [kplus.NetworkPolicyPort.tcp(PGVECTOR_RUNTIME.port)]);
+    }
+  }
+
+  /**
+   * Facts for the environment policy. CloudNativePG reports its instances (HA), ScheduledBackup
+   * and managed PDB. The statefulset backend is a single primary by design: it reports backups
+   * only, since replicas and a PDB do not apply to it.
+   */
+  public policyFacts(): PolicyFacts {
+    const base = {
+      component: `PgvectorDatabase (${this.backend})`,
+      backups: { enabled: this.backupsEnabled, field: 'backup.enabled' },
+      generatedSecrets: { present: false, field: 'credentialsSecret' },
+    };
+    if (this.backend === 'statefulset') return base;
+    return {
+      ...base,
+      haReplicas: { replicas: this.instances, field: 'instances' },
+      disruptionBudget: { present: this.cloudNativePg!.podDisruptionBudget, field: 'instances (> 1) and cloudNativePg.enablePodDisruptionBudget' },
+    };
+  }
+
+  private renderNetworkPolicies(labels: Record<string, string>, clients: NetworkPeer[], cluster: ClusterNetwork, options: CloudNativePgOptions): void {
+    const port = [{ port: PGVECTOR_RUNTIME.port }];
+    const own: NetworkPeer[] = [this.migration?.podSelector, this.backup ? selectorLabels({ ...this.identity, component: 'database-backup' }) : undefined]
+      .filter((s): s is Record<string, string> => s !== undefined).map(podLabels => ({ podLabels }));
+    if (this.backend === 'statefulset') {
+      // Postgres needs no egress at all; only clients and the own jobs may connect.
+      this.policies.push(createNetworkPolicy(this, 'network-policy', {
+        name: this.name, labels, podSelector: this.podSelector,
+        ingress: [...clients, ...own].length ? [{ peers: [...clients, ...own], ports: port }] : [],
+        egress: [],
+      }));
+      return;
+    }
+    const objects = this.cloudNativePg!;
+    const operator = options.operator ?? { namespace: 'cnpg-system', podLabels: { 'app.kubernetes.io/name': 'cloudnative-pg' } };
+    const direct = [...clients, ...own, ...(objects.pooler ? [{ podLabels: objects.poolerSelector }] : [])];
+    const ingress: NetworkRule[] = [
+      { peers: [{ podLabels: objects.instanceSelector }], ports: port }, // streaming replication between instances
+      { peers: [operator], ports: [{ port: PGVECTOR_RUNTIME.cnpgStatusPort }, { port: PGVECTOR_RUNTIME.port }] },
+      { peers: [cluster.prometheus], ports: [{ port: PGVECTOR_RUNTIME.cnpgMetricsPort }] },
+    ];
+    if (direct.length) ingress.push({ peers: direct, ports: port });
+    // Egress stays open: the instance manager talks to the Kubernetes API and to the backup object store.
+    this.policies.push(createNetworkPolicy(this, 'network-policy', { name: this.name, labels, podSelector: objects.instanceSelector, ingress }));
+    if (objects.pooler) {
+      const poolerIngress: NetworkRule[] = [{ peers: [cluster.prometheus], ports: [{ port: 9127 }] }];
+      if (clients.length) poolerIngress.unshift({ peers: clients, ports: [{ port: PGVECTOR_RUNTIME.poolerPort }] });
+      this.policies.push(createNetworkPolicy(this, 'pooler-network-policy', {
+        name: objects.pooler.name, labels, podSelector: objects.poolerSelector!, ingress: poolerIngress,
+      }));
+    }
+  }
+}
+
+/** A PostgreSQL identifier this library writes unquoted: lower-case letter first, then letters, digits, `_`; at most 63. */
+function validateIdentifier(scope: Construct, field: string, value: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) invalid(scope, field, value, "use lower-case letters, digits and '_', starting with a letter or '_', at most 63 characters");
+  return value;
+}
