@@ -12,7 +12,8 @@ export interface ExternalReference {
   readonly referencedBy: string;
 }
 
-const registry = new WeakMap<Chart, ExternalReference[]>();
+// Keyed by `<kind>/<name>`, so declaring stays constant-time for charts with many components.
+const registry = new WeakMap<Chart, Map<string, ExternalReference>>();
 
 /**
  * Records that `scope` references an object it does not create. The chart's list is what
@@ -21,12 +22,13 @@ const registry = new WeakMap<Chart, ExternalReference[]>();
  */
 export function declareExternal(scope: IConstruct, kind: ExternalKind, name: string): void {
   const chart = Chart.of(scope);
-  const list = registry.get(chart) ?? [];
-  if (!list.some(r => r.kind === kind && r.name === name)) list.push({ kind, name, referencedBy: scope.node.path });
-  registry.set(chart, list);
+  const refs = registry.get(chart) ?? new Map<string, ExternalReference>();
+  const key = `${kind}/${name}`;
+  if (!refs.has(key)) refs.set(key, { kind, name, referencedBy: scope.node.path });
+  registry.set(chart, refs);
 }
 
 /** The objects `chart` references but does not create, sorted by kind then name. */
 export function externalReferences(chart: Chart): ExternalReference[] {
-  return [...(registry.get(chart) ?? [])].sort((a, b) => `${a.kind}/${a.name}`.localeCompare(`${b.kind}/${b.name}`));
+  return [...(registry.get(chart)?.values() ?? [])].sort((a, b) => `${a.kind}/${a.name}`.localeCompare(`${b.kind}/${b.name}`));
 }
