@@ -6,6 +6,7 @@ export * from './common/external-references';
 export * from './common/image';
 export * from './common/labels';
 export * from './common/monitoring';
+export * from './common/namespace';
 export * from './common/network';
 export * from './common/pod';
 export * from './common/policy-facts';

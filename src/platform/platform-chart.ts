@@ -1,11 +1,10 @@
-import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { McpAgentMesh } from '../agent/agent-mesh';
 import { AGENT_POD_LABELS } from '../agent/mcp-agent';
 import { invalid } from '../common/errors';
 import { externalReferences, ExternalReference } from '../common/external-references';
-import { MANAGED_BY, PART_OF } from '../common/labels';
+import { createRestrictedNamespace } from '../common/namespace';
 import { DEFAULT_CLUSTER_NETWORK } from '../common/network';
 import { validateDnsLabel, validateLabels } from '../common/validation';
 import { EdgeGateway } from '../edge-gateway/edge-gateway';
@@ -64,7 +63,7 @@ export class McpPlatformChart extends Chart {
     validateDnsLabel(this, 'environment.namespace', namespace);
     this.environment = env;
     this.namespaceName = namespace;
-    if (env.createNamespace ?? true) this.renderNamespace(namespace);
+    if (env.createNamespace ?? true) createRestrictedNamespace(this, 'namespace', namespace);
 
     const integrations = env.integrations ?? {};
     const clusterNetwork = env.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
@@ -139,25 +138,5 @@ export class McpPlatformChart extends Chart {
   /** Objects the chart references but expects to exist (e.g. database Secrets), for the README's prerequisites. */
   public externalReferences(): ExternalReference[] {
     return externalReferences(this);
-  }
-
-  private renderNamespace(name: string): void {
-    const ns = new kplus.Namespace(this, 'namespace', {
-      metadata: {
-        name,
-        labels: {
-          'app.kubernetes.io/part-of': PART_OF,
-          'app.kubernetes.io/managed-by': MANAGED_BY,
-          'pod-security.kubernetes.io/enforce': 'restricted',
-          'pod-security.kubernetes.io/enforce-version': 'v1.28',
-          'pod-security.kubernetes.io/warn': 'restricted',
-          'pod-security.kubernetes.io/audit': 'restricted',
-        },
-        // Namespaces first: Argo CD applies lower waves before higher ones.
-        annotations: { 'argocd.argoproj.io/sync-wave': '-1' },
-      },
-    });
-    // Namespaces are cluster-scoped: drop the chart namespace cdk8s stamps on every object.
-    ApiObject.of(ns).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
 }

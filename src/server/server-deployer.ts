@@ -1,7 +1,7 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { MANAGED_BY, PART_OF, recommendedLabels } from '../common/labels';
+import { recommendedLabels } from '../common/labels';
+import { createRestrictedNamespace } from '../common/namespace';
 import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, NetworkPeer } from '../common/network';
 import { ResourceSpec } from '../common/resources';
 import { validateDnsLabel, validateInteger } from '../common/validation';
@@ -124,7 +124,7 @@ export class McpServerDeployer extends Construct {
       ...recommendedLabels({ name: 'mcp-platform-deployer', instance: saName, component: 'server-deployer', version: 'v1' }),
       [SERVER_LABELS.managedBy]: SERVER_LABELS.managedByValue,
     };
-    if (props.createNamespace ?? true) this.renderNamespace();
+    if (props.createNamespace ?? true) createRestrictedNamespace(this, 'namespace', this.namespace, { [SERVER_LABELS.managedBy]: SERVER_LABELS.managedByValue });
 
     if (props.rbac ?? true) this.serviceAccount = this.renderRbac(saName, saNamespace);
     this.renderLimits(props);
@@ -152,25 +152,6 @@ export class McpServerDeployer extends Construct {
       subjects: [{ kind: 'ServiceAccount', name: saName, namespace: saNamespace }],
     });
     return serviceAccount;
-  }
-
-  private renderNamespace(): void {
-    const ns = new kplus.Namespace(this, 'namespace', {
-      metadata: {
-        name: this.namespace,
-        labels: {
-          'app.kubernetes.io/part-of': PART_OF,
-          'app.kubernetes.io/managed-by': MANAGED_BY,
-          [SERVER_LABELS.managedBy]: SERVER_LABELS.managedByValue,
-          'pod-security.kubernetes.io/enforce': 'restricted',
-          'pod-security.kubernetes.io/enforce-version': 'v1.28',
-          'pod-security.kubernetes.io/warn': 'restricted',
-          'pod-security.kubernetes.io/audit': 'restricted',
-        },
-        annotations: { 'argocd.argoproj.io/sync-wave': '-1' },
-      },
-    });
-    ApiObject.of(ns).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
 
   private renderLimits(props: McpServerDeployerProps): void {
