@@ -8,7 +8,7 @@ import { PodDisruptionBudget } from '../common/disruption-budget';
 import { invalid } from '../common/errors';
 import { declareExternal } from '../common/external-references';
 import { ImageReference, parseImageProp } from '../common/image';
-import { ComponentLabels, PART_OF, recommendedLabels, selectorLabels } from '../common/labels';
+import { ComponentLabels, PLATFORM_COMPONENTS, platformComponentPeer, recommendedLabels, selectorLabels } from '../common/labels';
 import { createServiceMonitor, METRICS_SERVICE_LABEL } from '../common/monitoring';
 import { applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
 import { IPolicySubject, PolicyFacts } from '../common/policy-facts';
@@ -24,10 +24,10 @@ import { MCP_AGENT_SPEC_SCHEMA, McpAgentSpec } from './agent-spec';
 import { validateAgainst } from './spec-schema';
 
 /** The `app.kubernetes.io/component` of every agent; the registry admits pods carrying it. */
-export const AGENT_COMPONENT = 'agent';
+export const AGENT_COMPONENT = PLATFORM_COMPONENTS.agent;
 
 /** Labels every agent pod carries, whatever its name: what the registry's NetworkPolicy admits by default. */
-export const AGENT_POD_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/component': AGENT_COMPONENT, 'app.kubernetes.io/part-of': PART_OF };
+export const AGENT_POD_LABELS: Readonly<Record<string, string>> = platformComponentPeer(AGENT_COMPONENT).podLabels;
 
 /** Pod-template annotations that list what an agent provides and needs (for `kubectl describe`). */
 export const CAPABILITIES_ANNOTATION = 'mesh.mcp.io/capabilities';

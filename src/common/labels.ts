@@ -45,3 +45,21 @@ export function selectorLabels(id: ComponentLabels): Record<string, string> {
     'app.kubernetes.io/component': id.component,
   };
 }
+
+/**
+ * `app.kubernetes.io/component` of the platform's components. NetworkPolicies of one
+ * component admit another by these labels, so both sides read them from here.
+ */
+export const PLATFORM_COMPONENTS = {
+  registry: 'registry',
+  edgeGateway: 'edge-gateway',
+  agent: 'agent',
+} as const;
+
+/** Pods of a platform component, in the policy's own namespace or in `namespace`. */
+export function platformComponentPeer(component: string, namespace?: string): { namespace?: string; podLabels: Record<string, string> } {
+  return {
+    ...(namespace ? { namespace } : {}),
+    podLabels: { 'app.kubernetes.io/component': component, 'app.kubernetes.io/part-of': PART_OF },
+  };
+}

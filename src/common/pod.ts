@@ -96,3 +96,37 @@ export function podSpecPath(workload: kplus.AbstractPod): string {
 export function scratchVolume(scope: kplus.AbstractPod, name: string, sizeLimitMebibytes = 64): kplus.Volume {
   return kplus.Volume.fromEmptyDir(scope, `${name}-volume`, name, { sizeLimit: Size.mebibytes(sizeLimitMebibytes) });
 }
+
+/** A per-pod ReadWriteOnce volume of a StatefulSet. */
+export interface DataVolumeClaim {
+  /** Claim template name; PVCs are named `<name>-<statefulset>-<ordinal>`. */
+  readonly name: string;
+  /** Size in GiB. */
+  readonly gibibytes: number;
+  /** @default - the cluster default StorageClass */
+  readonly storageClassName?: string;
+  /** Labels of the PVCs. */
+  readonly labels: Record<string, string>;
+  /** Where the first container mounts it. */
+  readonly mountPath: string;
+}
+
+/**
+ * Adds a volumeClaimTemplate to a StatefulSet, mounted in its first container, and keeps the
+ * PVCs when pods, replicas or the StatefulSet go away (persistentVolumeClaimRetentionPolicy
+ * Retain). cdk8s-plus-28 has no volumeClaimTemplates, so they are patched in; the L1
+ * StatefulSet maps patched JSON through its typed converters, hence `Quantity`.
+ */
+export function addDataVolumeClaimTemplate(sts: kplus.StatefulSet, claim: DataVolumeClaim): void {
+  const api = ApiObject.of(sts);
+  api.addJsonPatch(JsonPatch.add('/spec/volumeClaimTemplates', [{
+    metadata: { name: claim.name, labels: claim.labels },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: kplus.k8s.Quantity.fromString(`${claim.gibibytes}Gi`) } },
+      ...(claim.storageClassName ? { storageClassName: claim.storageClassName } : {}),
+    },
+  }]));
+  api.addJsonPatch(JsonPatch.add('/spec/persistentVolumeClaimRetentionPolicy', { whenDeleted: 'Retain', whenScaled: 'Retain' }));
+  api.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: claim.name, mountPath: claim.mountPath }));
+}

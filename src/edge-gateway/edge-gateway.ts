@@ -5,7 +5,7 @@ import { contentHash, CONFIG_CHECKSUM_ANNOTATION } from '../common/checksum';
 import { PodDisruptionBudget } from '../common/disruption-budget';
 import { invalid } from '../common/errors';
 import { parseImageProp } from '../common/image';
-import { recommendedLabels, selectorLabels } from '../common/labels';
+import { PLATFORM_COMPONENTS, recommendedLabels, selectorLabels } from '../common/labels';
 import { createServiceMonitor, METRICS_SERVICE_LABEL } from '../common/monitoring';
 import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, DNS_PORTS, NetworkPeer, NetworkRule } from '../common/network';
 import { applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
@@ -161,7 +161,7 @@ export class EdgeGateway extends Construct implements IPolicySubject {
     this.props = props;
     const name = validateDnsLabel(this, 'name', props.name ?? 'edge-mcp', 46);
     const image = parseImageProp(this, 'image', props.image ?? EDGE_GATEWAY_RUNTIME.image);
-    const identity = { name: 'edge-mcp', instance: name, component: 'edge-gateway', version: image.version };
+    const identity = { name: 'edge-mcp', instance: name, component: PLATFORM_COMPONENTS.edgeGateway, version: image.version };
     this.selector = selectorLabels(identity);
     const labels = recommendedLabels(identity);
     const autoscaling = props.autoscaling ? resolveAutoscaling(this, props.autoscaling) : undefined;

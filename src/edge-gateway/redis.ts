@@ -1,18 +1,18 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { contentHash, CONFIG_CHECKSUM_ANNOTATION } from '../common/checksum';
 import { PodDisruptionBudget } from '../common/disruption-budget';
 import { invalid } from '../common/errors';
 import { parseImageProp } from '../common/image';
-import { recommendedLabels, selectorLabels } from '../common/labels';
+import { PLATFORM_COMPONENTS, platformComponentPeer, recommendedLabels, selectorLabels } from '../common/labels';
 import { createServiceMonitor, METRICS_SERVICE_LABEL } from '../common/monitoring';
 import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, NetworkPeer, NetworkRule } from '../common/network';
-import { applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
+import { addDataVolumeClaimTemplate, applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
 import { commandProbes, httpProbes } from '../common/probes';
 import { ResourceSpec, toContainerResources } from '../common/resources';
 import { SecretKeyReference } from '../common/secrets';
-import { createService } from '../common/service';
+import { createService, dropAddressSelector } from '../common/service';
 import { validateDnsLabel, validateInteger } from '../common/validation';
 import { REDIS_EXPORTER_RESOURCES, REDIS_PROBE_TIMINGS, REDIS_RESOURCES, REDIS_RUNTIME } from './edge-gateway-runtime';
 import { secretKeyEnv } from './edge-gateway-secrets';
@@ -141,7 +141,7 @@ export class EdgeRedis extends Construct {
       securityContext: restrictedPodSecurityContext(user),
     });
     this.statefulSet = sts;
-    ApiObject.of(this.service).addJsonPatch(JsonPatch.remove('/spec/selector/cdk8s.io~1metadata.addr'));
+    dropAddressSelector(this.service);
     applyPodConventions(sts, { selector: this.selector, labels, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: contentHash(this.config.data) } });
 
     const probes = commandProbes(['sh', '-c', `redis-cli -h 127.0.0.1 -p ${REDIS_RUNTIME.port} ping | grep -q PONG`], REDIS_PROBE_TIMINGS);
@@ -166,7 +166,14 @@ export class EdgeRedis extends Construct {
     });
     redis.mount(REDIS_RUNTIME.configPath, kplus.Volume.fromConfigMap(this, 'config-volume', this.config, { name: 'config' }), { readOnly: true });
     if (persistence) {
-      this.addDataVolumeClaimTemplate(props.persistence ?? {}, labels);
+      const persistence = props.persistence ?? {};
+      addDataVolumeClaimTemplate(this.statefulSet, {
+        name: 'data',
+        gibibytes: validateInteger(this, 'persistence.storageGibibytes', persistence.storageGibibytes ?? 10, 1),
+        storageClassName: persistence.storageClassName,
+        labels,
+        mountPath: REDIS_RUNTIME.dataPath,
+      });
     } else {
       redis.mount(REDIS_RUNTIME.dataPath, scratchVolume(sts, 'data'));
     }
@@ -235,26 +242,10 @@ export class EdgeRedis extends Construct {
     });
   }
 
-  /** cdk8s-plus-28 has no volumeClaimTemplates: patch the data claim in and keep it when the pod goes. */
-  private addDataVolumeClaimTemplate(persistence: RedisPersistence, labels: Record<string, string>): void {
-    const size = validateInteger(this, 'persistence.storageGibibytes', persistence.storageGibibytes ?? 10, 1);
-    const api = ApiObject.of(this.statefulSet);
-    api.addJsonPatch(JsonPatch.add('/spec/volumeClaimTemplates', [{
-      metadata: { name: 'data', labels },
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        resources: { requests: { storage: kplus.k8s.Quantity.fromString(`${size}Gi`) } },
-        ...(persistence.storageClassName ? { storageClassName: persistence.storageClassName } : {}),
-      },
-    }]));
-    api.addJsonPatch(JsonPatch.add('/spec/persistentVolumeClaimRetentionPolicy', { whenDeleted: 'Retain', whenScaled: 'Retain' }));
-    api.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: 'data', mountPath: REDIS_RUNTIME.dataPath }));
-  }
-
   private renderNetworkPolicy(name: string, labels: Record<string, string>, props: EdgeRedisProps, exporter: boolean): void {
     const options = props.networkPolicy ?? {};
     const cluster = options.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
-    const clients = options.clients ?? [{ podLabels: { 'app.kubernetes.io/component': 'edge-gateway', 'app.kubernetes.io/part-of': 'mcp-platform' } }];
+    const clients = options.clients ?? [platformComponentPeer(PLATFORM_COMPONENTS.edgeGateway)];
     const ingress: NetworkRule[] = [{ peers: clients, ports: [{ port: REDIS_RUNTIME.port }] }];
     if (exporter) ingress.push({ peers: [cluster.prometheus], ports: [{ port: REDIS_RUNTIME.exporterPort }] });
     // Redis needs no egress at all (the exporter talks to it over loopback).

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackupOptions, DatabaseBackup, POSTGRES_ALPINE_UID, POSTGRES_CLIENT_IMAGE } from '../backup/database-backup';
@@ -6,10 +6,10 @@ import { contentHash, CONFIG_CHECKSUM_ANNOTATION } from '../common/checksum';
 import { PodDisruptionBudget } from '../common/disruption-budget';
 import { invalid } from '../common/errors';
 import { ImageReference, parseImageProp } from '../common/image';
-import { ComponentLabels, recommendedLabels, selectorLabels } from '../common/labels';
+import { ComponentLabels, PLATFORM_COMPONENTS, platformComponentPeer, recommendedLabels, selectorLabels } from '../common/labels';
 import { createServiceMonitor, METRICS_SERVICE_LABEL } from '../common/monitoring';
 import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, DNS_PORTS, NetworkPeer, NetworkRule, toNetworkPolicyPeer } from '../common/network';
-import { applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
+import { addDataVolumeClaimTemplate, applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
 import { IPolicySubject, PolicyFacts } from '../common/policy-facts';
 import { libpqEnv, validatePostgresConnection, waitForPostgresScript } from '../common/postgres-connection';
 import { httpProbes } from '../common/probes';
@@ -121,7 +121,7 @@ export class Registry extends Construct implements IPolicySubject {
     this.database = props.database ?? { type: 'sqlite' };
     this.validateDatabase();
     const image = parseImageProp(this, 'image', props.image ?? REGISTRY_RUNTIME.image);
-    this.identity = { name: 'mcp-mesh-registry', instance: name, component: 'registry', version: image.version };
+    this.identity = { name: 'mcp-mesh-registry', instance: name, component: PLATFORM_COMPONENTS.registry, version: image.version };
     this.selector = selectorLabels(this.identity);
     const labels = recommendedLabels(this.identity);
 
@@ -277,7 +277,7 @@ export class Registry extends Construct implements IPolicySubject {
     container.mount('/tmp', scratchVolume(sts, 'tmp'));
     const db = this.database;
     if (db.type === 'sqlite') {
-      this.addDataVolumeClaimTemplate(sts, db.storageGibibytes ?? 1, db.storageClassName, labels);
+      addDataVolumeClaimTemplate(sts, { name: 'data', gibibytes: db.storageGibibytes ?? 1, storageClassName: db.storageClassName, labels, mountPath: REGISTRY_RUNTIME.dataPath });
     } else {
       if (db.url) container.env.addVariable(REGISTRY_ENV.databaseUrl, envFromSecret(this, db.url));
       if (db.password) container.env.addVariable(REGISTRY_ENV.databasePassword, envFromSecret(this, db.password));
@@ -292,24 +292,6 @@ export class Registry extends Construct implements IPolicySubject {
       });
     }
     return sts;
-  }
-
-  /**
-   * cdk8s-plus-28 has no volumeClaimTemplates: patch them in, keeping PVCs when pods go away.
-   * The L1 StatefulSet maps patched JSON through its typed converters, hence `Quantity`.
-   */
-  private addDataVolumeClaimTemplate(sts: kplus.StatefulSet, gibibytes: number, storageClassName: string | undefined, labels: Record<string, string>): void {
-    const api = ApiObject.of(sts);
-    api.addJsonPatch(JsonPatch.add('/spec/volumeClaimTemplates', [{
-      metadata: { name: 'data', labels },
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        resources: { requests: { storage: kplus.k8s.Quantity.fromString(`${gibibytes}Gi`) } },
-        ...(storageClassName ? { storageClassName } : {}),
-      },
-    }]));
-    api.addJsonPatch(JsonPatch.add('/spec/persistentVolumeClaimRetentionPolicy', { whenDeleted: 'Retain', whenScaled: 'Retain' }));
-    api.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: 'data', mountPath: REGISTRY_RUNTIME.dataPath }));
   }
 
   /** Leases for leader election among replicas; nothing else (never Secrets). */
@@ -340,8 +322,8 @@ export class Registry extends Construct implements IPolicySubject {
     const options = this.props.networkPolicy ?? {};
     const cluster = options.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
     const clients = options.clients ?? [
-      { podLabels: { 'app.kubernetes.io/component': 'agent', 'app.kubernetes.io/part-of': 'mcp-platform' } },
-      { podLabels: { 'app.kubernetes.io/component': 'edge-gateway', 'app.kubernetes.io/part-of': 'mcp-platform' } },
+      platformComponentPeer(PLATFORM_COMPONENTS.agent),
+      platformComponentPeer(PLATFORM_COMPONENTS.edgeGateway),
     ];
     const egress: NetworkRule[] = [{ peers: [cluster.dns], ports: DNS_PORTS }];
     if (this.database.type === 'postgres') {

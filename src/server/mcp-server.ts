@@ -6,7 +6,7 @@ import { PodDisruptionBudget } from '../common/disruption-budget';
 import { invalid } from '../common/errors';
 import { declareExternal } from '../common/external-references';
 import { ImageReference } from '../common/image';
-import { ComponentLabels, recommendedLabels, selectorLabels } from '../common/labels';
+import { ComponentLabels, PLATFORM_COMPONENTS, platformComponentPeer, recommendedLabels, selectorLabels } from '../common/labels';
 import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, NetworkPeer } from '../common/network';
 import { applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
 import { IPolicySubject, PolicyFacts } from '../common/policy-facts';
@@ -425,8 +425,5 @@ export class McpServer extends Construct implements IPolicySubject {
 
 /** The edge gateway and the agents of the platform, the MCP clients allowed to call servers. */
 export function platformClients(namespace?: string): NetworkPeer[] {
-  return ['edge-gateway', 'agent'].map(component => ({
-    ...(namespace ? { namespace } : {}),
-    podLabels: { 'app.kubernetes.io/component': component, 'app.kubernetes.io/part-of': 'mcp-platform' },
-  }));
+  return [PLATFORM_COMPONENTS.edgeGateway, PLATFORM_COMPONENTS.agent].map(component => platformComponentPeer(component, namespace));
 }

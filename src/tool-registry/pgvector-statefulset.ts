@@ -1,7 +1,7 @@
-import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
+import { addDataVolumeClaimTemplate, applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
 import { commandProbes, ProbeTimings } from '../common/probes';
 import { ResourceSpec, toContainerResources } from '../common/resources';
 import { envFromSecret } from '../common/secrets';
@@ -84,17 +84,12 @@ export function renderPostgresStatefulSet(scope: Construct, spec: PostgresStatef
   // Parallel queries and VACUUM allocate dynamic shared memory in /dev/shm (counts against the memory limit).
   container.mount('/dev/shm', kplus.Volume.fromEmptyDir(sts, 'shm-volume', 'shm', { medium: kplus.EmptyDirMedium.MEMORY, sizeLimit: Size.mebibytes(256) }));
 
-  const gibibytes = spec.storage?.sizeGibibytes ?? 10;
-  const api = ApiObject.of(sts);
-  api.addJsonPatch(JsonPatch.add('/spec/volumeClaimTemplates', [{
-    metadata: { name: 'data', labels: spec.labels },
-    spec: {
-      accessModes: ['ReadWriteOnce'],
-      resources: { requests: { storage: kplus.k8s.Quantity.fromString(`${gibibytes}Gi`) } },
-      ...(spec.storage?.storageClassName ? { storageClassName: spec.storage.storageClassName } : {}),
-    },
-  }]));
-  api.addJsonPatch(JsonPatch.add('/spec/persistentVolumeClaimRetentionPolicy', { whenDeleted: 'Retain', whenScaled: 'Retain' }));
-  api.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: 'data', mountPath: PGVECTOR_RUNTIME.dataMountPath }));
+  addDataVolumeClaimTemplate(sts, {
+    name: 'data',
+    gibibytes: spec.storage?.sizeGibibytes ?? 10,
+    storageClassName: spec.storage?.storageClassName,
+    labels: spec.labels,
+    mountPath: PGVECTOR_RUNTIME.dataMountPath,
+  });
   return sts;
 }

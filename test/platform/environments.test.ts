@@ -4,7 +4,7 @@ import * as path from 'path';
 import { mcpAgentCrdManifest } from '../../src/agent/mcp-agent-crd';
 import { defaultEnvironments } from '../../src/platform/presets';
 import { synthesizePlatform } from '../../src/platform/synthesize';
-import { checkInvariants } from '../support/invariants';
+import { checkInvariants, operatorPodLabels, podTemplates } from '../support/invariants';
 import { SchemaValidator } from '../support/schema';
 import { synthEnvironment } from '../support/synth';
 
@@ -35,6 +35,21 @@ describe.each(defaultEnvironments().map(e => [e.name, e] as const))('%s environm
     expect(rendered.has(environment.namespace!)).toBe(true);
     const namespaced = objects.filter(o => o.kind !== 'Namespace' && o.kind !== 'CustomResourceDefinition');
     expect(new Set(namespaced.map(o => o.metadata.namespace))).toEqual(rendered);
+  });
+
+  test('every same-namespace pod peer of a NetworkPolicy selects pods the chart renders', () => {
+    // Pods of the chart's workloads, and those operators create from its objects (CloudNativePG).
+    const pods = [
+      ...podTemplates(objects).map(t => ({ namespace: t.owner.metadata.namespace, labels: t.labels })),
+      ...objects.flatMap(o => operatorPodLabels([o]).map(labels => ({ namespace: o.metadata.namespace, labels }))),
+    ];
+    const dangling = objects.filter(o => o.kind === 'NetworkPolicy').flatMap(np =>
+      [...(np.spec.ingress ?? []).flatMap((r: any) => r.from ?? []), ...(np.spec.egress ?? []).flatMap((r: any) => r.to ?? [])]
+        .filter((peer: any) => peer.podSelector?.matchLabels && !peer.namespaceSelector)
+        .filter((peer: any) => !pods.some(p => p.namespace === np.metadata.namespace
+          && Object.entries(peer.podSelector.matchLabels).every(([k, v]) => p.labels[k] === v)))
+        .map((peer: any) => `${np.metadata.namespace}/${np.metadata.name}: ${JSON.stringify(peer.podSelector.matchLabels)}`));
+    expect(dangling).toEqual([]);
   });
 
   test('synthesis is deterministic', () => {
