@@ -120,7 +120,7 @@ export class McpAgent extends Construct implements IPolicySubject {
     this.renderScaling(labels);
     if (monitoring === 'ServiceMonitor') {
       createServiceMonitor(this, 'service-monitor', {
-        name: this.name, labels, serviceSelector: { ...this.selector, [METRICS_SERVICE_LABEL]: 'true' }, port: AGENT_RUNTIME.portName, path: AGENT_RUNTIME.metricsPath,
+        metadata: { name: this.name, labels }, serviceSelector: { ...this.selector, [METRICS_SERVICE_LABEL]: 'true' }, port: AGENT_RUNTIME.portName, path: AGENT_RUNTIME.metricsPath,
       });
     } else if (monitoring === 'PodMonitor') {
       new PodMonitor(this, 'pod-monitor', {
@@ -258,7 +258,7 @@ export class McpAgent extends Construct implements IPolicySubject {
     }
     if (spec.podDisruptionBudget || this.minReplicas > 1) {
       const budget = spec.podDisruptionBudget ?? { maxUnavailable: 1 };
-      new PodDisruptionBudget(this, 'pdb', { name: this.name, labels, selector: this.selector, replicas: this.minReplicas, ...budget });
+      new PodDisruptionBudget(this, 'pdb', { metadata: { name: this.name, labels }, selector: this.selector, minReplicas: this.minReplicas, budget });
     }
   }
 }

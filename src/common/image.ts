@@ -18,8 +18,8 @@ export class ImageReference {
     const ref = reference.trim();
     if (!ref || /\s/.test(ref)) throw new Error(`image reference ${JSON.stringify(reference)} is empty or contains whitespace`);
     const [nameAndTag, digest, ...extra] = ref.split('@');
-    if (extra.length > 0 || (digest !== undefined && !DIGEST.test(digest))) {
-      throw new Error(`image reference ${JSON.stringify(reference)} has a malformed digest; expected @<algorithm>:<hex>, e.g. @sha256:<64 hex>`);
+    if (extra.length > 0 || (digest !== undefined && !validDigest(digest))) {
+      throw new Error(`image reference ${JSON.stringify(reference)} has a malformed digest; expected @sha256:<64 hex digits> (or @sha512:<128>)`);
     }
     const slash = nameAndTag.lastIndexOf('/');
     const colon = nameAndTag.lastIndexOf(':');
@@ -81,7 +81,16 @@ export class ImageReference {
   }
 }
 
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
+const DIGEST = /^([a-z0-9]+(?:[.+_-][a-z0-9]+)*):([a-f0-9]{32,})$/;
+// Registered algorithms have a fixed length (OCI image spec, descriptor digests).
+const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha512: 128 };
+
+function validDigest(digest: string): boolean {
+  const m = DIGEST.exec(digest);
+  if (!m) return false;
+  const expected = DIGEST_HEX_LENGTH[m[1]];
+  return expected === undefined || m[2].length === expected;
+}
 const TAG = /^[\w][\w.-]{0,127}$/;
 const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const FLOATING_TAGS = new Set(['latest', 'stable', 'edge', 'main', 'master', 'nightly', 'dev', 'develop', 'alpine', 'slim']);

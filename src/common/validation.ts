@@ -1,4 +1,6 @@
+import { isIP } from 'net';
 import { CronExpressionParser } from 'cron-parser';
+import { validRange as semverValidRange } from 'semver';
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
 
@@ -98,4 +100,47 @@ export function validateCron(scope: IConstruct, field: string, value: string): s
     invalid(scope, field, value, `${(e as Error).message}; ${fix}`);
   }
   return fields;
+}
+
+/**
+ * Checks an IANA time zone name (e.g. `Europe/Berlin`, `Etc/UTC`), as a CronJob's timeZone takes.
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones
+ * @throws McpConfigError naming `field` for a name the tz database does not know.
+ */
+export function validateTimeZone(scope: IConstruct, field: string, value: string): string {
+  if (typeof value !== 'string' || !TIME_ZONES().has(value)) {
+    invalid(scope, field, value, "use an IANA time zone name such as 'Etc/UTC' or 'Europe/Berlin'");
+  }
+  return value;
+}
+
+let timeZones: Set<string> | undefined;
+function TIME_ZONES(): Set<string> {
+  timeZones ??= new Set([...(Intl as unknown as { supportedValuesOf(key: 'timeZone'): string[] }).supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
+  return timeZones;
+}
+
+/**
+ * Checks an IPv4 or IPv6 block in CIDR notation (`10.0.0.0/8`, `fd00::/8`).
+ * @throws McpConfigError naming `field` for a malformed address or a prefix out of range.
+ */
+export function validateCidr(scope: IConstruct, field: string, value: string): string {
+  const [address, prefix, ...rest] = typeof value === 'string' ? value.split('/') : [];
+  const family = address ? isIP(address) : 0;
+  const bits = family === 4 ? 32 : 128;
+  if (!family || rest.length || prefix === undefined || !/^\d{1,3}$/.test(prefix) || Number(prefix) > bits) {
+    invalid(scope, field, value, "use an address block in CIDR notation, such as '10.0.0.0/8' (prefix 0-32) or 'fd00::/8' (prefix 0-128)");
+  }
+  return value;
+}
+
+/**
+ * Checks a semver range (`>=3.0.0`, `^1.2`, `1.x`).
+ * @throws McpConfigError naming `field` when semver cannot parse it.
+ */
+export function validateSemverRange(scope: IConstruct, field: string, value: string): string {
+  if (typeof value !== 'string' || semverValidRange(value) === null) {
+    invalid(scope, field, value, "use a semver range such as '>=3.0.0', '^1.2.0' or '1.x'");
+  }
+  return value;
 }

@@ -203,7 +203,7 @@ export class EdgeGateway extends Construct implements IPolicySubject {
       if (autoscaling && budget.minAvailable !== undefined && budget.minAvailable >= autoscaling.maxReplicas) {
         invalid(this, 'podDisruptionBudget.minAvailable', budget.minAvailable, `use fewer than autoscaling.maxReplicas (${autoscaling.maxReplicas}) and fewer than autoscaling.minReplicas (${autoscaling.minReplicas}), or a drain can never evict a pod`);
       }
-      new PodDisruptionBudget(this, 'pdb', { name, labels, selector: this.selector, replicas: this.minReplicas, ...budget });
+      new PodDisruptionBudget(this, 'pdb', { metadata: { name, labels }, selector: this.selector, minReplicas: this.minReplicas, budget });
     }
     if (props.ingress && (props.ingress.enabled ?? true)) {
       this.ingress = renderEdgeGatewayIngress(this, 'ingress', name, labels, this.service, props.ingress);
@@ -211,7 +211,7 @@ export class EdgeGateway extends Construct implements IPolicySubject {
     if (props.networkPolicy?.enabled ?? true) this.renderNetworkPolicy(name, labels, coreUrl?.port);
     if (props.serviceMonitor) {
       createServiceMonitor(this, 'service-monitor', {
-        name, labels, serviceSelector: { ...this.selector, [METRICS_SERVICE_LABEL]: 'true' }, port: 'http', path: EDGE_GATEWAY_RUNTIME.metricsPath,
+        metadata: { name, labels }, serviceSelector: { ...this.selector, [METRICS_SERVICE_LABEL]: 'true' }, port: 'http', path: EDGE_GATEWAY_RUNTIME.metricsPath,
       });
     }
   }

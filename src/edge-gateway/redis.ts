@@ -179,11 +179,11 @@ export class EdgeRedis extends Construct {
     }
     if (exporter) this.addExporter(sts, props.exporter ?? {});
 
-    new PodDisruptionBudget(this, 'pdb', { name, labels, selector: this.selector, replicas: 1, maxUnavailable: 1 });
+    new PodDisruptionBudget(this, 'pdb', { metadata: { name, labels }, selector: this.selector, minReplicas: 1, budget: { maxUnavailable: 1 } });
     if (props.networkPolicy?.enabled ?? true) this.renderNetworkPolicy(name, labels, props, exporter);
     if (props.serviceMonitor) {
       createServiceMonitor(this, 'service-monitor', {
-        name, labels, serviceSelector: { ...this.selector, [METRICS_SERVICE_LABEL]: 'true' }, port: 'metrics',
+        metadata: { name, labels }, serviceSelector: { ...this.selector, [METRICS_SERVICE_LABEL]: 'true' }, port: 'metrics',
       });
     }
   }

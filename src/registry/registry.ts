@@ -146,13 +146,13 @@ export class Registry extends Construct implements IPolicySubject {
     if (this.replicas > 1) this.renderLeaderElectionRbac(name, labels);
     if (this.replicas > 1) {
       const budget = props.podDisruptionBudget ?? { maxUnavailable: 1 };
-      new PodDisruptionBudget(this, 'pdb', { name, labels, selector: this.selector, replicas: this.replicas, ...budget });
+      new PodDisruptionBudget(this, 'pdb', { metadata: { name, labels }, selector: this.selector, minReplicas: this.replicas, budget });
     }
     if (props.backup?.enabled ?? true) this.backup = this.renderBackup(name);
     if (props.networkPolicy?.enabled ?? true) this.networkPolicy = this.renderNetworkPolicy(name, labels);
     if (props.serviceMonitor) {
       createServiceMonitor(this, 'service-monitor', {
-        name, labels, serviceSelector: { ...this.selector, [METRICS_SERVICE_LABEL]: 'true' }, port: 'metrics',
+        metadata: { name, labels }, serviceSelector: { ...this.selector, [METRICS_SERVICE_LABEL]: 'true' }, port: 'metrics',
       });
     }
   }

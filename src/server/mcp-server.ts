@@ -197,7 +197,7 @@ export class McpServer extends Construct implements IPolicySubject {
     if (props.autoscaling) this.renderAutoscaler(props.autoscaling, labels);
     if (this.minReplicas > 1) {
       new PodDisruptionBudget(this, 'pdb', {
-        name, labels, selector: this.selector, replicas: this.minReplicas, ...(props.podDisruptionBudget ?? { maxUnavailable: 1 }),
+        metadata: { name, labels }, selector: this.selector, minReplicas: this.minReplicas, budget: props.podDisruptionBudget,
       });
     }
     if (props.ingress) this.ingress = this.renderIngress(props.ingress, labels);

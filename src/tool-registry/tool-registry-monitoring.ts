@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prometheusrules-monitoring.coreos.com';
+import { GRAFANA_DASHBOARD_LABEL } from '../common/monitoring';
 import { TOOL_REGISTRY_METRICS as M } from './tool-registry-runtime';
 
 /** What the alerts and the dashboard select on. */
@@ -127,8 +128,6 @@ export function createToolRegistryRule(scope: Construct, id: string, t: ToolRegi
   });
 }
 
-/** The label the Grafana dashboard sidecar (kube-prometheus-stack) watches. */
-export const GRAFANA_DASHBOARD_LABEL = 'grafana_dashboard';
 
 /**
  * A ConfigMap holding the Grafana dashboard, labelled `grafana_dashboard: "1"` for the Grafana

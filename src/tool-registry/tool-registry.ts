@@ -206,7 +206,7 @@ export class ToolRegistry extends Construct implements IPolicySubject {
     }
     this.hasPdb = this.minReplicas > 1;
     if (this.hasPdb) {
-      new PodDisruptionBudget(this, 'pdb', { name, labels, selector: this.selector, replicas: this.minReplicas, ...(props.podDisruptionBudget ?? { maxUnavailable: 1 }) });
+      new PodDisruptionBudget(this, 'pdb', { metadata: { name, labels }, selector: this.selector, minReplicas: this.minReplicas, budget: props.podDisruptionBudget });
     }
     if (props.ingress) this.ingress = this.renderIngress(name, labels, props.ingress);
     if (network.enabled ?? true) this.networkPolicy = this.renderNetworkPolicy(name, labels, network, cluster, endpoint.port);
@@ -339,7 +339,7 @@ export class ToolRegistry extends Construct implements IPolicySubject {
     };
     if (m.serviceMonitor) {
       createServiceMonitor(this, 'service-monitor', {
-        name, labels, serviceSelector: { ...this.selector, [METRICS_SERVICE_LABEL]: 'true' }, port: 'http', path: TOOL_REGISTRY_RUNTIME.metricsPath,
+        metadata: { name, labels }, serviceSelector: { ...this.selector, [METRICS_SERVICE_LABEL]: 'true' }, port: 'http', path: TOOL_REGISTRY_RUNTIME.metricsPath,
       });
     }
     if (m.prometheusRule) createToolRegistryRule(this, 'prometheus-rule', target);

@@ -321,7 +321,7 @@ describe('EdgeGateway rejects bad input at construction, naming path, field, val
 
   test('PDB minAvailable >= minReplicas', () => {
     expect(build({ autoscaling: { minReplicas: 3, maxReplicas: 5 }, podDisruptionBudget: { minAvailable: 3 } }))
-      .toThrow('test/gw/pdb: invalid minAvailable 3: use a whole number from 1 to 2 (below the 3 replicas), or a drain can never evict a pod');
+      .toThrow('test/gw: invalid podDisruptionBudget.minAvailable 3: use a whole number from 1 to 2 (below the 3 pods that run at least), or a drain can never evict a pod');
   });
 
   test.each([0, 101, 50.5])('CPU utilization %p', v => {

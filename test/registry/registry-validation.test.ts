@@ -28,8 +28,8 @@ describe('bad Registry props fail at synth with the path, field, value and fix',
     ['an image without a tag', { image: 'mcpmesh/registry' }, /invalid image "mcpmesh\/registry": pin the image/],
     ['a malformed image', { image: 'MCPMESH/Registry:1' }, /invalid image "MCPMESH\/Registry:1": .*invalid repository/],
     ['a zero heartbeat threshold', { heartbeat: { timeoutThresholdSeconds: 0 } }, /invalid heartbeat.timeoutThresholdSeconds 0/],
-    ['a PDB that blocks drains', { ...{ replicas: 3, database: DB }, podDisruptionBudget: { maxUnavailable: 0 } }, /^test\/registry\/pdb: invalid maxUnavailable 0: use 1 or more: 0 blocks node drains forever$/],
-    ['a PDB requiring every replica', { ...{ replicas: 3, database: DB }, podDisruptionBudget: { minAvailable: 3 } }, /invalid minAvailable 3: use a whole number from 1 to 2/],
+    ['a PDB that blocks drains', { ...{ replicas: 3, database: DB }, podDisruptionBudget: { maxUnavailable: 0 } }, /^test\/registry: invalid podDisruptionBudget.maxUnavailable 0: use 1 or more: 0 blocks node drains forever$/],
+    ['a PDB requiring every replica', { ...{ replicas: 3, database: DB }, podDisruptionBudget: { minAvailable: 3 } }, /invalid podDisruptionBudget.minAvailable 3: use a whole number from 1 to 2/],
   ])('%s', (_label, props, message) => {
     expect(() => render(props)).toThrow(McpConfigError);
     expect(() => render(props)).toThrow(message);

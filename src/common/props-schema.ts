@@ -1,0 +1,213 @@
+import { IConstruct } from 'constructs';
+import * as SCHEMA from '../../schema/cdk8s-mcp.schema.json';
+import { McpConfigError } from './errors';
+
+// Props arrive from TypeScript, from `as any`, and from JSON/YAML values files: the type checker
+// sees only the first. This walks the JSON Schema that scripts/generate-schema.js derives from the
+// exported props types (so it cannot drift from them) and reports the first problem with the
+// construct path, the field, the value and the fix: unknown keys with the closest valid key,
+// wrong types, values outside an enum. Semantic checks (quantities, ranges, names) stay with the
+// constructs. The subset walked is what the generator emits: $ref, type, enum, const,
+// properties/required/additionalProperties, items and anyOf.
+
+/** A JSON Schema node as the generator emits it. @internal */
+export interface SchemaNode {
+  readonly $ref?: string;
+  readonly type?: string | string[];
+  readonly enum?: unknown[];
+  readonly const?: unknown;
+  readonly properties?: Record<string, SchemaNode>;
+  readonly required?: string[];
+  readonly additionalProperties?: boolean | SchemaNode;
+  readonly items?: SchemaNode;
+  readonly anyOf?: SchemaNode[];
+  readonly description?: string;
+  readonly constructHandle?: boolean;
+}
+
+interface RootSchema { readonly definitions: Record<string, SchemaNode> }
+
+const ROOT = SCHEMA as unknown as RootSchema;
+const SECRET_FIELD = /(password|secret|token|apikey|api_key|credential|privatekey)/i;
+
+/**
+ * Checks `props` against the generated schema of `definition` (an exported props type name).
+ * @param prefix field path of `props` in messages: '' for a construct's own props
+ * @throws McpConfigError for the first unknown key, wrong type or value outside an enum
+ * @internal
+ */
+export function checkProps(scope: IConstruct, definition: string, props: unknown, prefix = ''): void {
+  const problem = findProblem(ROOT, { $ref: `#/definitions/${definition}` }, props, prefix);
+  if (problem) throw new McpConfigError(scope.node.path, problem.field || definition, problem.shown, problem.fix);
+}
+
+/** The first problem of `value` against `node`, or undefined. Exported for the schema's own tests. @internal */
+export function findProblem(root: RootSchema, node: SchemaNode, value: unknown, field: string): Problem | undefined {
+  const n = resolve(root, node);
+  if (n.constructHandle) return undefined;
+  if (value === undefined) return undefined;
+  if (n.anyOf) return anyOfProblem(root, n.anyOf, value, field);
+  if (n.const !== undefined && value !== n.const) return problem(field, value, `use ${JSON.stringify(n.const)}`);
+  if (n.enum && !n.enum.includes(value)) return problem(field, value, `use one of ${n.enum.map(v => JSON.stringify(v)).join(', ')}`);
+  const types = n.type === undefined ? [] : Array.isArray(n.type) ? n.type : [n.type];
+  if (types.length && !types.some(t => hasType(value, t))) return problem(field, value, `use ${types.map(describeType).join(' or ')}${hint(n)}`, expectsObject(types));
+  if (Array.isArray(value) && n.items) {
+    for (let i = 0; i < value.length; i++) {
+      const p = findProblem(root, n.items, value[i], `${field}[${i}]`);
+      if (p) return p;
+    }
+  }
+  if (isObject(value) && (n.properties || n.additionalProperties !== undefined)) return objectProblem(root, n, value, field);
+  return undefined;
+}
+
+/** One problem: the field path, the value as shown (secrets masked) and the fix. @internal */
+export interface Problem {
+  readonly field: string;
+  readonly shown: unknown;
+  readonly fix: string;
+}
+
+function objectProblem(root: RootSchema, n: SchemaNode, value: Record<string, unknown>, field: string): Problem | undefined {
+  const known = Object.keys(n.properties ?? {});
+  for (const key of Object.keys(value)) {
+    if (n.properties?.[key]) continue;
+    if (isObject(n.additionalProperties)) {
+      const p = findProblem(root, n.additionalProperties, value[key], join(field, key));
+      if (p) return p;
+      continue;
+    }
+    if (n.additionalProperties === false) {
+      const close = closestKey(key, known);
+      const fix = close ? `unknown field; did you mean '${close}'?` : `unknown field; valid fields are ${known.join(', ')}`;
+      return problem(join(field, key), value[key], fix, true);
+    }
+  }
+  for (const key of n.required ?? []) {
+    if (value[key] === undefined) {
+      const description = resolve(root, n.properties?.[key] ?? {}).description ?? n.properties?.[key]?.description;
+      return { field: join(field, key), shown: undefined, fix: `set ${key}${description ? ` (${firstSentence(description)})` : ''}` };
+    }
+  }
+  for (const key of known) {
+    const p = findProblem(root, n.properties![key], value[key], join(field, key));
+    if (p) return p;
+  }
+  return undefined;
+}
+
+function anyOfProblem(root: RootSchema, branches: SchemaNode[], value: unknown, field: string): Problem | undefined {
+  const resolved = branches.map(b => resolve(root, b));
+  // Discriminated unions ({ type: 'sqlite' } | { type: 'postgres' }): judge by the matching branch.
+  const discriminator = isObject(value) ? discriminatorKey(resolved) : undefined;
+  if (discriminator && isObject(value)) {
+    const options = resolved.map(b => resolve(root, b.properties![discriminator]).const ?? resolve(root, b.properties![discriminator]).enum?.[0]);
+    const index = options.findIndex(o => o === value[discriminator]);
+    if (index < 0) return problem(join(field, discriminator), value[discriminator], `use one of ${options.map(o => JSON.stringify(o)).join(', ')}`);
+    return findProblem(root, resolved[index], value, field);
+  }
+  const problems = resolved.map(b => findProblem(root, b, value, field));
+  if (problems.some(p => p === undefined)) return undefined;
+  // Prefer the branch whose type matched and that failed deepest.
+  const typed = problems.filter((p, i) => p!.field !== field || typesOf(resolved[i]).some(t => hasType(value, t)));
+  if (typed.length) return typed.sort((a, b) => b!.field.length - a!.field.length)[0];
+  const types = [...new Set(resolved.flatMap(typesOf))];
+  return problem(field, value, `use ${types.map(describeType).join(' or ')}`, types.includes('object'));
+}
+
+function discriminatorKey(branches: SchemaNode[]): string | undefined {
+  if (branches.length < 2 || !branches.every(b => b.properties)) return undefined;
+  return Object.keys(branches[0].properties!).find(k => branches.every(b => {
+    const p = b.properties![k];
+    return p && (p.const !== undefined || p.enum?.length === 1) && b.required?.includes(k);
+  }));
+}
+
+function resolve(root: RootSchema, node: SchemaNode): SchemaNode {
+  let n = node;
+  for (let depth = 0; n.$ref && depth < 20; depth++) {
+    const name = decodeURIComponent(n.$ref.replace('#/definitions/', ''));
+    const target = root.definitions[name];
+    if (!target) throw new Error(`schema has no definition ${name}`);
+    n = { ...target, description: n.description ?? target.description };
+  }
+  return n;
+}
+
+function problem(field: string, value: unknown, fix: string, maskStrings = false): Problem {
+  const secret = SECRET_FIELD.test(field.split('.').pop() ?? '') || (maskStrings && typeof value === 'string');
+  return { field, shown: secret && typeof value === 'string' ? '<a string, not shown>' : value, fix };
+}
+
+function hasType(value: unknown, type: string): boolean {
+  switch (type) {
+    case 'string': return typeof value === 'string';
+    case 'number': return typeof value === 'number' && Number.isFinite(value);
+    case 'integer': return Number.isInteger(value);
+    case 'boolean': return typeof value === 'boolean';
+    case 'array': return Array.isArray(value);
+    case 'object': return isObject(value);
+    case 'null': return value === null;
+    default: return true;
+  }
+}
+
+function typesOf(n: SchemaNode): string[] {
+  if (n.type) return Array.isArray(n.type) ? n.type : [n.type];
+  if (n.enum) return [...new Set(n.enum.map(v => typeof v))];
+  if (n.const !== undefined) return [typeof n.const];
+  return [];
+}
+
+function describeType(type: string): string {
+  return ({ string: 'a string', number: 'a number', integer: 'a whole number', boolean: 'true or false', array: 'a list', object: 'an object' } as Record<string, string>)[type] ?? type;
+}
+
+function expectsObject(types: string[]): boolean {
+  return types.includes('object');
+}
+
+function hint(n: SchemaNode): string {
+  if (!n.properties) return '';
+  const required = n.required ?? [];
+  return required.length ? ` with ${required.join(', ')}` : ` with fields ${Object.keys(n.properties).join(', ')}`;
+}
+
+function firstSentence(text: string): string {
+  return text.split(/(?<=\.)\s/)[0].replace(/\.$/, '');
+}
+
+function join(field: string, key: string): string {
+  return field ? `${field}.${key}` : key;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The valid key closest to `key` (edit distance, case and prefix), if any is close enough. @internal */
+export function closestKey(key: string, candidates: string[]): string | undefined {
+  const lower = key.toLowerCase();
+  let best: { key: string; score: number } | undefined;
+  for (const c of candidates) {
+    const cl = c.toLowerCase();
+    let score = editDistance(lower, cl);
+    if (cl.startsWith(lower) || lower.startsWith(cl)) score = Math.min(score, 1.5);
+    if (!best || score < best.score) best = { key: c, score };
+  }
+  return best && best.score <= Math.max(2, Math.floor(key.length / 3)) ? best.key : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
