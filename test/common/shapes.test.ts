@@ -129,7 +129,7 @@ describe('ingress: one TLS meaning', () => {
   };
   test('a ClusterIssuer annotates for cert-manager and writes into <name>-tls; only the given paths are routed', () => {
     const ing = render({ host: 'api.example.com', tls: { clusterIssuer: 'letsencrypt' } });
-    expect(ing.metadata.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt');
+    expect(ing.metadata.annotations!['cert-manager.io/cluster-issuer']).toBe('letsencrypt');
     expect(ing.spec.tls).toEqual([{ hosts: ['api.example.com'], secretName: 'api-tls' }]);
     expect(ing.spec.rules[0].http.paths.map((p: { path: string }) => p.path)).toEqual(['/mcp']);
   });
@@ -168,7 +168,7 @@ describe('scheduling and pod template options', () => {
     expect(pod.spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
     expect(pod.metadata.labels.team).toBe('a');
     expect(pod.metadata.annotations['x/y']).toBe('z');
-    expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::1:role/r');
+    expect(sa.metadata.annotations!['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::1:role/r');
     const c = pod.spec.containers[0];
     expect(c.env).toEqual([{ name: 'A', value: '1' }, { name: 'B', valueFrom: { secretKeyRef: { name: 's', key: 'k', optional: false } } }]);
     expect(c.volumeMounts).toEqual([{ name: 'certs', mountPath: '/etc/certs', readOnly: true }]);
