@@ -227,6 +227,7 @@ describe('materializeVolumes', () => {
       expect(fs.readdirSync(v.hostPath('/data'))).toEqual([]);
       expect(fs.readdirSync(v.hostPath('/opt/s'))).toEqual([]);
       expect(v.rewrite('redis-server /etc/redis/sub/r.conf --dir /data')).toBe(`redis-server ${v.hostPath('/etc/redis/sub/r.conf')} --dir ${v.hostPath('/data')}`);
+      expect(v.rewrite('dir /data\nx=/database /x/data "/data"')).toBe(`dir ${v.hostPath('/data')}\nx=/database /x/data "${v.hostPath('/data')}"`);
       expect(() => v.hostPath('/nowhere/x')).toThrow(/no volumeMount covers/);
     } finally {
       v.cleanup();
@@ -249,6 +250,17 @@ describe('materializeVolumes', () => {
     } finally {
       fs.rmSync(parentDir, { recursive: true, force: true });
     }
+  });
+
+  test('a StatefulSet volumeClaimTemplate mounts as an empty directory', () => {
+    const sts: K8sObject = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' }, spec: { volumeClaimTemplates: [{ metadata: { name: 'data' } }], template: { spec: { containers: [{ name: 'c', volumeMounts: [{ name: 'data', mountPath: '/data' }] }] } } } };
+    const v = materializeVolumes([sts], { workload: 'db', container: 'c' });
+    try {
+      expect(fs.readdirSync(v.hostPath('/data'))).toEqual([]);
+    } finally {
+      v.cleanup();
+    }
+    expect(() => materializeVolumes([{ ...sts, spec: { ...sts.spec, volumeClaimTemplates: [] } }], { workload: 'db', container: 'c' })).toThrow(/names no pod volume/);
   });
 
   test('kubeletContainer combines environment and volumes', () => {

@@ -26,7 +26,7 @@ export interface MaterializedVolumes {
    * @throws KubeletError when no mount covers it
    */
   hostPath(containerPath: string): string;
-  /** Replaces every mounted container path that occurs in `s` by its local path. */
+  /** Replaces every mounted container path that occurs in `s` (as whole path components) by its local path. */
   rewrite(s: string): string;
   /** Deletes the temp dir. */
   cleanup(): void;
@@ -52,7 +52,7 @@ export function materializeVolumes(objects: K8sObject[], ref: ContainerRef, opti
     const volumes = new Map<string, string>();
     const mounts: Record<string, string> = {};
     for (const m of container.volumeMounts ?? []) {
-      const spec = (pod.spec.volumes ?? []).find((v: any) => v.name === m.name);
+      const spec = podVolume(pod, m.name);
       if (!spec) throw new KubeletError(`volumeMount "${m.name}" of container "${container.name}" names no pod volume`);
       if (!volumes.has(m.name)) volumes.set(m.name, writeVolume(pod, container.name, spec, path.join(root, m.name), options));
       const subPath = m.subPath ?? '';
@@ -67,6 +67,15 @@ export function materializeVolumes(objects: K8sObject[], ref: ContainerRef, opti
   }
 }
 
+/** A pod volume, or the claim a StatefulSet's volumeClaimTemplates adds under that name. */
+function podVolume(pod: ResolvedPod, name: string): any {
+  const declared = (pod.spec.volumes ?? []).find((v: any) => v.name === name);
+  if (declared) return declared;
+  const claims = pod.workload.kind === 'StatefulSet' ? pod.workload.spec?.volumeClaimTemplates ?? [] : [];
+  const claim = claims.find((c: any) => c.metadata?.name === name);
+  return claim ? { name, persistentVolumeClaim: { claimName: `${name}-${pod.name}` } } : undefined;
+}
+
 function mountsView(root: string, mounts: Record<string, string>): MaterializedVolumes {
   const byLength = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const covering = (p: string) => byLength.find(m => p === m || p.startsWith(m.endsWith('/') ? m : `${m}/`));
@@ -79,13 +88,16 @@ function mountsView(root: string, mounts: Record<string, string>): MaterializedV
       return path.join(mounts[m], p.slice(m.length));
     },
     rewrite: s => {
-      let out = s;
-      for (const m of byLength) out = out.split(m).join(mounts[m]);
-      return out;
+      if (byLength.length === 0) return s;
+      // Whole path components only: /data must not touch /database or /x/data.
+      const pattern = new RegExp(`(?<![\\w./-])(${byLength.map(escapeRegExp).join('|')})(?=$|[/\\s"',:;)\\]])`, 'g');
+      return s.replace(pattern, m => mounts[m]);
     },
     cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
   };
 }
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function writeVolume(pod: ResolvedPod, containerName: string, spec: any, dir: string, options: MaterializeOptions): string {
   fs.mkdirSync(dir, { recursive: true });
