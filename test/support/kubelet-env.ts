@@ -21,8 +21,10 @@ import { configMapData, configMapHasStringKey, ContainerRef, fieldRefValue, find
 
 import { materializeVolumes, MaterializedVolumes, MaterializeOptions } from './kubelet-volumes';
 
-export { ContainerRef, KubeletError, PodFacts, ResolvedPod } from './kubelet-pod';
-export { materializeVolumes, MaterializedVolumes, MaterializeOptions } from './kubelet-volumes';
+export { KubeletError } from './kubelet-pod';
+export type { ContainerRef, PodFacts, ResolvedPod } from './kubelet-pod';
+export { materializeVolumes } from './kubelet-volumes';
+export type { MaterializedVolumes, MaterializeOptions } from './kubelet-volumes';
 
 /** A container's environment and expanded command line. */
 export interface KubeletEnvironment {
@@ -146,34 +148,29 @@ function envFromSource(pod: ResolvedPod, source: any): Record<string, string> {
 /** A `valueFrom` value, or undefined when an optional reference is missing (the variable is then not set). */
 function valueFrom(pod: ResolvedPod, containerName: string, varName: string, from: any): string | undefined {
   if (from.configMapKeyRef) {
-    const { name, key, optional } = from.configMapKeyRef;
-    const data = configMapData(pod, name);
-    if (!data) {
-      if (optional) return undefined;
-      throw new KubeletError(`configmap "${name}" not found (env ${varName})`);
-    }
-    if (!configMapHasStringKey(pod, name, key)) {
-      if (optional) return undefined;
-      throw new KubeletError(`couldn't find key ${key} in ConfigMap ${pod.namespace}/${name} (env ${varName})`);
-    }
-    return data[key];
+    const { name, key } = from.configMapKeyRef;
+    // Env reads a ConfigMap's `data` only, never `binaryData`.
+    return keyRefValue(pod, 'ConfigMap', from.configMapKeyRef, varName, configMapData(pod, name), configMapHasStringKey(pod, name, key));
   }
   if (from.secretKeyRef) {
-    const { name, key, optional } = from.secretKeyRef;
-    const data = secretData(pod, name);
-    if (!data) {
-      if (optional) return undefined;
-      throw new KubeletError(`secret "${name}" not found (env ${varName})`);
-    }
-    if (!(key in data)) {
-      if (optional) return undefined;
-      throw new KubeletError(`couldn't find key ${key} in Secret ${pod.namespace}/${name} (env ${varName})`);
-    }
-    return data[key];
+    const data = secretData(pod, from.secretKeyRef.name);
+    return keyRefValue(pod, 'Secret', from.secretKeyRef, varName, data, data !== undefined && from.secretKeyRef.key in data);
   }
   if (from.fieldRef) return fieldRefValue(pod, from.fieldRef.fieldPath);
   if (from.resourceFieldRef) return resourceFieldValue(pod, containerName, from.resourceFieldRef);
   throw new KubeletError(`env ${varName}: unsupported valueFrom ${JSON.stringify(from)}`);
+}
+
+function keyRefValue(pod: ResolvedPod, kind: string, ref: { name: string; key: string; optional?: boolean }, varName: string, data: Record<string, string> | undefined, hasKey: boolean): string | undefined {
+  if (!data) {
+    if (ref.optional) return undefined;
+    throw new KubeletError(`${kind.toLowerCase()} "${ref.name}" not found (env ${varName})`);
+  }
+  if (!hasKey) {
+    if (ref.optional) return undefined;
+    throw new KubeletError(`couldn't find key ${ref.key} in ${kind} ${pod.namespace}/${ref.name} (env ${varName})`);
+  }
+  return data[ref.key];
 }
 
 function lookup(...contexts: Map<string, string>[]): (name: string) => string | undefined {

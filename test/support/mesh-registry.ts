@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MaterializedVolumes } from './kubelet-volumes';
-import { freePort, httpRequest, HttpResponse, RunningProcess, startProcess, waitFor } from './process';
+import { freePort, httpRequest, HttpResponse, RunningProcess, startProcess, stopAndRemove, waitFor } from './process';
 
 const PACKAGE_BIN = path.resolve(__dirname, '../../node_modules/@mcpmesh/cli-linux-x64/bin');
 
@@ -208,17 +208,10 @@ export async function startMeshRegistry(options: StartMeshRegistryOptions = {}):
     const running = proc;
     return {
       url: client.baseUrl, port, adminPort, env, databasePath, workDir, client, process: running,
-      stop: async () => {
-        try {
-          await running.stop();
-        } finally {
-          fs.rmSync(workDir, { recursive: true, force: true });
-        }
-      },
+      stop: () => stopAndRemove(running, workDir),
     };
   } catch (e) {
-    await proc?.stop(1000);
-    fs.rmSync(workDir, { recursive: true, force: true });
+    await stopAndRemove(proc, workDir, 1000);
     throw e;
   }
 }

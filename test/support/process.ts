@@ -4,6 +4,7 @@
  * HTTP endpoint that fail with the process's own output.
  */
 import { ChildProcess, spawn, SpawnOptions } from 'child_process';
+import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
 
@@ -69,6 +70,15 @@ export function startProcess(argv: string[], options: StartProcessOptions = {}):
       clearTimeout(timer);
     },
   };
+}
+
+/** Stops `proc` (when started) and deletes `dir`, even when stopping fails. */
+export async function stopAndRemove(proc: RunningProcess | undefined, dir: string, graceMs?: number): Promise<void> {
+  try {
+    await proc?.stop(graceMs);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Polls `probe` until it returns true; fails with the process output when it exits or times out. */

@@ -8,7 +8,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { MaterializedVolumes } from './kubelet-volumes';
-import { canConnect, freePort, RunningProcess, startProcess, waitFor } from './process';
+import { canConnect, freePort, RunningProcess, startProcess, stopAndRemove, waitFor } from './process';
 
 /** An error reply (`-ERR ...`, `-NOAUTH ...`, `-WRONGPASS ...`). */
 export class RedisReplyError extends Error {
@@ -177,17 +177,10 @@ export async function startRedis(options: StartRedisOptions): Promise<TestRedis>
         if (password !== undefined) await c.command('AUTH', password);
         return c;
       },
-      stop: async () => {
-        try {
-          await running.stop();
-        } finally {
-          fs.rmSync(dir, { recursive: true, force: true });
-        }
-      },
+      stop: () => stopAndRemove(running, dir),
     };
   } catch (e) {
-    await proc?.stop(1000);
-    fs.rmSync(dir, { recursive: true, force: true });
+    await stopAndRemove(proc, dir, 1000);
     throw e;
   }
 }
