@@ -5,11 +5,11 @@
  * limits. (Debian's redis-server 7.0 stands in for the redis:7.4 image; every directive the
  * construct renders exists in both.)
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import { EdgeRedis, EdgeRedisProps } from '../../src/edge-gateway/redis';
 import { K8sObject } from '../support/invariants';
 import { fakeSecret, kubeletContainer, KubeletContainer } from '../support/kubelet-env';
+import { containerProbes, runProbe } from '../support/kubelet-probes';
 import { RedisConnection, startRedis, TestRedis } from '../support/redis';
 import { synthChart } from '../support/synth';
 
@@ -57,9 +57,15 @@ describe.each<[string, Omit<EdgeRedisProps, 'password'>, Record<string, string>]
     expect(await client.command('PING')).toBe('PONG');
   });
 
-  test('the probe command succeeds with the container env (redis-cli reads REDISCLI_AUTH)', async () => {
-    const out = execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(redis!.port), 'ping'], { env: { PATH: process.env.PATH, REDISCLI_AUTH: container!.env.REDISCLI_AUTH }, encoding: 'utf8', timeout: 5000 });
-    expect(out.trim()).toBe('PONG');
+  test('every rendered probe succeeds (redis-cli reads the password from REDISCLI_AUTH), and fails without it', async () => {
+    const probes = containerProbes(container!.container);
+    expect(probes.map(p => p.kind)).toEqual(['startup', 'liveness', 'readiness']);
+    const local = (command: string[]) => command.map(a => a.replace(/-p 6379\b/, `-p ${redis!.port}`));
+    for (const probe of probes) {
+      expect(probe.command!.join(' ')).toContain('-p 6379');
+      expect(await runProbe(probe, { env: container!.env, rewriteExec: local })).toMatchObject({ success: true });
+      expect(await runProbe(probe, { env: {}, rewriteExec: local })).toMatchObject({ success: false });
+    }
   });
 
   test('data lands on the data volume (AOF when persistence is on, nothing otherwise)', async () => {

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { K8sObject } from './invariants';
 import { expand, fakeConfigMap, fakeSecret, KubeletError, kubeletContainer, kubeletEnvironment, materializeVolumes } from './kubelet-env';
+import { containerProbes, runProbe } from './kubelet-probes';
 
 const deployment = (container: any, podSpec: any = {}, labels: Record<string, string> = { app: 'demo' }): K8sObject => ({
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'demo', namespace: 'mcp' },
@@ -272,5 +273,22 @@ describe('materializeVolumes', () => {
     } finally {
       c.cleanup();
     }
+  });
+});
+
+describe('containerProbes', () => {
+  test('resolves named ports and refuses undeclared ones', () => {
+    const c = { name: 'main', ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { httpGet: { path: '/ready', port: 'http', httpHeaders: [{ name: 'X', value: '1' }] } }, livenessProbe: { exec: { command: ['true'] }, timeoutSeconds: 3 } };
+    expect(containerProbes(c)).toEqual([
+      { kind: 'liveness', type: 'exec', command: ['true'], timeoutSeconds: 3 },
+      { kind: 'readiness', type: 'httpGet', port: 8080, path: '/ready', scheme: 'HTTP', httpHeaders: [{ name: 'X', value: '1' }], timeoutSeconds: 1 },
+    ]);
+    expect(() => containerProbes({ ...c, ports: [] })).toThrow(/declares no port named "http"/);
+  });
+
+  test('exec probes run with the given environment', async () => {
+    const [probe] = containerProbes({ name: 'c', livenessProbe: { exec: { command: ['sh', '-c', 'test "$TOKEN" = ok'] } } });
+    expect((await runProbe(probe, { env: { TOKEN: 'ok' } })).success).toBe(true);
+    expect((await runProbe(probe, { env: { TOKEN: 'no' } })).success).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import { K8sObject } from './invariants';
 import { kubeletContainer, KubeletContainer } from './kubelet-env';
+import { containerProbes, runProbe } from './kubelet-probes';
 import { MeshAgentRegistration, resolvedProviders, startMeshRegistry, TestMeshRegistry } from './mesh-registry';
 import { startPostgres, TestPostgres } from './postgres';
 
@@ -13,6 +14,10 @@ const registryDeployment: K8sObject = {
       name: 'registry', image: 'mcpmesh/registry:3.7.1',
       env: [{ name: 'HOST', value: '0.0.0.0' }, { name: 'PORT', value: '8000' }, { name: 'DATA_DIR', value: '/data' }, { name: 'DATABASE_URL', value: '$(DATA_DIR)/mcp_mesh_registry.db' }],
       volumeMounts: [{ name: 'data', mountPath: '/data' }],
+      ports: [{ name: 'http', containerPort: 8000 }],
+      startupProbe: { httpGet: { path: '/health', port: 'http' } },
+      livenessProbe: { tcpSocket: { port: 8000 } },
+      readinessProbe: { httpGet: { path: '/ready', port: 8000 }, timeoutSeconds: 2 },
     }],
     volumes: [{ name: 'data', emptyDir: {} }],
   } } },
@@ -68,6 +73,11 @@ describe('the real MCP Mesh registry', () => {
     registry = await startMeshRegistry({ env: container.env, volumes: container.volumes });
     expect(registry.env.HOST).toBe('127.0.0.1');
     expect(await registry.client.health()).toMatchObject({ status: 'healthy', service: 'mcp-mesh-registry' });
+    const probes = containerProbes(container.container);
+    expect(probes.map(p => [p.kind, p.type, p.port, p.path])).toEqual([['startup', 'httpGet', 8000, '/health'], ['liveness', 'tcpSocket', 8000, undefined], ['readiness', 'httpGet', 8000, '/ready']]);
+    const results = await Promise.all(probes.map(p => runProbe(p, { ports: { 8000: registry!.port } })));
+    // The registry has no /ready: a probe there would keep the pod unready forever.
+    expect(results).toEqual([{ success: true, detail: 'HTTP 200' }, { success: true, detail: 'connected' }, { success: false, detail: 'HTTP 404' }]);
     await registerPair(registry);
     const dbFile = container.volumes.hostPath('/data/mcp_mesh_registry.db');
     expect(registry.databasePath).toBe(dbFile);
