@@ -171,7 +171,7 @@ export function parseSse(buffer: string): { messages: JsonRpcMessage[]; rest: st
 /** MCP over a child's stdin/stdout. */
 export class StdioTransport implements McpTransport {
   public readonly process: RunningProcess;
-  private readonly pending = new Map<number | string, (m: JsonRpcMessage) => void>();
+  private readonly pending = new Map<number | string, { resolve: (m: JsonRpcMessage) => void; reject: (e: Error) => void }>();
   /** Server-to-client requests and notifications received. */
   public readonly serverMessages: JsonRpcMessage[] = [];
   private buffer = '';
@@ -185,6 +185,10 @@ export class StdioTransport implements McpTransport {
       this.buffer = lines.pop() ?? '';
       for (const line of lines.filter(l => l.trim())) this.receive(JSON.parse(line));
     });
+    this.process.child.once('exit', () => {
+      for (const [method, waiter] of this.pending) waiter.reject(new Error(`server exited before answering request id ${method}:\n${this.process.output()}`));
+      this.pending.clear();
+    });
   }
 
   public send(message: JsonRpcMessage): Promise<JsonRpcMessage | undefined> {
@@ -197,11 +201,11 @@ export class StdioTransport implements McpTransport {
         this.pending.delete(message.id!);
         reject(new Error(`${message.method}: no answer in 15 s:\n${this.process.output()}`));
       }, 15_000);
-      this.process.child.once('exit', () => reject(new Error(`server exited before answering ${message.method}:\n${this.process.output()}`)));
-      this.pending.set(message.id!, m => {
+      const settle = <T>(f: (v: T) => void) => (v: T) => {
         clearTimeout(timer);
-        resolve(m);
-      });
+        f(v);
+      };
+      this.pending.set(message.id!, { resolve: settle(resolve), reject: settle(reject) });
     });
   }
 
@@ -215,7 +219,7 @@ export class StdioTransport implements McpTransport {
     const waiter = m.id !== undefined && m.method === undefined ? this.pending.get(m.id) : undefined;
     if (waiter) {
       this.pending.delete(m.id!);
-      waiter(m);
+      waiter.resolve(m);
     } else {
       this.serverMessages.push(m);
     }

@@ -101,6 +101,14 @@ describe('MCP over stdio', () => {
   });
 });
 
+describe('stdio transport failures', () => {
+  test('a server that exits fails the pending request with its output', async () => {
+    const client = new McpClient(new StdioTransport(['sh', '-c', 'read line; echo crashed >&2; exit 3']));
+    await expect(client.initialize()).rejects.toThrow(/server exited before answering request id 1:\s*crashed/);
+    await client.close();
+  });
+});
+
 describe('Streamable HTTP client details', () => {
   test('parses SSE events split across chunks, with CRLF and multi-line data', () => {
     const a = parseSse('event: message\r\ndata: {"jsonrpc":"2.0",\r\ndata: "id":1,"result":{}}\r\n\r\ndata: {"jsonrpc"');
