@@ -172,7 +172,11 @@ export interface StartMeshRegistryOptions {
 export interface TestMeshRegistry {
   readonly url: string;
   readonly port: number;
-  /** The admin listener's port when MCP_MESH_ADMIN_PORT was set (remapped to a free port). */
+  /**
+   * The admin listener's port when the env sets MCP_MESH_ADMIN_PORT (remapped to a free port).
+   * The registry binds it on all interfaces (it has no admin host setting), so while the
+   * process runs that one port is not loopback-only.
+   */
   readonly adminPort?: number;
   /** The environment the process got. */
   readonly env: Record<string, string>;
@@ -218,7 +222,9 @@ export async function startMeshRegistry(options: StartMeshRegistryOptions = {}):
 
 /**
  * Rewrites a SQLite DATABASE_URL to a local path (under its volume mount when one covers it,
- * else under workDir) and returns it; leaves PostgreSQL DSNs alone.
+ * else under workDir) and returns it; leaves PostgreSQL DSNs alone. A relative path (the
+ * binary's default `mcp_mesh_registry.db`) resolves against workDir: the image's WORKDIR is
+ * not modelled, so a test that cares must assert on an absolute DATABASE_URL.
  * @throws KubeletError when volumes are given and none covers the path
  */
 function localDatabase(env: Record<string, string>, workDir: string, volumes?: MaterializedVolumes): string | undefined {
