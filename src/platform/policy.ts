@@ -1,4 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { ImageReference } from '../common/image';
 import { isPolicySubject, PolicyFacts } from '../common/policy-facts';
 import { EnvironmentPolicy } from './environment';
@@ -48,15 +49,24 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
 
 function checkImages(chart: Chart, env: string): string[] {
   const errors: string[] = [];
-  for (const obj of chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
-    const path = POD_SPEC_PATHS[obj.kind];
-    if (!path) continue;
-    const manifest = obj.toJson();
-    const spec = path.reduce((o: any, k) => o?.[k], manifest);
-    for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) {
+  const check = (obj: ApiObject, containers: { name?: string; image: string }[]) => {
+    for (const c of containers) {
       if (!ImageReference.parse(c.image).pinned) {
         errors.push(`${obj.node.path}: ${obj.kind} ${obj.name} container '${c.name}' uses image ${c.image}, which is not pinned; the '${env}' policy requires an exact version tag or a digest: set the component's image prop (e.g. repo:1.2.3 or repo@sha256:...)`);
       }
+    }
+  };
+  // cdk8s-plus workloads hold their containers: reading them costs nothing, while rendering each
+  // workload (toJson) here would resolve it a second time per synth. Raw objects are rendered.
+  const covered = new Set<ApiObject>();
+  for (const c of chart.node.findAll()) {
+    if (c instanceof kplus.AbstractPod) {
+      const obj = ApiObject.of(c);
+      covered.add(obj);
+      check(obj, [...c.initContainers, ...c.containers]);
+    } else if (c instanceof ApiObject && POD_SPEC_PATHS[c.kind] && !covered.has(c)) {
+      const spec = POD_SPEC_PATHS[c.kind].reduce((o: any, k) => o?.[k], c.toJson());
+      check(c, [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]);
     }
   }
   return errors;
