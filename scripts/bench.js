@@ -72,7 +72,8 @@ function main() {
     }));
     for (let i = 1; i < results.length; i++) {
       const [a, b] = [results[i - 1], results[i]];
-      console.log(`  ${a.n} -> ${b.n} agents: +${((b.wall - a.wall) / (b.n - a.n)).toFixed(2)} ms wall per added agent (time x${(b.wall / a.wall).toFixed(1)} for agents x${(b.n / a.n).toFixed(0)})`);
+      const perAgent = (key) => ((b[key] - a[key]) / (b.n - a.n)).toFixed(2);
+      console.log(`  ${a.n} -> ${b.n} agents: +${perAgent('wall')} ms wall, +${perAgent('cpu')} ms CPU per added agent (CPU x${(b.cpu / a.cpu).toFixed(1)} for agents x${(b.n / a.n).toFixed(0)})`);
     }
     for (const r of results) {
       const t = targets[r.n];
