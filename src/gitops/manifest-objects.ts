@@ -2,9 +2,13 @@ import { parseAllDocuments } from 'yaml';
 
 /** A rendered Kubernetes object, as it appears in the synthesized YAML. */
 export interface ManifestObject {
+  /** `<group>/<version>`, or `v1` for the core group. */
   readonly apiVersion: string;
+  /** The object's kind, e.g. `StatefulSet`. */
   readonly kind: string;
+  /** Name, namespace (absent for cluster-scoped objects), labels, annotations. */
   readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: any };
+  /** The rest of the object (`spec`, `data`, `roleRef`, ...). */
   readonly [field: string]: any;
 }
 
