@@ -51,7 +51,7 @@ export interface SchemaMigrationProps extends SchemaMigrationOptions {
  * tools.
  */
 export class SchemaMigration extends Construct {
-  /** The Job. */
+  /** The Job. Its name is a token resolved at synth (it hashes the rendered template). */
   public readonly job: kplus.Job;
   /** Labels of the Job's pods (for NetworkPolicies). */
   public readonly podSelector: Record<string, string>;
