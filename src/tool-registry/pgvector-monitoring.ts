@@ -86,6 +86,10 @@ export function pgvectorAlerts(scope: IConstruct, t: PgvectorAlertTarget, option
   const ns = t.namespace ? `namespace="${t.namespace}", ` : '';
   const where = t.namespace ? ` in ${t.namespace}` : '';
   const minutes = (key: keyof PgvectorAlertDurations, fallback: number) => `${validateInteger(scope, `monitoring.alerts.forMinutes.${key}`, options.forMinutes?.[key] ?? fallback, 0, 1440)}m`;
+  // Every threshold is checked, whether or not its alert renders.
+  for (const key of Object.keys(options.forMinutes ?? {}) as (keyof PgvectorAlertDurations)[]) minutes(key, 0);
+  const lag = positive(scope, 'monitoring.alerts.replicationLagSeconds', options.replicationLagSeconds ?? 30);
+  if (options.backupMaxAgeSeconds !== undefined) positive(scope, 'monitoring.alerts.backupMaxAgeSeconds', options.backupMaxAgeSeconds);
   const alerts: AlertRule[] = [];
   const get = `kubectl -n ${t.namespace ?? '<namespace>'}`;
   if (t.backend === 'statefulset') {
@@ -118,7 +122,7 @@ export function pgvectorAlerts(scope: IConstruct, t: PgvectorAlertTarget, option
     if (t.scraped) {
       alerts.push({
         alert: 'ToolRegistryDatabaseReplicationLag', severity: 'warning', for: minutes('replicationLag', 10),
-        expr: `max by (pod) (${CNPG_METRICS.replicationLag}{${pods}}) > ${positive(scope, 'monitoring.alerts.replicationLagSeconds', options.replicationLagSeconds ?? 30)}`,
+        expr: `max by (pod) (${CNPG_METRICS.replicationLag}{${pods}}) > ${lag}`,
         summary: `Tool Registry database standby {{ $labels.pod }} lags the primary by {{ $value | humanizeDuration }}${where}`,
         description: 'A standby replays WAL late: a failover to it would lose recent writes, and reads from it are stale.',
         runbook: 'Check the standby\'s CPU and disk I/O, the network between nodes, and long-running queries on the standby (hot_standby_feedback conflicts).',

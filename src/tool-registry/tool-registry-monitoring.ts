@@ -79,6 +79,13 @@ export function toolRegistryAlerts(scope: IConstruct, t: ToolRegistryMonitoringT
   const minutes = (key: keyof ToolRegistryAlertDurations, fallback: number) => `${validateInteger(scope, `monitoring.alerts.forMinutes.${key}`, options.forMinutes?.[key] ?? fallback, 0, 1440)}m`;
   const percent = (key: 'errorRatePercent' | 'cpuLimitPercent' | 'memoryLimitPercent', fallback: number) => validateInteger(scope, `monitoring.alerts.${key}`, options[key] ?? fallback, 1, 100) / 100;
   const kubectl = `kubectl -n ${t.namespace ?? '<namespace>'}`;
+  // Every threshold is checked, whether or not its alert renders.
+  for (const key of Object.keys(options.forMinutes ?? {}) as (keyof ToolRegistryAlertDurations)[]) minutes(key, 0);
+  const errorRatio = percent('errorRatePercent', 10);
+  const latency = positiveNumber(scope, 'monitoring.alerts.latencyP95Seconds', options.latencyP95Seconds ?? 2);
+  const restarts = validateInteger(scope, 'monitoring.alerts.restartsPerHour', options.restartsPerHour ?? 3, 1);
+  const cpu = percent('cpuLimitPercent', 90);
+  const memory = percent('memoryLimitPercent', 90);
   const alerts: AlertRule[] = [
     {
       alert: 'ToolRegistryUnavailable', severity: 'critical', for: minutes('unavailable', 5),
@@ -89,7 +96,7 @@ export function toolRegistryAlerts(scope: IConstruct, t: ToolRegistryMonitoringT
     },
     {
       alert: 'ToolRegistryRestarting', severity: 'warning', for: minutes('restarting', 5),
-      expr: `increase(kube_pod_container_status_restarts_total{${s.pods}}[1h]) > ${validateInteger(scope, 'monitoring.alerts.restartsPerHour', options.restartsPerHour ?? 3, 1)}`,
+      expr: `increase(kube_pod_container_status_restarts_total{${s.pods}}[1h]) > ${restarts}`,
       summary: `Tool Registry pod {{ $labels.pod }} restarts repeatedly${where}`,
       description: 'The container has restarted {{ $value | printf "%.0f" }} times in the last hour (crash, OOM kill or failing liveness probe).',
       runbook: `${kubectl} describe pod {{ $labels.pod }} (last state, exit code); ${kubectl} logs {{ $labels.pod }} --previous.`,
@@ -98,13 +105,13 @@ export function toolRegistryAlerts(scope: IConstruct, t: ToolRegistryMonitoringT
   if (t.scraped) {
     alerts.push({
       alert: 'ToolRegistryHighErrorRate', severity: 'critical', for: minutes('highErrorRate', 5),
-      expr: `sum(rate(${M.requests}{${s.job}, status=~"5.."}[5m])) / sum(rate(${M.requests}{${s.job}}[5m])) > ${percent('errorRatePercent', 10)}`,
+      expr: `sum(rate(${M.requests}{${s.job}, status=~"5.."}[5m])) / sum(rate(${M.requests}{${s.job}}[5m])) > ${errorRatio}`,
       summary: `The Tool Registry API answers too many requests with 5xx${where}`,
       description: 'The share of 5xx responses has been {{ $value | humanizePercentage }} for the alert\'s duration.',
       runbook: 'Check the API logs for tracebacks, the database (connections, disk) and the embedding endpoint; roll back a recent release with kubectl rollout undo.',
     }, {
       alert: 'ToolRegistryHighLatency', severity: 'warning', for: minutes('highLatency', 10),
-      expr: `histogram_quantile(0.95, sum by (le) (rate(${M.requestDuration}_bucket{${s.job}}[5m]))) > ${positiveNumber(scope, 'monitoring.alerts.latencyP95Seconds', options.latencyP95Seconds ?? 2)}`,
+      expr: `histogram_quantile(0.95, sum by (le) (rate(${M.requestDuration}_bucket{${s.job}}[5m]))) > ${latency}`,
       summary: `The Tool Registry API's p95 latency is too high${where}`,
       description: 'The 95th percentile request latency has been {{ $value | humanizeDuration }} for the alert\'s duration.',
       runbook: 'Check the embedding endpoint\'s latency, slow queries (pg_stat_statements), the vector index (EXPLAIN the similarity query), and CPU throttling of the pods.',
@@ -112,13 +119,13 @@ export function toolRegistryAlerts(scope: IConstruct, t: ToolRegistryMonitoringT
   }
   alerts.push({
     alert: 'ToolRegistryCpuExhaustion', severity: 'warning', for: minutes('cpuExhaustion', 15),
-    expr: `sum by (pod) (rate(container_cpu_usage_seconds_total{${s.pods}}[5m])) / sum by (pod) (kube_pod_container_resource_limits{${s.pods}, resource="cpu"}) > ${percent('cpuLimitPercent', 90)}`,
+    expr: `sum by (pod) (rate(container_cpu_usage_seconds_total{${s.pods}}[5m])) / sum by (pod) (kube_pod_container_resource_limits{${s.pods}, resource="cpu"}) > ${cpu}`,
     summary: `Tool Registry pod {{ $labels.pod }} is close to its CPU limit${where}`,
     description: 'CPU use has been {{ $value | humanizePercentage }} of the limit for the alert\'s duration; requests are throttled.',
     runbook: 'Check whether the autoscaler is at its maximum; raise autoscaling.maxReplicas or resources.limits.cpu.',
   }, {
     alert: 'ToolRegistryMemoryExhaustion', severity: 'warning', for: minutes('memoryExhaustion', 10),
-    expr: `sum by (pod) (container_memory_working_set_bytes{${s.pods}}) / sum by (pod) (kube_pod_container_resource_limits{${s.pods}, resource="memory"}) > ${percent('memoryLimitPercent', 90)}`,
+    expr: `sum by (pod) (container_memory_working_set_bytes{${s.pods}}) / sum by (pod) (kube_pod_container_resource_limits{${s.pods}, resource="memory"}) > ${memory}`,
     summary: `Tool Registry pod {{ $labels.pod }} is close to its memory limit${where}`,
     description: 'Working-set memory has been {{ $value | humanizePercentage }} of the limit for the alert\'s duration; the pod is close to an OOM kill.',
     runbook: 'Lower workers or enableCache, or raise resources.limits.memory; check for a leak across restarts.',
