@@ -83,11 +83,11 @@ describe('ToolRegistry bad input (whole environment, nothing written)', () => {
 
   test('Helm-style storage key in a values file', () => {
     const env = defineEnvironment(prodEnvironment(), { toolRegistry: { database: { storage: { persistentVolumeSize: '100Gi' } as any } } });
-    expectEnvironmentRejected(env, { path: 'prod/tool-registry', field: 'database.storage.persistentVolumeSize', value: '<a string, not shown>', fix: /unknown field; valid fields are size, storageClassName/ });
+    expectEnvironmentRejected(env, { path: 'prod', field: 'toolRegistry.database.storage.persistentVolumeSize', value: '<a string, not shown>', fix: /unknown field; valid fields are size, storageClassName/ });
   });
 
   test('a plaintext secret key as a whole environment sees it', () => {
     const env = defineEnvironment(prodEnvironment(), { toolRegistry: { secrets: { secretKey: 'my-signing-key-value' as any } } });
-    expectEnvironmentRejected(env, { path: 'prod/tool-registry', field: 'secrets.secretKey', value: '<a string, not shown>', fix: /an object with key, secretName/, never: ['my-signing-key-value'] });
+    expectEnvironmentRejected(env, { path: 'prod', field: 'toolRegistry.secrets.secretKey', value: '<a string, not shown>', fix: /an object with key, secretName/, never: ['my-signing-key-value'] });
   });
 });

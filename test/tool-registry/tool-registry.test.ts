@@ -215,9 +215,11 @@ describe('environments', () => {
     expect(facts).toContainEqual(expect.objectContaining({ component: 'ToolRegistry', disruptionBudget: expect.objectContaining({ present: true }) }));
   });
 
-  test('prod policy rejects a single CloudNativePG instance and disabled backups', () => {
-    const env = defineEnvironment(prodEnvironment(), { toolRegistry: { database: { instances: 1, backup: { enabled: false } } } });
-    expect(() => synthEnvironment(env)).toThrow(/PgvectorDatabase \(cloudnative-pg\) instances is 1[\s\S]*backups disabled/);
+  test('prod policy rejects a single CloudNativePG instance, and disabled backups', () => {
+    const single = defineEnvironment(prodEnvironment(), { toolRegistry: { database: { instances: 1 } } });
+    expect(() => synthEnvironment(single)).toThrow("prod/tool-registry/database: invalid instances 1: the 'prod' policy requires at least 2 replicas");
+    const noBackups = defineEnvironment(prodEnvironment(), { toolRegistry: { database: { backup: { enabled: false } } } });
+    expect(() => synthEnvironment(noBackups)).toThrow(/prod\/tool-registry\/database: invalid backup.enabled false/);
   });
 
   test('the cloudnative-pg backend needs integrations.cloudNativePg', () => {
