@@ -42,6 +42,8 @@ export * from './server/server-template';
 export * from './server/stdio-bridge';
 export * from './tool-registry/pgvector-cloudnative';
 export * from './tool-registry/pgvector-database';
+export * from './tool-registry/pgvector-monitoring';
+export * from './tool-registry/pgvector-shared';
 export * from './tool-registry/pgvector-statefulset';
 export * from './tool-registry/schema-migration';
 export * from './tool-registry/tool-registry';
