@@ -58,7 +58,7 @@ export interface CloudNativePgOptions {
   readonly enablePodDisruptionBudget?: boolean;
 }
 
-/** Inputs of {@link renderCloudNativePg}, resolved by PgvectorDatabase. */
+/** Inputs of {@link renderCloudNativePg}, resolved by PgvectorDatabase. @internal */
 export interface CloudNativePgSpec {
   readonly name: string;
   readonly labels: Record<string, string>;
@@ -77,7 +77,7 @@ export interface CloudNativePgSpec {
   readonly podMonitor?: { readonly labels: Record<string, string>; readonly interval?: string };
 }
 
-/** What {@link renderCloudNativePg} created. */
+/** What {@link renderCloudNativePg} created. @internal */
 export interface CloudNativePgObjects {
   readonly cluster: Cluster;
   readonly scheduledBackup?: ScheduledBackup;
@@ -97,6 +97,7 @@ export interface CloudNativePgObjects {
  * and then runs the schema ConfigMap through postInitApplicationSQLRefs (as the superuser, in
  * the application database; the SQL hands the table to the owner), a ScheduledBackup, an
  * optional Pooler, and PodMonitors (CloudNativePG's own enablePodMonitor is deprecated).
+ * @internal
  */
 export function renderCloudNativePg(scope: Construct, spec: CloudNativePgSpec): CloudNativePgObjects {
   const { options } = spec;

@@ -116,9 +116,10 @@ export interface PgvectorDatabaseProps {
  * migration and backup jobs (and, for CloudNativePG, the operator, the instances and Prometheus)
  * reach the database pods.
  *
- * @throws McpConfigError at construction for a bad name, schema, instances < 1 (or != 1 on the
- * statefulset backend), a missing credentials Secret on the statefulset backend, or backup
- * options the backend cannot honour.
+ * @throws McpConfigError at construction for unknown keys or wrong types, a bad name, schema,
+ * storage or resource quantity, instances < 1 (or != 1 on the statefulset backend), a missing
+ * or malformed credentials Secret name (the value is never shown), a bad backup schedule or time
+ * zone, backup options the backend cannot honour, or an alert threshold out of range.
  */
 export class PgvectorDatabase extends Construct implements IPolicySubject {
   /** The backend in use. */

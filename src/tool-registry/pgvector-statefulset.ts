@@ -9,7 +9,7 @@ import { createService, dropAddressSelector } from '../common/service';
 import { ResolvedStorage } from './pgvector-shared';
 import { PGVECTOR_RUNTIME } from './tool-registry-runtime';
 
-/** Inputs of {@link renderPostgresStatefulSet}, resolved by PgvectorDatabase. */
+/** Inputs of {@link renderPostgresStatefulSet}, resolved by PgvectorDatabase. @internal */
 export interface PostgresStatefulSetSpec {
   readonly name: string;
   readonly labels: Record<string, string>;
@@ -23,7 +23,7 @@ export interface PostgresStatefulSetSpec {
   readonly scheduling?: SchedulingOptions;
 }
 
-/** initdb on a fresh volume can take a minute on slow disks: the startup probe allows 5 minutes. */
+/** initdb on a fresh volume can take a minute on slow disks: the startup probe allows 5 minutes. @internal */
 export const POSTGRES_PROBE_TIMINGS: ProbeTimings = {
   startup: { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 },
   liveness: { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
@@ -39,6 +39,7 @@ export const POSTGRES_PROBE_TIMINGS: ProbeTimings = {
  * Probes run pg_isready over TCP on 127.0.0.1: during first-start initialisation the entrypoint's
  * temporary server listens on the Unix socket only, so the pod is not ready until the real
  * server is up.
+ * @internal
  */
 export function renderPostgresStatefulSet(scope: Construct, spec: PostgresStatefulSetSpec): kplus.StatefulSet {
   const user = { uid: PGVECTOR_RUNTIME.uid };

@@ -122,6 +122,9 @@ export class ToolRegistry extends Construct implements IPolicySubject {
     validateSecrets(this, props.secrets);
     const autoscaling = resolveAutoscaling(this, 'autoscaling', props.autoscaling ?? { maxReplicas: 50 }, { minReplicas: 2, maxReplicas: 50 });
     const replicas = validateInteger(this, 'replicas', props.replicas ?? 2, 1);
+    if (autoscaling && props.replicas !== undefined) {
+      invalid(this, 'replicas', props.replicas, 'the autoscaler owns the pod count (autoscaling is on by default): set autoscaling.minReplicas/maxReplicas, or autoscaling.enabled: false to run a fixed replicas count');
+    }
     this.minReplicas = autoscaling?.minReplicas ?? replicas;
     const maxReplicas = autoscaling?.maxReplicas ?? replicas;
     this.logLevel = LOG_LEVELS[props.logLevel ?? 'info'];

@@ -41,6 +41,8 @@ describe('ToolRegistry bad input (construct)', () => {
     ['error-rate threshold above 100 %', build({ monitoring: { prometheusRule: true, alerts: { errorRatePercent: 150 } } }), 'test/tool-registry', 'monitoring.alerts.errorRatePercent', 150, /100/],
     ['toleration seconds without NoExecute', build({ scheduling: { tolerations: [{ key: 'spot', operator: 'Exists', tolerationSeconds: 30 }] } }), 'test/tool-registry', 'scheduling.tolerations[0].tolerationSeconds', 30, /NoExecute/],
     ['ingress without a host', build({ ingress: { tls: { clusterIssuer: 'letsencrypt' } } }), 'test/tool-registry', 'ingress.host', undefined, /set ingress.host/],
+    ['a fixed replica count while autoscaled', build({ replicas: 3 }), 'test/tool-registry', 'replicas', 3, /autoscaling.enabled: false/],
+    ['an unknown scheduling affinity key on CloudNativePG', withDb({ backend: 'cloudnative-pg', cloudNativePg: { backupMethod: { method: 'volumeSnapshot', volumeSnapshotClassName: 'csi' } }, scheduling: { affinity: { nodeAfinity: {} } } }), 'test/tool-registry/database', 'scheduling.affinity.nodeAfinity', {}, /nodeAffinity, podAffinity or podAntiAffinity/],
     ['extraEnv shadowing DATABASE_URL', build({ extraEnv: [{ name: 'DATABASE_URL', value: 'x' }] }), 'test/tool-registry', 'extraEnv[0].name', 'DATABASE_URL', /sets this variable itself/],
   ] as const)('%s', (_name, b, path, field, value, fix) => {
     expectConstructRejected(b, { path, field, value, fix });
@@ -62,6 +64,17 @@ describe('ToolRegistry bad input (construct)', () => {
     expectConstructRejected(withDb({ credentialsSecret: PASSWORD }), {
       path: 'test/tool-registry/database', field: 'credentialsSecret', value: '<not shown: not a Secret name>', fix: /never the secret value itself/, never: [PASSWORD],
     });
+  });
+
+  test('the shared scheduling shape reaches the CloudNativePG Cluster', () => {
+    const { objects } = synthChart(withDb({
+      backend: 'cloudnative-pg', cloudNativePg: { backupMethod: { method: 'volumeSnapshot', volumeSnapshotClassName: 'csi' } },
+      scheduling: { nodeSelector: { pool: 'db' }, tolerations: [{ key: 'db', operator: 'Exists', effect: 'NoSchedule' }], priorityClassName: 'high', topologySpread: true },
+    }));
+    const spec = find(objects, 'Cluster', 'tool-registry-db').spec;
+    expect(spec.affinity).toMatchObject({ enablePodAntiAffinity: true, nodeSelector: { pool: 'db' }, tolerations: [{ key: 'db', operator: 'Exists', effect: 'NoSchedule' }] });
+    expect(spec.priorityClassName).toBe('high');
+    expect(spec.topologySpreadConstraints[0].labelSelector.matchLabels).toEqual({ 'cnpg.io/cluster': 'tool-registry-db', 'cnpg.io/podRole': 'instance' });
   });
 
   test('Helm-style storage.size takes effect on the claim (not left at the default)', () => {
