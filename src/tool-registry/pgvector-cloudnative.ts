@@ -77,7 +77,7 @@ export interface CloudNativePgSpec {
   readonly podMonitor?: { readonly labels: Record<string, string>; readonly interval?: string };
 }
 
-/** What {@link renderCloudNativePg} created. @internal */
+/** The CloudNativePG objects a PgvectorDatabase rendered. */
 export interface CloudNativePgObjects {
   readonly cluster: Cluster;
   readonly scheduledBackup?: ScheduledBackup;

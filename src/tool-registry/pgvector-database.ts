@@ -5,7 +5,7 @@ import { BackupOptions, DatabaseBackup } from '../backup/database-backup';
 import { invalid } from '../common/errors';
 import { parseImageProp } from '../common/image';
 import { ComponentLabels, recommendedLabels, selectorLabels } from '../common/labels';
-import { AlertRule, createPrometheusRule, DashboardPanel } from '../common/monitoring';
+import { createPrometheusRule, DashboardPanel } from '../common/monitoring';
 import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, NetworkPeer, NetworkRule, toNetworkPolicyPeer } from '../common/network';
 import { IPolicySubject, PolicyFacts } from '../common/policy-facts';
 import { PostgresConnection } from '../common/postgres-connection';
@@ -20,6 +20,14 @@ import { renderPostgresStatefulSet } from './pgvector-statefulset';
 import { SchemaMigration, SchemaMigrationOptions, SCHEMA_SQL_KEY } from './schema-migration';
 import { PGVECTOR_RESOURCES, PGVECTOR_RUNTIME } from './tool-registry-runtime';
 import { ResolvedVectorSchema, resolveVectorSchema, toolRegistrySchemaSql, VectorSchemaOptions } from './tool-schema';
+
+// Dashboard panels of each database, read by the component whose dashboard shows them.
+const PANELS = new WeakMap<PgvectorDatabase, DashboardPanel[]>();
+
+/** The Grafana panels of `database` (kube-state-metrics, and its exporters when scraped). @internal */
+export function databaseDashboardPanels(database: PgvectorDatabase): DashboardPanel[] {
+  return PANELS.get(database) ?? [];
+}
 
 /** Where PostgreSQL runs: a StatefulSet this library renders, or a CloudNativePG Cluster. */
 export type PgvectorBackend = 'statefulset' | 'cloudnative-pg';
@@ -233,23 +241,14 @@ export class PgvectorDatabase extends Construct implements IPolicySubject {
       scheduledBackup: this.cloudNativePg?.backupMethod && { schedule: backup.schedule, method: this.cloudNativePg.backupMethod.method },
       pooler: this.cloudNativePg?.pooler?.name,
     };
-    const alerts = this.alertRules();
+    const alerts = pgvectorAlerts(this, this.alertTarget, this.monitoring.alerts);
+    PANELS.set(this, pgvectorPanels(this.alertTarget));
     if (this.monitoring.prometheusRule && alerts.length) {
       createPrometheusRule(this, 'prometheus-rule', {
         metadata: { name: this.name, labels: { ...labels, ...this.monitoring.labels } },
         group: `${this.name}.rules`, alerts, alertLabels: { service: this.name }, runbookBaseUrl: this.monitoring.runbookBaseUrl,
       });
     }
-  }
-
-  /** The database alerts (see the README's alert list); what `monitoring.prometheusRule` renders. */
-  public alertRules(): AlertRule[] {
-    return pgvectorAlerts(this, this.alertTarget, this.monitoring.alerts);
-  }
-
-  /** Dashboard panels of the database, for a component's Grafana dashboard. @internal */
-  public dashboardPanels(): DashboardPanel[] {
-    return pgvectorPanels(this.alertTarget);
   }
 
   /** Host clients connect to: the Pooler's `-pooler-rw` Service when there is one, else the primary's Service. */

@@ -21,7 +21,7 @@ import { applyScheduling } from '../common/scheduling';
 import { envFromSecret, SecretKeyReference } from '../common/secrets';
 import { createService } from '../common/service';
 import { validateDnsLabel, validateInteger } from '../common/validation';
-import { PgvectorDatabase, PgvectorDatabaseProps } from './pgvector-database';
+import { databaseDashboardPanels, PgvectorDatabase, PgvectorDatabaseProps } from './pgvector-database';
 import { validateSecretName } from './pgvector-shared';
 import { ToolRegistryMonitoringOptions, ToolRegistryMonitoringTarget, toolRegistryAlerts, toolRegistryPanels } from './tool-registry-monitoring';
 import { TOOL_REGISTRY_ENV, TOOL_REGISTRY_PROBE_TIMINGS, TOOL_REGISTRY_RESOURCES, TOOL_REGISTRY_RUNTIME } from './tool-registry-runtime';
@@ -284,7 +284,7 @@ export class ToolRegistry extends Construct implements IPolicySubject {
       createGrafanaDashboard(this, 'dashboard', {
         metadata: { name: `${name}-dashboard`, labels }, uid: `${namespace ?? 'default'}-${name}`,
         title: `Tool Registry${namespace ? ` (${namespace})` : ''}`, tags: ['mcp-platform', 'tool-registry'],
-        panels: [...toolRegistryPanels(target), ...this.database.dashboardPanels()],
+        panels: [...toolRegistryPanels(target), ...databaseDashboardPanels(this.database)],
       });
     }
   }
