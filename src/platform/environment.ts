@@ -119,9 +119,10 @@ export interface McpEnvironment {
    */
   readonly agentDelivery?: AgentDelivery;
   /**
-   * The semantic Tool Registry API with its Postgres + pgvector database. The chart wires the
-   * environment in: Ingress host `tool-registry.<ingress.host>` with TLS, ServiceMonitor,
-   * PrometheusRule and PodMonitors when integrations.prometheusOperator, and the cluster network.
+   * The semantic Tool Registry API with its PostgreSQL + pgvector database. The chart wires the
+   * environment in: Ingress host `tool-registry.<ingress.host>` with the environment's class and
+   * TLS, monitoring (ServiceMonitor, PodMonitors for CloudNativePG, PrometheusRules, dashboard)
+   * when integrations.prometheusOperator, and the cluster network; the component's own props win.
    * `database.backend: 'cloudnative-pg'` needs integrations.cloudNativePg.
    * @default - not rendered
    */

@@ -4,6 +4,7 @@ import { McpAgentMesh } from '../agent/agent-mesh';
 import { AGENT_POD_LABELS } from '../agent/mcp-agent';
 import { invalid, McpConfigError } from '../common/errors';
 import { externalReferences, ExternalReference } from '../common/external-references';
+import { mergeIngressOptions } from '../common/ingress';
 import { createRestrictedNamespace } from '../common/namespace';
 import { DEFAULT_CLUSTER_NETWORK } from '../common/network';
 import { findEnvironmentProblem } from '../common/props-schema';
@@ -15,6 +16,7 @@ import { McpServerFleet } from '../server/server-fleet';
 import { SERVER_RUNTIME } from '../server/server-runtime';
 import { ToolRegistry } from '../tool-registry/tool-registry';
 import { McpEnvironment } from './environment';
+import { componentDefaults, withComponentDefaults } from './component-defaults';
 import { assertPolicy, checkPolicy } from './policy';
 
 /** The label every object of an environment carries, for `kubectl get all -l`. */
@@ -122,22 +124,14 @@ export class McpPlatformChart extends Chart {
 
     if (env.toolRegistry) {
       const tr = env.toolRegistry;
-      const prometheus = integrations.prometheusOperator ?? false;
-      if (tr.database?.backend === 'cloudnative-pg' && !integrations.cloudNativePg) {
+      const defaults = componentDefaults(env);
+      if (tr.database?.backend === 'cloudnative-pg' && !defaults.cloudNativePg) {
         invalid(this, 'toolRegistry.database.backend', 'cloudnative-pg', "install CloudNativePG and set integrations.cloudNativePg, or use backend 'statefulset'");
       }
-      const tls = env.ingress?.tls;
-      this.toolRegistry = new ToolRegistry(this, 'tool-registry', {
+      this.toolRegistry = new ToolRegistry(this, 'tool-registry', withComponentDefaults(defaults, {
         ...tr,
-        database: { podMonitor: prometheus, ...tr.database },
-        ingress: tr.ingress ?? (env.ingress && {
-          host: `tool-registry.${env.ingress.host}`,
-          className: env.ingress.className,
-          tls: integrations.certManager && tls?.clusterIssuer ? { clusterIssuer: tls.clusterIssuer } : tls?.secretName ? { secretName: tls.secretName } : undefined,
-        }),
-        networkPolicy: { clusterNetwork, ...tr.networkPolicy },
-        monitoring: { serviceMonitor: prometheus, prometheusRule: prometheus, ...tr.monitoring },
-      });
+        ingress: mergeIngressOptions(tr.ingress, defaults.ingress, 'tool-registry', defaults.certManager),
+      }));
     }
 
     // Everything is composed above, so the policy holds now; the validation re-checks at synth

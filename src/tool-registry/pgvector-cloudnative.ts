@@ -1,17 +1,18 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Cluster, ClusterSpecPrimaryUpdateStrategy, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests } from '../../imports/clusters-postgresql.cnpg.io';
-import { PodMonitor, PodMonitorSpecPodMetricsEndpointsScheme } from '../../imports/podmonitors-monitoring.coreos.com';
+import { Cluster, ClusterSpecAffinity, ClusterSpecPrimaryUpdateStrategy, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests } from '../../imports/clusters-postgresql.cnpg.io';
 import { Pooler, PoolerSpecPgbouncerPoolMode, PoolerSpecType } from '../../imports/poolers-postgresql.cnpg.io';
 import { ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod } from '../../imports/scheduledbackups-postgresql.cnpg.io';
 import { BackupOptions } from '../backup/database-backup';
 import { invalid } from '../common/errors';
+import { createPodMonitor } from '../common/monitoring';
 import { NetworkPeer } from '../common/network';
-import { ResourceSpec } from '../common/resources';
-import { validateCron, validateDnsSubdomain, validateInteger } from '../common/validation';
-import { PgvectorStorage } from './pgvector-database';
+import { SchedulingOptions, topologySpreadConstraints } from '../common/scheduling';
+import { validateCron, validateDnsSubdomain, validateInteger, validateLabels } from '../common/validation';
+import { cnpgInstanceSelector, ResolvedStorage } from './pgvector-shared';
 import { SCHEMA_SQL_KEY } from './schema-migration';
+import { PGVECTOR_RUNTIME } from './tool-registry-runtime';
 
 /** The CloudNativePG Barman Cloud plugin's name (https://cloudnative-pg.io/plugin-barman-cloud/). */
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
@@ -57,7 +58,7 @@ export interface CloudNativePgOptions {
   readonly enablePodDisruptionBudget?: boolean;
 }
 
-/** Inputs of {@link renderCloudNativePg}, resolved by PgvectorDatabase. */
+/** Inputs of {@link renderCloudNativePg}, resolved by PgvectorDatabase. @internal */
 export interface CloudNativePgSpec {
   readonly name: string;
   readonly labels: Record<string, string>;
@@ -66,15 +67,17 @@ export interface CloudNativePgSpec {
   readonly owner: string;
   readonly databaseName: string;
   readonly credentialsSecret?: string;
-  readonly storage?: PgvectorStorage;
-  readonly resources: ResourceSpec;
+  readonly storage: ResolvedStorage;
+  readonly resources: kplus.ContainerResources;
+  readonly scheduling?: SchedulingOptions;
   readonly schema: kplus.ConfigMap;
   readonly backup?: BackupOptions;
   readonly options: CloudNativePgOptions;
-  readonly podMonitor: boolean;
+  /** PodMonitors for the instances' and poolers' exporters, with these extra labels; none when undefined. */
+  readonly podMonitor?: { readonly labels: Record<string, string>; readonly interval?: string };
 }
 
-/** What {@link renderCloudNativePg} created. */
+/** The CloudNativePG objects a PgvectorDatabase rendered. */
 export interface CloudNativePgObjects {
   readonly cluster: Cluster;
   readonly scheduledBackup?: ScheduledBackup;
@@ -85,6 +88,8 @@ export interface CloudNativePgObjects {
   readonly poolerSelector?: Record<string, string>;
   /** Whether the operator maintains a PDB (enablePDB and more than one instance). */
   readonly podDisruptionBudget: boolean;
+  /** The backup method in use, when backups are enabled. */
+  readonly backupMethod?: CloudNativePgBackupMethod;
 }
 
 /**
@@ -92,14 +97,16 @@ export interface CloudNativePgObjects {
  * and then runs the schema ConfigMap through postInitApplicationSQLRefs (as the superuser, in
  * the application database; the SQL hands the table to the owner), a ScheduledBackup, an
  * optional Pooler, and PodMonitors (CloudNativePG's own enablePodMonitor is deprecated).
+ * @internal
  */
 export function renderCloudNativePg(scope: Construct, spec: CloudNativePgSpec): CloudNativePgObjects {
   const { options } = spec;
-  const gibibytes = spec.storage?.sizeGibibytes ?? 10;
   const enablePdb = options.enablePodDisruptionBudget ?? true;
   const backupsEnabled = spec.backup?.enabled ?? true;
   const r = spec.resources;
   const method = backupsEnabled ? validateBackupMethod(scope, spec) : undefined;
+  const instanceSelector = cnpgInstanceSelector(spec.name);
+  const scheduling = spec.scheduling ?? {};
 
   const cluster = new Cluster(scope, 'Resource', {
     metadata: { name: spec.name, labels: spec.labels },
@@ -111,12 +118,14 @@ export function renderCloudNativePg(scope: Construct, spec: CloudNativePgSpec): 
       enablePdb,
       // Only labels CloudNativePG does not set itself (it owns app.kubernetes.io/name, instance, component, managed-by).
       inheritedMetadata: { labels: { 'app.kubernetes.io/part-of': spec.labels['app.kubernetes.io/part-of'] } },
-      storage: { size: `${gibibytes}Gi`, ...(spec.storage?.storageClassName ? { storageClass: spec.storage.storageClassName } : {}) },
+      storage: { size: `${spec.storage.gibibytes}Gi`, ...(spec.storage.storageClassName ? { storageClass: spec.storage.storageClassName } : {}) },
       resources: {
-        requests: { cpu: ClusterSpecResourcesRequests.fromString(`${r.cpuRequestMillis}m`), memory: ClusterSpecResourcesRequests.fromString(`${r.memoryRequestMebibytes}Mi`) },
-        limits: { cpu: ClusterSpecResourcesLimits.fromString(`${r.cpuLimitMillis}m`), memory: ClusterSpecResourcesLimits.fromString(`${r.memoryLimitMebibytes}Mi`) },
+        requests: { cpu: ClusterSpecResourcesRequests.fromString(r.cpu!.request!.amount), memory: ClusterSpecResourcesRequests.fromString(`${r.memory!.request!.toMebibytes()}Mi`) },
+        limits: { cpu: ClusterSpecResourcesLimits.fromString(r.cpu!.limit!.amount), memory: ClusterSpecResourcesLimits.fromString(`${r.memory!.limit!.toMebibytes()}Mi`) },
       },
-      affinity: { enablePodAntiAffinity: true, topologyKey: 'kubernetes.io/hostname', podAntiAffinityType: 'preferred' },
+      affinity: clusterAffinity(scope, scheduling),
+      ...(scheduling.priorityClassName !== undefined ? { priorityClassName: validateDnsSubdomain(scope, 'scheduling.priorityClassName', scheduling.priorityClassName) } : {}),
+      ...(scheduling.topologySpread ? { topologySpreadConstraints: topologySpreadConstraints(instanceSelector) as never } : {}),
       bootstrap: {
         initdb: {
           database: spec.databaseName,
@@ -150,7 +159,6 @@ export function renderCloudNativePg(scope: Construct, spec: CloudNativePgSpec): 
     });
   }
 
-  const instanceSelector = { 'cnpg.io/cluster': spec.name, 'cnpg.io/podRole': 'instance' };
   let pooler: Pooler | undefined;
   let poolerSelector: Record<string, string> | undefined;
   if (options.pooler?.enabled) {
@@ -175,20 +183,32 @@ export function renderCloudNativePg(scope: Construct, spec: CloudNativePgSpec): 
   }
 
   if (spec.podMonitor) {
-    podMonitor(scope, 'pod-monitor', spec.name, spec.labels, instanceSelector);
-    if (pooler && poolerSelector) podMonitor(scope, 'pooler-pod-monitor', pooler.name, spec.labels, poolerSelector);
+    // CloudNativePG's own enablePodMonitor is deprecated upstream: the PodMonitors are ours.
+    const labels = { ...spec.labels, ...spec.podMonitor.labels };
+    const endpoint = { port: PGVECTOR_RUNTIME.metricsPortName, interval: spec.podMonitor.interval };
+    createPodMonitor(scope, 'pod-monitor', { metadata: { name: spec.name, labels }, podSelector: instanceSelector, ...endpoint });
+    if (pooler && poolerSelector) createPodMonitor(scope, 'pooler-pod-monitor', { metadata: { name: pooler.name, labels }, podSelector: poolerSelector, ...endpoint });
   }
-  return { cluster, scheduledBackup, pooler, instanceSelector, poolerSelector, podDisruptionBudget: enablePdb && spec.instances > 1 };
+  return { cluster, scheduledBackup, pooler, instanceSelector, poolerSelector, podDisruptionBudget: enablePdb && spec.instances > 1, backupMethod: method };
 }
 
-function podMonitor(scope: Construct, id: string, name: string, labels: Record<string, string>, selector: Record<string, string>): PodMonitor {
-  return new PodMonitor(scope, id, {
-    metadata: { name, labels },
-    spec: {
-      selector: { matchLabels: selector },
-      podMetricsEndpoints: [{ port: 'metrics', scheme: PodMonitorSpecPodMetricsEndpointsScheme.HTTP, interval: '30s' }],
-    },
-  });
+/**
+ * The Cluster's `affinity` from the shared scheduling shape: CloudNativePG's preferred
+ * anti-affinity between instances, plus the user's node selector, tolerations and (pod-spec
+ * shaped) affinity mapped onto CloudNativePG's fields.
+ */
+function clusterAffinity(scope: Construct, s: SchedulingOptions): ClusterSpecAffinity {
+  const affinity = (s.affinity ?? {}) as { nodeAffinity?: unknown; podAffinity?: unknown; podAntiAffinity?: unknown };
+  const unknownKey = Object.keys(affinity).find(k => !['nodeAffinity', 'podAffinity', 'podAntiAffinity'].includes(k));
+  if (unknownKey) invalid(scope, `scheduling.affinity.${unknownKey}`, affinity[unknownKey as keyof typeof affinity], 'use nodeAffinity, podAffinity or podAntiAffinity (the pod spec affinity fields)');
+  return {
+    enablePodAntiAffinity: true, topologyKey: 'kubernetes.io/hostname', podAntiAffinityType: 'preferred',
+    ...(s.nodeSelector && Object.keys(s.nodeSelector).length ? { nodeSelector: validateLabels(scope, 'scheduling.nodeSelector', s.nodeSelector) } : {}),
+    ...(s.tolerations?.length ? { tolerations: s.tolerations.map(t => ({ ...t })) } : {}),
+    ...(affinity.nodeAffinity ? { nodeAffinity: affinity.nodeAffinity as never } : {}),
+    ...(affinity.podAffinity ? { additionalPodAffinity: affinity.podAffinity as never } : {}),
+    ...(affinity.podAntiAffinity ? { additionalPodAntiAffinity: affinity.podAntiAffinity as never } : {}),
+  };
 }
 
 /** CloudNativePG backups are configured on the Cluster; the dump-only BackupOptions fields do not apply. */

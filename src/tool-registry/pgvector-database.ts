@@ -1,30 +1,36 @@
+import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { BackupOptions, DatabaseBackup } from '../backup/database-backup';
 import { invalid } from '../common/errors';
 import { parseImageProp } from '../common/image';
 import { ComponentLabels, recommendedLabels, selectorLabels } from '../common/labels';
+import { createPrometheusRule, DashboardPanel } from '../common/monitoring';
 import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, NetworkPeer, NetworkRule, toNetworkPolicyPeer } from '../common/network';
 import { IPolicySubject, PolicyFacts } from '../common/policy-facts';
 import { PostgresConnection } from '../common/postgres-connection';
-import { ResourceSpec } from '../common/resources';
-import { validateDnsLabel, validateInteger } from '../common/validation';
+import { checkProps } from '../common/props-schema';
+import { ResourceRequirements, resolveResources } from '../common/resources';
+import { SchedulingOptions } from '../common/scheduling';
+import { validateCron, validateDnsLabel, validateInteger, validateTimeZone } from '../common/validation';
 import { CloudNativePgOptions, renderCloudNativePg, CloudNativePgObjects } from './pgvector-cloudnative';
+import { PgvectorAlertTarget, pgvectorAlerts, PgvectorMonitoringOptions, pgvectorPanels } from './pgvector-monitoring';
+import { PgvectorStorage, resolveStorage, validateSecretName } from './pgvector-shared';
 import { renderPostgresStatefulSet } from './pgvector-statefulset';
 import { SchemaMigration, SchemaMigrationOptions, SCHEMA_SQL_KEY } from './schema-migration';
 import { PGVECTOR_RESOURCES, PGVECTOR_RUNTIME } from './tool-registry-runtime';
 import { ResolvedVectorSchema, resolveVectorSchema, toolRegistrySchemaSql, VectorSchemaOptions } from './tool-schema';
 
+// Dashboard panels of each database, read by the component whose dashboard shows them.
+const PANELS = new WeakMap<PgvectorDatabase, DashboardPanel[]>();
+
+/** The Grafana panels of `database` (kube-state-metrics, and its exporters when scraped). @internal */
+export function databaseDashboardPanels(database: PgvectorDatabase): DashboardPanel[] {
+  return PANELS.get(database) ?? [];
+}
+
 /** Where PostgreSQL runs: a StatefulSet this library renders, or a CloudNativePG Cluster. */
 export type PgvectorBackend = 'statefulset' | 'cloudnative-pg';
-
-/** The data volume of each instance. */
-export interface PgvectorStorage {
-  /** Size in GiB. @default 10 */
-  readonly sizeGibibytes?: number;
-  /** StorageClass. @default - the cluster default */
-  readonly storageClassName?: string;
-}
 
 /** Props of {@link PgvectorDatabase}: one interface for both backends. */
 export interface PgvectorDatabaseProps {
@@ -36,46 +42,69 @@ export interface PgvectorDatabaseProps {
   readonly name?: string;
   /** Backend. `statefulset` is a single primary (dev, staging); `cloudnative-pg` needs the operator. @default 'statefulset' */
   readonly backend?: PgvectorBackend;
-  /** Application database. @default 'tool_registry' */
+  /** Application database (a lower-case PostgreSQL identifier). @default 'tool_registry' */
   readonly databaseName?: string;
-  /** Application role, owner of the database and of the schema's objects. @default 'tool_registry' */
+  /** Application role, owner of the database and of the schema's objects (a lower-case PostgreSQL identifier). @default 'tool_registry' */
   readonly owner?: string;
   /**
-   * Existing Secret of type kubernetes.io/basic-auth with keys `username` (equal to `owner`) and
-   * `password`: the owner's credentials. Required for `statefulset`; for `cloudnative-pg` it is
-   * passed to `bootstrap.initdb.secret`, and when omitted the operator generates `<name>-app`.
+   * Name of an existing Secret of type kubernetes.io/basic-auth with keys `username` (equal to
+   * `owner`) and `password`: the owner's credentials. Never the password itself. Required for
+   * `statefulset`; for `cloudnative-pg` it is passed to `bootstrap.initdb.secret`, and when
+   * omitted the operator generates `<name>-app`.
+   * @see https://kubernetes.io/docs/concepts/configuration/secret/#basic-authentication-secret
    * @default - required for statefulset; `<name>-app` (operator-generated) for cloudnative-pg
    */
   readonly credentialsSecret?: string;
-  /** Postgres image with pgvector, pinned. @default PGVECTOR_RUNTIME.image or PGVECTOR_RUNTIME.cnpgImage */
+  /** Postgres image with pgvector, pinned by tag or digest. @default - 'pgvector/pgvector:0.8.0-pg16' (statefulset) or 'ghcr.io/cloudnative-pg/postgresql:17.6-standard-trixie' (cloudnative-pg) */
   readonly image?: string;
-  /** PostgreSQL instances: CloudNativePG primary plus replicas (>= 1); the statefulset backend runs exactly 1. @default 1 */
+  /** PostgreSQL instances: CloudNativePG primary plus standbys (>= 1); the statefulset backend runs exactly 1. @default 1 */
   readonly instances?: number;
-  /** Data volume per instance. @default 10 GiB, default StorageClass */
+  /**
+   * Data volume per instance.
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/
+   * @default - 10Gi on the default StorageClass
+   */
   readonly storage?: PgvectorStorage;
-  /** Requests and limits of each Postgres container. @default 250m/512Mi requests, 2 CPU/2Gi limits */
-  readonly resources?: ResourceSpec;
-  /** Embedding dimension and vector index of the schema. @default 768 dimensions, hnsw index */
+  /**
+   * Requests and limits of each PostgreSQL container, in Kubernetes quantities.
+   * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
+   * @default - 250m CPU / 512Mi requested, 2 CPU / 2Gi limits
+   */
+  readonly resources?: ResourceRequirements;
+  /**
+   * Node selection, tolerations, affinity, topology spread and priority of the PostgreSQL pods.
+   * On cloudnative-pg they map onto the Cluster's `affinity`, `topologySpreadConstraints` and
+   * `priorityClassName` (the operator's preferred anti-affinity between instances stays on).
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/
+   * @default - no constraints
+   */
+  readonly scheduling?: SchedulingOptions;
+  /** Embedding dimension and vector index of the schema. @default - 768 dimensions, hnsw index */
   readonly schema?: VectorSchemaOptions;
-  /** The migration Job that applies the schema (on both backends; CloudNativePG also applies it at bootstrap). @default enabled, waits 600 s */
+  /** The migration Job that applies the schema (on both backends; CloudNativePG also applies it at bootstrap). @default - enabled, waits 600 s (statefulset) or 900 s (cloudnative-pg) */
   readonly migration?: SchemaMigrationOptions;
   /**
-   * Backups. statefulset: a pg_dump CronJob into a backup PVC ({@link DatabaseBackup}).
-   * cloudnative-pg: a ScheduledBackup at `schedule` (UTC) with `cloudNativePg.backup`'s method;
-   * retention then belongs to the object store or snapshot class, so `retention`, `storage*`,
-   * `image`, `timeZone` and `activeDeadlineSeconds` are refused.
+   * Backups. statefulset: a pg_dump CronJob into a backup PVC. cloudnative-pg: a ScheduledBackup
+   * at `schedule` (UTC) with `cloudNativePg.backupMethod`; retention then belongs to the object
+   * store or snapshot class, so `retention`, `storage*`, `image`, `timeZone` and
+   * `activeDeadlineSeconds` are refused.
    * @default - daily at 02:00, keep the 7 newest dumps
    */
   readonly backup?: BackupOptions;
-  /** CloudNativePG-only settings (backup method, Pooler, operator location, PDB). */
+  /** CloudNativePG-only settings (backup method, Pooler, operator location, PDB). @default - none; required with backend 'cloudnative-pg' and backups */
   readonly cloudNativePg?: CloudNativePgOptions;
-  /** Render a PodMonitor for the instances' exporter (cloudnative-pg only; needs Prometheus Operator CRDs). @default false */
-  readonly podMonitor?: boolean;
-  /** Pods allowed to connect on 5432, besides this construct's own jobs (see {@link allowClient}). @default [] */
+  /**
+   * Prometheus Operator objects. `scrape` renders PodMonitors for the CloudNativePG instances'
+   * and Poolers' exporters; the statefulset backend runs no exporter, so it is watched through
+   * kube-state-metrics only. `prometheusRule` renders the database alerts.
+   * @default - none
+   */
+  readonly monitoring?: PgvectorMonitoringOptions;
+  /** Pods allowed to connect on 5432, besides this construct's own jobs (see {@link PgvectorDatabase.allowClient}). @default [] */
   readonly clients?: NetworkPeer[];
   /** Render NetworkPolicies isolating the database pods. @default true */
   readonly networkPolicy?: boolean;
-  /** Where Prometheus and DNS run. @default DEFAULT_CLUSTER_NETWORK */
+  /** Where Prometheus and DNS run. @default - kube-prometheus-stack in `monitoring`, CoreDNS */
   readonly clusterNetwork?: ClusterNetwork;
 }
 
@@ -95,9 +124,10 @@ export interface PgvectorDatabaseProps {
  * migration and backup jobs (and, for CloudNativePG, the operator, the instances and Prometheus)
  * reach the database pods.
  *
- * @throws McpConfigError at construction for a bad name, schema, instances < 1 (or != 1 on the
- * statefulset backend), a missing credentials Secret on the statefulset backend, or backup
- * options the backend cannot honour.
+ * @throws McpConfigError at construction for unknown keys or wrong types, a bad name, schema,
+ * storage or resource quantity, instances < 1 (or != 1 on the statefulset backend), a missing
+ * or malformed credentials Secret name (the value is never shown), a bad backup schedule or time
+ * zone, backup options the backend cannot honour, or an alert threshold out of range.
  */
 export class PgvectorDatabase extends Construct implements IPolicySubject {
   /** The backend in use. */
@@ -128,12 +158,14 @@ export class PgvectorDatabase extends Construct implements IPolicySubject {
   private readonly identity: ComponentLabels;
   private readonly policies: kplus.NetworkPolicy[] = [];
   private readonly backupsEnabled: boolean;
+  private readonly monitoring: PgvectorMonitoringOptions;
+  private readonly alertTarget: PgvectorAlertTarget;
 
   public constructor(scope: Construct, id: string, props: PgvectorDatabaseProps = {}) {
     super(scope, id);
+    checkProps(this, 'PgvectorDatabaseProps', props);
     this.name = validateDnsLabel(this, 'name', props.name ?? 'tool-registry-db', 40);
     this.backend = props.backend ?? 'statefulset';
-    if (this.backend !== 'statefulset' && this.backend !== 'cloudnative-pg') invalid(this, 'backend', this.backend, "use 'statefulset' or 'cloudnative-pg'");
     const cnpg = this.backend === 'cloudnative-pg';
     this.databaseName = validateIdentifier(this, 'databaseName', props.databaseName ?? 'tool_registry');
     this.owner = validateIdentifier(this, 'owner', props.owner ?? 'tool_registry');
@@ -148,14 +180,17 @@ export class PgvectorDatabase extends Construct implements IPolicySubject {
     if (!cnpg && !props.credentialsSecret) {
       invalid(this, 'credentialsSecret', props.credentialsSecret, `reference an existing kubernetes.io/basic-auth Secret with keys username (${this.owner}) and password, e.g. kubectl create secret generic ${this.name}-credentials --type=kubernetes.io/basic-auth --from-literal=username=${this.owner} --from-literal=password=...`);
     }
-    if (props.credentialsSecret) validateDnsLabel(this, 'credentialsSecret', props.credentialsSecret, 253);
+    if (props.credentialsSecret !== undefined) validateSecretName(this, 'credentialsSecret', props.credentialsSecret);
     this.credentialsSecret = props.credentialsSecret ?? `${this.name}-app`;
     this.schema = resolveVectorSchema(this, 'schema', props.schema);
-    validateInteger(this, 'storage.sizeGibibytes', props.storage?.sizeGibibytes ?? 10, 1);
+    const storage = resolveStorage(this, 'storage', props.storage);
+    const resources = resolveResources(this, 'resources', props.resources, PGVECTOR_RESOURCES);
     const image = parseImageProp(this, 'image', props.image ?? (cnpg ? PGVECTOR_RUNTIME.cnpgImage : PGVECTOR_RUNTIME.image));
+    const backup = validateBackupSchedule(this, props.backup);
     this.identity = { name: 'postgresql', instance: this.name, component: 'database', version: image.version };
     const labels = recommendedLabels(this.identity);
-    this.backupsEnabled = props.backup?.enabled ?? true;
+    this.backupsEnabled = backup.enabled;
+    this.monitoring = props.monitoring ?? {};
 
     this.schemaConfigMap = new kplus.ConfigMap(this, 'schema', {
       metadata: { name: `${this.name}-schema`, labels },
@@ -165,15 +200,16 @@ export class PgvectorDatabase extends Construct implements IPolicySubject {
     if (cnpg) {
       this.cloudNativePg = renderCloudNativePg(this, {
         name: this.name, labels, image: image.toString(), instances: this.instances, owner: this.owner, databaseName: this.databaseName,
-        credentialsSecret: props.credentialsSecret, storage: props.storage, resources: props.resources ?? PGVECTOR_RESOURCES,
-        schema: this.schemaConfigMap, backup: props.backup, options: props.cloudNativePg ?? {}, podMonitor: props.podMonitor ?? false,
+        credentialsSecret: props.credentialsSecret, storage, resources, scheduling: props.scheduling,
+        schema: this.schemaConfigMap, backup: props.backup, options: props.cloudNativePg ?? {},
+        podMonitor: this.monitoring.scrape ? { labels: { ...this.monitoring.labels }, interval: this.monitoring.scrapeInterval } : undefined,
       });
       this.podSelector = this.cloudNativePg.instanceSelector;
     } else {
       this.podSelector = selectorLabels(this.identity);
       this.statefulSet = renderPostgresStatefulSet(this, {
         name: this.name, labels, selector: this.podSelector, image: image.toString(), owner: this.owner, databaseName: this.databaseName,
-        credentialsSecret: this.credentialsSecret, storage: props.storage, resources: props.resources ?? PGVECTOR_RESOURCES,
+        credentialsSecret: this.credentialsSecret, storage, resources, scheduling: props.scheduling,
       });
       if (this.backupsEnabled) {
         this.backup = new DatabaseBackup(this, 'backup', {
@@ -198,6 +234,21 @@ export class PgvectorDatabase extends Construct implements IPolicySubject {
     }
 
     if (props.networkPolicy ?? true) this.renderNetworkPolicies(labels, props.clients ?? [], props.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK, props.cloudNativePg ?? {});
+    this.alertTarget = {
+      backend: this.backend, name: this.name, namespace: Chart.of(this).namespace, instances: this.instances,
+      scraped: cnpg && (this.monitoring.scrape ?? false),
+      backupCronJob: this.backup && { name: this.backup.cronJob.name, schedule: backup.schedule, timeZone: props.backup?.timeZone, activeDeadlineSeconds: props.backup?.activeDeadlineSeconds ?? 3600 },
+      scheduledBackup: this.cloudNativePg?.backupMethod && { schedule: backup.schedule, method: this.cloudNativePg.backupMethod.method },
+      pooler: this.cloudNativePg?.pooler?.name,
+    };
+    const alerts = pgvectorAlerts(this, this.alertTarget, this.monitoring.alerts);
+    PANELS.set(this, pgvectorPanels(this.alertTarget));
+    if (this.monitoring.prometheusRule && alerts.length) {
+      createPrometheusRule(this, 'prometheus-rule', {
+        metadata: { name: this.name, labels: { ...labels, ...this.monitoring.labels } },
+        group: `${this.name}.rules`, alerts, alertLabels: { service: this.name }, runbookBaseUrl: this.monitoring.runbookBaseUrl,
+      });
+    }
   }
 
   /** Host clients connect to: the Pooler's `-pooler-rw` Service when there is one, else the primary's Service. */
@@ -281,7 +332,7 @@ export class PgvectorDatabase extends Construct implements IPolicySubject {
     // Egress stays open: the instance manager talks to the Kubernetes API and to the backup object store.
     this.policies.push(createNetworkPolicy(this, 'network-policy', { name: this.name, labels, podSelector: objects.instanceSelector, ingress }));
     if (objects.pooler) {
-      const poolerIngress: NetworkRule[] = [{ peers: [cluster.prometheus], ports: [{ port: 9127 }] }];
+      const poolerIngress: NetworkRule[] = [{ peers: [cluster.prometheus], ports: [{ port: PGVECTOR_RUNTIME.poolerMetricsPort }] }];
       if (clients.length) poolerIngress.unshift({ peers: clients, ports: [{ port: PGVECTOR_RUNTIME.poolerPort }] });
       this.policies.push(createNetworkPolicy(this, 'pooler-network-policy', {
         name: objects.pooler.name, labels, podSelector: objects.poolerSelector!, ingress: poolerIngress,
@@ -294,4 +345,11 @@ export class PgvectorDatabase extends Construct implements IPolicySubject {
 function validateIdentifier(scope: Construct, field: string, value: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) invalid(scope, field, value, "use lower-case letters, digits and '_', starting with a letter or '_', at most 63 characters");
   return value;
+}
+
+/** The backup schedule and time zone, checked here so errors name the `backup.` fields. */
+function validateBackupSchedule(scope: IConstruct, backup: BackupOptions | undefined): { enabled: boolean; schedule: string } {
+  const schedule = validateCron(scope, 'backup.schedule', backup?.schedule ?? '0 2 * * *').join(' ');
+  if (backup?.timeZone !== undefined) validateTimeZone(scope, 'backup.timeZone', backup.timeZone);
+  return { enabled: backup?.enabled ?? true, schedule };
 }

@@ -3,13 +3,13 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { addDataVolumeClaimTemplate, applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
 import { commandProbes, ProbeTimings } from '../common/probes';
-import { ResourceSpec, toContainerResources } from '../common/resources';
+import { applyScheduling, SchedulingOptions } from '../common/scheduling';
 import { envFromSecret } from '../common/secrets';
 import { createService, dropAddressSelector } from '../common/service';
-import { PgvectorStorage } from './pgvector-database';
+import { ResolvedStorage } from './pgvector-shared';
 import { PGVECTOR_RUNTIME } from './tool-registry-runtime';
 
-/** Inputs of {@link renderPostgresStatefulSet}, resolved by PgvectorDatabase. */
+/** Inputs of {@link renderPostgresStatefulSet}, resolved by PgvectorDatabase. @internal */
 export interface PostgresStatefulSetSpec {
   readonly name: string;
   readonly labels: Record<string, string>;
@@ -18,11 +18,12 @@ export interface PostgresStatefulSetSpec {
   readonly owner: string;
   readonly databaseName: string;
   readonly credentialsSecret: string;
-  readonly storage?: PgvectorStorage;
-  readonly resources: ResourceSpec;
+  readonly storage: ResolvedStorage;
+  readonly resources: kplus.ContainerResources;
+  readonly scheduling?: SchedulingOptions;
 }
 
-/** initdb on a fresh volume can take a minute on slow disks: the startup probe allows 5 minutes. */
+/** initdb on a fresh volume can take a minute on slow disks: the startup probe allows 5 minutes. @internal */
 export const POSTGRES_PROBE_TIMINGS: ProbeTimings = {
   startup: { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 },
   liveness: { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
@@ -38,6 +39,7 @@ export const POSTGRES_PROBE_TIMINGS: ProbeTimings = {
  * Probes run pg_isready over TCP on 127.0.0.1: during first-start initialisation the entrypoint's
  * temporary server listens on the Unix socket only, so the pod is not ready until the real
  * server is up.
+ * @internal
  */
 export function renderPostgresStatefulSet(scope: Construct, spec: PostgresStatefulSetSpec): kplus.StatefulSet {
   const user = { uid: PGVECTOR_RUNTIME.uid };
@@ -70,7 +72,7 @@ export function renderPostgresStatefulSet(scope: Construct, spec: PostgresStatef
     liveness: probes.liveness,
     readiness: probes.readiness,
     securityContext: restrictedContainerSecurityContext(user),
-    resources: toContainerResources(spec.resources),
+    resources: spec.resources,
     envVariables: {
       POSTGRES_USER: kplus.EnvValue.fromValue(spec.owner),
       POSTGRES_PASSWORD: envFromSecret(scope, { secretName: spec.credentialsSecret, key: 'password' }),
@@ -86,10 +88,12 @@ export function renderPostgresStatefulSet(scope: Construct, spec: PostgresStatef
 
   addDataVolumeClaimTemplate(sts, {
     name: 'data',
-    gibibytes: spec.storage?.sizeGibibytes ?? 10,
-    storageClassName: spec.storage?.storageClassName,
+    gibibytes: spec.storage.gibibytes,
+    storageClassName: spec.storage.storageClassName,
     labels: spec.labels,
     mountPath: PGVECTOR_RUNTIME.dataMountPath,
   });
+  // A single pod: no topology spread unless asked for.
+  applyScheduling(scope, 'scheduling', sts, spec.selector, spec.scheduling, false);
   return sts;
 }

@@ -1,183 +1,182 @@
-import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
-import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prometheusrules-monitoring.coreos.com';
-import { GRAFANA_DASHBOARD_LABEL } from '../common/monitoring';
+import { IConstruct } from 'constructs';
+import { invalid } from '../common/errors';
+import { AlertRule, DashboardPanel, MonitoringOptions } from '../common/monitoring';
+import { validateInteger } from '../common/validation';
+import { PgvectorAlertOptions } from './pgvector-monitoring';
 import { TOOL_REGISTRY_METRICS as M } from './tool-registry-runtime';
 
-/** What the alerts and the dashboard select on. */
-export interface ToolRegistryMonitoringTarget {
-  /** Name of the rule and dashboard objects. */
-  readonly name: string;
-  readonly labels: Record<string, string>;
-  /** Namespace of the API (omitted from the selectors when the chart has none). */
-  readonly namespace?: string;
-  /** The scraped Service: Prometheus Operator sets `job` to its name. */
-  readonly serviceName: string;
-  /** Deployment and container, for the resource alerts. */
-  readonly deploymentName: string;
-  readonly containerName: string;
-  /** HorizontalPodAutoscaler name, when autoscaled. */
-  readonly autoscalerName?: string;
-  /** Name prefix of the database's backup CronJob's Jobs, when there is one. */
-  readonly backupCronJobName?: string;
-  /** Base URL of the runbooks; each alert links `<base>#<alert name in lower case>`. */
-  readonly runbookBaseUrl?: string;
+/**
+ * Thresholds and `for` durations of the Tool Registry API alerts. Each alert is listed with its
+ * meaning in the README's Tool Registry section.
+ */
+export interface ToolRegistryAlertOptions {
+  /** Share of requests answered with 5xx, in percent (1-100), above which `ToolRegistryHighErrorRate` fires. @default 10 */
+  readonly errorRatePercent?: number;
+  /** 95th percentile request latency, in seconds, above which `ToolRegistryHighLatency` fires. @default 2 */
+  readonly latencyP95Seconds?: number;
+  /** Container restarts within one hour above which `ToolRegistryRestarting` fires. @default 3 */
+  readonly restartsPerHour?: number;
+  /** CPU use, in percent of the CPU limit (1-100), above which `ToolRegistryCpuExhaustion` fires. @default 90 */
+  readonly cpuLimitPercent?: number;
+  /** Working-set memory, in percent of the memory limit (1-100), above which `ToolRegistryMemoryExhaustion` fires. @default 90 */
+  readonly memoryLimitPercent?: number;
+  /** How long each condition must hold before its alert fires, in minutes. @default - per alert, see {@link ToolRegistryAlertDurations} */
+  readonly forMinutes?: ToolRegistryAlertDurations;
 }
 
-/** One alert of {@link toolRegistryAlerts}. */
-export interface ToolRegistryAlert {
-  readonly alert: string;
-  readonly expr: string;
-  readonly for: string;
-  readonly severity: 'critical' | 'warning';
-  readonly summary: string;
-  readonly description: string;
-  /** Short first steps, always in the `runbook` annotation. */
-  readonly runbook: string;
+/** `for` durations of the Tool Registry API alerts, in minutes (0-1440). */
+export interface ToolRegistryAlertDurations {
+  /** `ToolRegistryUnavailable`. @default 5 */
+  readonly unavailable?: number;
+  /** `ToolRegistryRestarting`. @default 5 */
+  readonly restarting?: number;
+  /** `ToolRegistryHighErrorRate`. @default 5 */
+  readonly highErrorRate?: number;
+  /** `ToolRegistryHighLatency`. @default 10 */
+  readonly highLatency?: number;
+  /** `ToolRegistryCpuExhaustion`. @default 15 */
+  readonly cpuExhaustion?: number;
+  /** `ToolRegistryMemoryExhaustion`. @default 10 */
+  readonly memoryExhaustion?: number;
+  /** `ToolRegistryAutoscalerAtMaximum`. @default 15 */
+  readonly autoscalerAtMaximum?: number;
 }
 
 /**
- * The seed's alerts: service down, error rate above 10 %, p95 latency above 2 s, CPU and memory
- * exhaustion; plus the autoscaler pinned at its maximum and failed database backups.
+ * Monitoring of the Tool Registry: the shared shape (`scrape` renders a ServiceMonitor for the
+ * API's `/metrics` and PodMonitors for a CloudNativePG database) plus typed alert thresholds.
  */
-export function toolRegistryAlerts(t: ToolRegistryMonitoringTarget): ToolRegistryAlert[] {
-  const ns = t.namespace ? `namespace="${t.namespace}", ` : '';
-  const job = `${ns}job="${t.serviceName}"`;
-  const pods = `${ns}pod=~"${t.deploymentName}-[a-z0-9]+-[a-z0-9]+", container="${t.containerName}"`;
+export interface ToolRegistryMonitoringOptions extends MonitoringOptions {
+  /** Thresholds and `for` durations of the API alerts. @default - see {@link ToolRegistryAlertOptions} */
+  readonly alerts?: ToolRegistryAlertOptions;
+  /** Thresholds and `for` durations of the database alerts (overridden by `database.monitoring.alerts`). @default - see {@link PgvectorAlertOptions} */
+  readonly databaseAlerts?: PgvectorAlertOptions;
+}
+
+/** What the API alerts and the dashboard select on. @internal */
+export interface ToolRegistryMonitoringTarget {
+  readonly namespace?: string;
+  /** The scraped Service: Prometheus Operator sets `job` to its name. */
+  readonly serviceName: string;
+  readonly deploymentName: string;
+  readonly containerName: string;
+  /** Whether the API's /metrics is scraped (error rate and latency need it). */
+  readonly scraped: boolean;
+  /** HorizontalPodAutoscaler name, when autoscaled. */
+  readonly autoscalerName?: string;
+}
+
+/**
+ * The API alerts: availability and restarts from kube-state-metrics, CPU and memory against
+ * the limits from cAdvisor, the autoscaler at its maximum; error rate and p95 latency from the
+ * API's own metrics when they are scraped.
+ * @throws McpConfigError for a threshold or duration out of range
+ * @internal
+ */
+export function toolRegistryAlerts(scope: IConstruct, t: ToolRegistryMonitoringTarget, options: ToolRegistryAlertOptions = {}): AlertRule[] {
+  const s = selectors(t);
   const where = t.namespace ? ` in ${t.namespace}` : '';
-  const alerts: ToolRegistryAlert[] = [
+  const minutes = (key: keyof ToolRegistryAlertDurations, fallback: number) => `${validateInteger(scope, `monitoring.alerts.forMinutes.${key}`, options.forMinutes?.[key] ?? fallback, 0, 1440)}m`;
+  const percent = (key: 'errorRatePercent' | 'cpuLimitPercent' | 'memoryLimitPercent', fallback: number) => validateInteger(scope, `monitoring.alerts.${key}`, options[key] ?? fallback, 1, 100) / 100;
+  const kubectl = `kubectl -n ${t.namespace ?? '<namespace>'}`;
+  // Every threshold is checked, whether or not its alert renders.
+  for (const key of Object.keys(options.forMinutes ?? {}) as (keyof ToolRegistryAlertDurations)[]) minutes(key, 0);
+  const errorRatio = percent('errorRatePercent', 10);
+  const latency = positiveNumber(scope, 'monitoring.alerts.latencyP95Seconds', options.latencyP95Seconds ?? 2);
+  const restarts = validateInteger(scope, 'monitoring.alerts.restartsPerHour', options.restartsPerHour ?? 3, 1);
+  const cpu = percent('cpuLimitPercent', 90);
+  const memory = percent('memoryLimitPercent', 90);
+  const alerts: AlertRule[] = [
     {
-      alert: 'ToolRegistryDown', severity: 'critical', for: '5m',
-      expr: `absent(up{${job}} == 1)`,
-      summary: `Tool Registry API is down${where}`,
-      description: `No ${t.serviceName} target has been scraped successfully for 5 minutes: the API is down or unreachable.`,
-      runbook: `kubectl -n ${t.namespace ?? '<ns>'} get pods -l app.kubernetes.io/instance=${t.deploymentName}; kubectl describe / logs the failing pods; check the database and the DATABASE_URL Secret.`,
+      alert: 'ToolRegistryUnavailable', severity: 'critical', for: minutes('unavailable', 5),
+      expr: `kube_deployment_status_replicas_available{${s.deployment}} < 1`,
+      summary: `The Tool Registry API has no available pod${where}`,
+      description: `Deployment ${t.deploymentName} has had no available replica for the alert's duration: every tool search and call fails.`,
+      runbook: `${kubectl} describe deployment ${t.deploymentName}; ${kubectl} logs deployment/${t.deploymentName}; check the database and the DATABASE_URL Secret.`,
     },
     {
-      alert: 'ToolRegistryHighErrorRate', severity: 'critical', for: '5m',
-      expr: `sum(rate(${M.requests}{${job}, status=~"5.."}[5m])) / sum(rate(${M.requests}{${job}}[5m])) > 0.10`,
-      summary: `Tool Registry API answers more than 10 % of requests with 5xx${where}`,
-      description: 'The share of 5xx responses has been {{ $value | humanizePercentage }} for 5 minutes.',
-      runbook: 'Check the API logs for tracebacks, the database (connections, disk) and the embedding endpoint; roll back a recent release with kubectl rollout undo.',
-    },
-    {
-      alert: 'ToolRegistryHighLatency', severity: 'warning', for: '10m',
-      expr: `histogram_quantile(0.95, sum by (le) (rate(${M.requestDuration}_bucket{${job}}[5m]))) > 2`,
-      summary: `Tool Registry API p95 latency is above 2 s${where}`,
-      description: 'The 95th percentile request latency has been {{ $value | humanizeDuration }} for 10 minutes.',
-      runbook: 'Check the embedding endpoint latency, slow queries (pg_stat_statements), the vector index (EXPLAIN the similarity query), and CPU throttling of the pods.',
-    },
-    {
-      alert: 'ToolRegistryCpuExhaustion', severity: 'warning', for: '15m',
-      expr: `sum by (pod) (rate(container_cpu_usage_seconds_total{${pods}}[5m])) / sum by (pod) (kube_pod_container_resource_limits{${pods}, resource="cpu"}) > 0.9`,
-      summary: `Tool Registry pod {{ $labels.pod }} uses more than 90 % of its CPU limit${where}`,
-      description: 'CPU usage has been {{ $value | humanizePercentage }} of the limit for 15 minutes; requests are throttled.',
-      runbook: 'Check whether the autoscaler is at its maximum; raise autoscaling.maxReplicas or resources.cpuLimitMillis.',
-    },
-    {
-      alert: 'ToolRegistryMemoryExhaustion', severity: 'warning', for: '10m',
-      expr: `sum by (pod) (container_memory_working_set_bytes{${pods}}) / sum by (pod) (kube_pod_container_resource_limits{${pods}, resource="memory"}) > 0.9`,
-      summary: `Tool Registry pod {{ $labels.pod }} uses more than 90 % of its memory limit${where}`,
-      description: 'Working-set memory has been {{ $value | humanizePercentage }} of the limit for 10 minutes; the pod is close to an OOM kill.',
-      runbook: 'Lower WORKERS or ENABLE_CACHE, or raise resources.memoryLimitMebibytes; check for a leak across restarts.',
+      alert: 'ToolRegistryRestarting', severity: 'warning', for: minutes('restarting', 5),
+      expr: `increase(kube_pod_container_status_restarts_total{${s.pods}}[1h]) > ${restarts}`,
+      summary: `Tool Registry pod {{ $labels.pod }} restarts repeatedly${where}`,
+      description: 'The container has restarted {{ $value | printf "%.0f" }} times in the last hour (crash, OOM kill or failing liveness probe).',
+      runbook: `${kubectl} describe pod {{ $labels.pod }} (last state, exit code); ${kubectl} logs {{ $labels.pod }} --previous.`,
     },
   ];
-  if (t.autoscalerName) {
-    const hpa = `${ns}horizontalpodautoscaler="${t.autoscalerName}"`;
+  if (t.scraped) {
     alerts.push({
-      alert: 'ToolRegistryAutoscalerAtMaximum', severity: 'warning', for: '15m',
-      expr: `kube_horizontalpodautoscaler_status_current_replicas{${hpa}} >= kube_horizontalpodautoscaler_spec_max_replicas{${hpa}}`,
-      summary: `Tool Registry autoscaler has been at its maximum for 15 minutes${where}`,
-      description: 'The API cannot scale out any further; CPU or memory exhaustion follows.',
-      runbook: 'Raise autoscaling.maxReplicas (check the database connection limit first) or the per-pod resources.',
+      alert: 'ToolRegistryHighErrorRate', severity: 'critical', for: minutes('highErrorRate', 5),
+      expr: `sum(rate(${M.requests}{${s.job}, status=~"5.."}[5m])) / sum(rate(${M.requests}{${s.job}}[5m])) > ${errorRatio}`,
+      summary: `The Tool Registry API answers too many requests with 5xx${where}`,
+      description: 'The share of 5xx responses has been {{ $value | humanizePercentage }} for the alert\'s duration.',
+      runbook: 'Check the API logs for tracebacks, the database (connections, disk) and the embedding endpoint; roll back a recent release with kubectl rollout undo.',
+    }, {
+      alert: 'ToolRegistryHighLatency', severity: 'warning', for: minutes('highLatency', 10),
+      expr: `histogram_quantile(0.95, sum by (le) (rate(${M.requestDuration}_bucket{${s.job}}[5m]))) > ${latency}`,
+      summary: `The Tool Registry API's p95 latency is too high${where}`,
+      description: 'The 95th percentile request latency has been {{ $value | humanizeDuration }} for the alert\'s duration.',
+      runbook: 'Check the embedding endpoint\'s latency, slow queries (pg_stat_statements), the vector index (EXPLAIN the similarity query), and CPU throttling of the pods.',
     });
   }
-  if (t.backupCronJobName) {
+  alerts.push({
+    alert: 'ToolRegistryCpuExhaustion', severity: 'warning', for: minutes('cpuExhaustion', 15),
+    expr: `sum by (pod) (rate(container_cpu_usage_seconds_total{${s.pods}}[5m])) / sum by (pod) (kube_pod_container_resource_limits{${s.pods}, resource="cpu"}) > ${cpu}`,
+    summary: `Tool Registry pod {{ $labels.pod }} is close to its CPU limit${where}`,
+    description: 'CPU use has been {{ $value | humanizePercentage }} of the limit for the alert\'s duration; requests are throttled.',
+    runbook: 'Check whether the autoscaler is at its maximum; raise autoscaling.maxReplicas or resources.limits.cpu.',
+  }, {
+    alert: 'ToolRegistryMemoryExhaustion', severity: 'warning', for: minutes('memoryExhaustion', 10),
+    expr: `sum by (pod) (container_memory_working_set_bytes{${s.pods}}) / sum by (pod) (kube_pod_container_resource_limits{${s.pods}, resource="memory"}) > ${memory}`,
+    summary: `Tool Registry pod {{ $labels.pod }} is close to its memory limit${where}`,
+    description: 'Working-set memory has been {{ $value | humanizePercentage }} of the limit for the alert\'s duration; the pod is close to an OOM kill.',
+    runbook: 'Lower workers or enableCache, or raise resources.limits.memory; check for a leak across restarts.',
+  });
+  if (t.autoscalerName) {
+    const hpa = `${s.ns}horizontalpodautoscaler="${t.autoscalerName}"`;
     alerts.push({
-      alert: 'ToolRegistryDatabaseBackupFailed', severity: 'warning', for: '0m',
-      expr: `max(kube_job_status_failed{${ns}job_name=~"${t.backupCronJobName}-[0-9]+"}) > 0`,
-      summary: `A Tool Registry database backup Job failed${where}`,
-      description: 'The last pg_dump backup did not complete; the newest good dump is getting older.',
-      runbook: `kubectl -n ${t.namespace ?? '<ns>'} logs job/<failed job>; check the backup PVC's free space and the database credentials.`,
+      alert: 'ToolRegistryAutoscalerAtMaximum', severity: 'warning', for: minutes('autoscalerAtMaximum', 15),
+      expr: `kube_horizontalpodautoscaler_status_current_replicas{${hpa}} >= kube_horizontalpodautoscaler_spec_max_replicas{${hpa}}`,
+      summary: `The Tool Registry autoscaler is at its maximum${where}`,
+      description: 'The API cannot scale out any further; CPU or memory exhaustion follows.',
+      runbook: 'Raise autoscaling.maxReplicas (check the database connection limit first) or the per-pod resources.',
     });
   }
   return alerts;
 }
 
-/** A PrometheusRule with {@link toolRegistryAlerts}; every alert has a severity label and runbook annotations. */
-export function createToolRegistryRule(scope: Construct, id: string, t: ToolRegistryMonitoringTarget): PrometheusRule {
-  return new PrometheusRule(scope, id, {
-    metadata: { name: t.name, labels: t.labels },
-    spec: {
-      groups: [{
-        name: `${t.name}.rules`,
-        rules: toolRegistryAlerts(t).map(a => ({
-          alert: a.alert,
-          expr: PrometheusRuleSpecGroupsRulesExpr.fromString(a.expr),
-          for: a.for,
-          labels: { severity: a.severity, service: t.serviceName },
-          annotations: {
-            summary: a.summary,
-            description: a.description,
-            runbook: a.runbook,
-            ...(t.runbookBaseUrl ? { runbook_url: `${t.runbookBaseUrl}#${a.alert.toLowerCase()}` } : {}),
-          },
-        })),
-      }],
-    },
-  });
-}
-
-
 /**
- * A ConfigMap holding the Grafana dashboard, labelled `grafana_dashboard: "1"` for the Grafana
- * sidecar: request rate, error ratio, latency percentiles, tool count, embedding cache hits.
+ * Dashboard panels of the API: request rate, error ratio and latency from its own metrics when
+ * scraped; available replicas and restarts from kube-state-metrics; CPU and memory from cAdvisor.
+ * @internal
  */
-export function createToolRegistryDashboard(scope: Construct, id: string, t: ToolRegistryMonitoringTarget): kplus.ConfigMap {
-  return new kplus.ConfigMap(scope, id, {
-    metadata: {
-      name: `${t.name}-dashboard`,
-      labels: { ...t.labels, [GRAFANA_DASHBOARD_LABEL]: '1' },
-      annotations: { grafana_folder: 'MCP Platform' },
-    },
-    data: { [`${t.name}.json`]: JSON.stringify(toolRegistryDashboard(t), null, 2) },
-  });
+export function toolRegistryPanels(t: ToolRegistryMonitoringTarget): DashboardPanel[] {
+  const s = selectors(t);
+  const q = (quantile: number) => ({ expr: `histogram_quantile(${quantile}, sum by (le) (rate(${M.requestDuration}_bucket{${s.job}}[5m])))`, legend: `p${quantile * 100}` });
+  const scraped: DashboardPanel[] = t.scraped ? [
+    { title: 'Request rate by status', unit: 'reqps', targets: [{ expr: `sum by (status) (rate(${M.requests}{${s.job}}[5m]))`, legend: '{{status}}' }] },
+    { title: 'Error ratio (5xx)', unit: 'percentunit', targets: [{ expr: `sum(rate(${M.requests}{${s.job}, status=~"5.."}[5m])) / sum(rate(${M.requests}{${s.job}}[5m]))`, legend: '5xx' }] },
+    { title: 'Latency percentiles', unit: 's', targets: [q(0.5), q(0.95), q(0.99)] },
+  ] : [];
+  return [
+    ...scraped,
+    { title: 'Available replicas', unit: 'short', targets: [{ expr: `kube_deployment_status_replicas_available{${s.deployment}}`, legend: 'available' }] },
+    { title: 'Container restarts (1h)', unit: 'short', targets: [{ expr: `sum by (pod) (increase(kube_pod_container_status_restarts_total{${s.pods}}[1h]))`, legend: '{{pod}}' }] },
+    { title: 'CPU use of the limit', unit: 'percentunit', targets: [{ expr: `sum by (pod) (rate(container_cpu_usage_seconds_total{${s.pods}}[5m])) / sum by (pod) (kube_pod_container_resource_limits{${s.pods}, resource="cpu"})`, legend: '{{pod}}' }] },
+    { title: 'Memory working set', unit: 'bytes', targets: [{ expr: `sum by (pod) (container_memory_working_set_bytes{${s.pods}})`, legend: '{{pod}}' }] },
+  ];
 }
 
-/** The dashboard model (Grafana schema 39). */
-export function toolRegistryDashboard(t: ToolRegistryMonitoringTarget): Record<string, unknown> {
+function selectors(t: ToolRegistryMonitoringTarget) {
   const ns = t.namespace ? `namespace="${t.namespace}", ` : '';
-  const job = `${ns}job="${t.serviceName}"`;
-  const ds = { type: 'prometheus', uid: '${datasource}' };
-  let panelId = 0;
-  const panel = (title: string, type: string, unit: string, grid: [number, number, number, number], targets: [string, string][]) => ({
-    id: ++panelId,
-    title,
-    type,
-    datasource: ds,
-    gridPos: { x: grid[0], y: grid[1], w: grid[2], h: grid[3] },
-    fieldConfig: { defaults: { unit }, overrides: [] },
-    targets: targets.map(([expr, legendFormat], i) => ({ refId: String.fromCharCode(65 + i), datasource: ds, expr, legendFormat })),
-  });
-  const q = (quantile: number) => `histogram_quantile(${quantile}, sum by (le) (rate(${M.requestDuration}_bucket{${job}}[5m])))`;
   return {
-    uid: `${t.namespace ?? 'default'}-${t.name}`.slice(0, 40),
-    title: `Tool Registry${t.namespace ? ` (${t.namespace})` : ''}`,
-    tags: ['mcp-platform', 'tool-registry'],
-    schemaVersion: 39,
-    editable: false,
-    refresh: '30s',
-    time: { from: 'now-6h', to: 'now' },
-    templating: { list: [{ name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus' }] },
-    panels: [
-      panel('Request rate by status', 'timeseries', 'reqps', [0, 0, 12, 8], [[`sum by (status) (rate(${M.requests}{${job}}[5m]))`, '{{status}}']]),
-      panel('Error ratio (5xx)', 'timeseries', 'percentunit', [12, 0, 12, 8], [[`sum(rate(${M.requests}{${job}, status=~"5.."}[5m])) / sum(rate(${M.requests}{${job}}[5m]))`, '5xx']]),
-      panel('Latency percentiles', 'timeseries', 's', [0, 8, 12, 8], [[q(0.5), 'p50'], [q(0.95), 'p95'], [q(0.99), 'p99']]),
-      panel('Registered tools', 'stat', 'short', [12, 8, 6, 8], [[`max(${M.toolCount}{${job}})`, 'tools']]),
-      panel('Embedding cache hit ratio', 'stat', 'percentunit', [18, 8, 6, 8], [[
-        `sum(rate(${M.cacheHits}{${job}}[5m])) / (sum(rate(${M.cacheHits}{${job}}[5m])) + sum(rate(${M.cacheMisses}{${job}}[5m])))`, 'hit ratio']]),
-      panel('Embedding cache hits', 'timeseries', 'ops', [0, 16, 12, 8], [[`sum(rate(${M.cacheHits}{${job}}[5m]))`, 'hits/s'], [`sum(rate(${M.cacheMisses}{${job}}[5m]))`, 'misses/s']]),
-      panel('Available replicas', 'timeseries', 'short', [12, 16, 12, 8], [[`kube_deployment_status_replicas_available{${ns}deployment="${t.deploymentName}"}`, 'available']]),
-    ],
+    ns,
+    job: `${ns}job="${t.serviceName}"`,
+    deployment: `${ns}deployment="${t.deploymentName}"`,
+    // Pods of the Deployment's ReplicaSets: <deployment>-<pod-template-hash>-<suffix>.
+    pods: `${ns}pod=~"${t.deploymentName}-[a-z0-9]+-[a-z0-9]+", container="${t.containerName}"`,
   };
+}
+
+function positiveNumber(scope: IConstruct, field: string, value: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) invalid(scope, field, value, 'use a number of seconds above 0, such as 2 or 0.5');
+  return value;
 }

@@ -132,12 +132,12 @@ function bumpLibraryImages(): () => void {
 function libraryClientImages(e: McpEnvironment): Parameters<typeof defineEnvironment>[1] {
   // defineEnvironment merges plain objects, so it merges two override objects as well.
   const backups = routine['backup client image tags'](e)! as McpEnvironment;
-  return defineEnvironment(backups, routine['migration client image tag'](e)!);
+  return defineEnvironment(backups, routine['migration client image tag'](e)!) as Parameters<typeof defineEnvironment>[1];
 }
 
 describe('deliberate changes are refused with their recipe', () => {
   test('growing a StatefulSet claim template (the pgvector database)', () => {
-    const env = defineEnvironment(byName('staging'), { toolRegistry: { database: { storage: { sizeGibibytes: 40 } } } });
+    const env = defineEnvironment(byName('staging'), { toolRegistry: { database: { storage: { size: '40Gi' } } } });
     const { refused } = checkUpgrade(committed('staging'), render(env));
     expect(refused).toEqual([expect.objectContaining({ object: 'StatefulSet/mcp-staging/tool-registry-db', field: 'spec.volumeClaimTemplates' })]);
     expect(refused[0].recipe).toContain('kubectl -n mcp-staging delete statefulset tool-registry-db --cascade=orphan');
@@ -173,7 +173,7 @@ describe('deliberate changes are refused with their recipe', () => {
   });
 
   test('an acknowledgement lets exactly the acknowledged change through', () => {
-    const env = defineEnvironment(byName('staging'), { toolRegistry: { database: { storage: { sizeGibibytes: 40 } } } });
+    const env = defineEnvironment(byName('staging'), { toolRegistry: { database: { storage: { size: '40Gi' } } } });
     const ack = { object: 'StatefulSet/mcp-staging/tool-registry-db', field: 'spec.volumeClaimTemplates', reason: 'claims resized by hand' };
     expect(checkUpgrade(committed('staging'), render(env), [ack])).toEqual({ refused: [], acknowledged: [expect.objectContaining({ object: ack.object })], stale: [] });
     expect(checkUpgrade(committed('staging'), render(byName('staging')), [ack]).stale).toEqual([ack]);

@@ -2,7 +2,6 @@ import { Chart, Testing } from 'cdk8s';
 import { McpConfigError } from '../../src/common/errors';
 import { isPolicySubject } from '../../src/common/policy-facts';
 import { McpPlatformChart } from '../../src/platform/platform-chart';
-import { policyViolations } from '../../src/platform/policy';
 import { defineEnvironment, McpEnvironment } from '../../src/platform/environment';
 import { devEnvironment, prodEnvironment, stagingEnvironment } from '../../src/platform/presets';
 import { PgvectorDatabase, PgvectorDatabaseProps } from '../../src/tool-registry/pgvector-database';
@@ -29,10 +28,8 @@ const statefulset = synthChart(chart => new ToolRegistry(chart, 'tool-registry',
 const cnpg = synthChart(chart => new ToolRegistry(chart, 'tool-registry', {
   ...base,
   ingress: { host: 'tools.example.com', tls: { clusterIssuer: 'letsencrypt-prod' } },
-  monitoring: { serviceMonitor: true, prometheusRule: true, runbookBaseUrl: 'https://runbooks.example.com/tool-registry' },
-  database: {
-    ...TOOL_REGISTRY_PRESETS.prod.database, podMonitor: true,
-  },
+  monitoring: { scrape: true, prometheusRule: true, dashboard: true, labels: { release: 'kube-prometheus-stack' }, runbookBaseUrl: 'https://runbooks.example.com/tool-registry' },
+  database: TOOL_REGISTRY_PRESETS.prod.database,
 }));
 
 const podSpec = (o: K8sObject) => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec);
@@ -163,29 +160,33 @@ describe('cloudnative-pg backend', () => {
     expect(ofKind(cnpg.objects, 'CronJob')).toEqual([]);
   });
 
-  test('Ingress with a cert-manager Certificate for the host', () => {
+  test('Ingress with TLS issued by cert-manager through the ingress-shim annotation (one TLS meaning, no Certificate object)', () => {
     const ingress = find(cnpg.objects, 'Ingress', 'tool-registry');
     expect(ingress.spec.tls).toEqual([{ hosts: ['tools.example.com'], secretName: 'tool-registry-tls' }]);
-    expect(find(cnpg.objects, 'Certificate', 'tool-registry-tls').spec).toMatchObject({ secretName: 'tool-registry-tls', dnsNames: ['tools.example.com'], issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-prod' } });
+    expect(ingress.metadata.annotations).toMatchObject({ 'cert-manager.io/cluster-issuer': 'letsencrypt-prod' });
+    expect(ofKind(cnpg.objects, 'Certificate')).toEqual([]);
   });
 
-  test('PrometheusRule: the seed alerts with severity labels and runbook annotations', () => {
-    const rules = find(cnpg.objects, 'PrometheusRule', 'tool-registry').spec.groups[0].rules;
-    expect(rules.map((r: any) => r.alert)).toEqual(['ToolRegistryDown', 'ToolRegistryHighErrorRate', 'ToolRegistryHighLatency', 'ToolRegistryCpuExhaustion', 'ToolRegistryMemoryExhaustion', 'ToolRegistryAutoscalerAtMaximum']);
-    for (const r of rules) {
-      expect(['critical', 'warning']).toContain(r.labels.severity);
-      expect(r.annotations).toMatchObject({ summary: expect.any(String), runbook: expect.any(String), runbook_url: `https://runbooks.example.com/tool-registry#${r.alert.toLowerCase()}` });
+  test('PrometheusRules for the API and the database, with severity labels, runbook anchors and the monitoring labels', () => {
+    const api = find(cnpg.objects, 'PrometheusRule', 'tool-registry');
+    const db = find(cnpg.objects, 'PrometheusRule', 'tool-registry-db');
+    expect(api.spec.groups[0].rules.map((r: any) => r.alert)).toEqual(['ToolRegistryUnavailable', 'ToolRegistryRestarting', 'ToolRegistryHighErrorRate', 'ToolRegistryHighLatency', 'ToolRegistryCpuExhaustion', 'ToolRegistryMemoryExhaustion', 'ToolRegistryAutoscalerAtMaximum']);
+    expect(db.spec.groups[0].rules.map((r: any) => r.alert)).toEqual(['ToolRegistryDatabaseUnavailable', 'ToolRegistryDatabaseInstanceNotReady', 'ToolRegistryDatabaseReplicationLag', 'ToolRegistryDatabaseBackupTooOld', 'ToolRegistryDatabasePoolerUnavailable']);
+    for (const rule of [api, db]) {
+      expect(rule.metadata.labels!.release).toBe('kube-prometheus-stack');
+      for (const r of rule.spec.groups[0].rules) {
+        expect(['critical', 'warning']).toContain(r.labels.severity);
+        expect(r.annotations).toMatchObject({ summary: expect.any(String), description: expect.any(String), runbook: expect.any(String), runbook_url: `https://runbooks.example.com/tool-registry#${r.alert.toLowerCase()}` });
+      }
     }
-    const expr = Object.fromEntries(rules.map((r: any) => [r.alert, r.expr]));
-    expect(expr.ToolRegistryHighErrorRate).toContain('> 0.10');
-    expect(expr.ToolRegistryHighLatency).toMatch(/histogram_quantile\(0\.95,[\s\S]*> 2$/);
+    for (const kind of ['ServiceMonitor', 'PodMonitor']) for (const m of ofKind(cnpg.objects, kind)) expect(m.metadata.labels!.release).toBe('kube-prometheus-stack');
   });
 
-  test('the Grafana dashboard ConfigMap carries the sidecar label and the seed panels', () => {
+  test('the Grafana dashboard ConfigMap carries the sidecar label and only contract and kube-state-metrics panels', () => {
     const cm = find(cnpg.objects, 'ConfigMap', 'tool-registry-dashboard');
     expect(cm.metadata.labels!.grafana_dashboard).toBe('1');
-    const dashboard = JSON.parse(cm.data['tool-registry.json']);
-    expect(dashboard.panels.map((p: any) => p.title)).toEqual(expect.arrayContaining(['Request rate by status', 'Error ratio (5xx)', 'Latency percentiles', 'Registered tools', 'Embedding cache hit ratio']));
+    const dashboard = JSON.parse(cm.data['tool-registry-dashboard.json']);
+    expect(dashboard.panels.map((p: any) => p.title)).toEqual(['Request rate by status', 'Error ratio (5xx)', 'Latency percentiles', 'Available replicas', 'Container restarts (1h)', 'CPU use of the limit', 'Memory working set', 'Database ready instances', 'Database replication lag']);
   });
 });
 
@@ -198,12 +199,12 @@ describe('environments', () => {
       expect(k.has('StatefulSet') && k.has('CronJob') && !k.has('Cluster')).toBe(true);
     }
     const prod = kinds(prodEnvironment());
-    expect(['Cluster', 'ScheduledBackup', 'Pooler', 'PodMonitor', 'PrometheusRule', 'Certificate'].every(k => prod.has(k))).toBe(true);
+    expect(['Cluster', 'ScheduledBackup', 'Pooler', 'PodMonitor', 'PrometheusRule'].every(k => prod.has(k))).toBe(true);
   });
 
-  test('dev renders the dashboard but no monitoring CRDs for the tool registry', () => {
+  test('dev (no Prometheus Operator) renders no monitoring objects for the tool registry', () => {
     const { objects } = synthEnvironment(devEnvironment());
-    expect(find(objects, 'ConfigMap', 'tool-registry-dashboard')).toBeDefined();
+    expect(objects.find(o => o.metadata.name === 'tool-registry-dashboard')).toBeUndefined();
     expect(objects.filter(o => o.apiVersion.startsWith('monitoring.coreos.com/'))).toEqual([]);
   });
 
@@ -214,14 +215,11 @@ describe('environments', () => {
     expect(facts).toContainEqual(expect.objectContaining({ component: 'ToolRegistry', disruptionBudget: expect.objectContaining({ present: true }) }));
   });
 
-  test('prod policy rejects a single CloudNativePG instance and disabled backups', () => {
-    const env = defineEnvironment(prodEnvironment(), { toolRegistry: { database: { instances: 1, backup: { enabled: false } } } });
-    expect(() => synthEnvironment(env)).toThrow(/^prod\/tool-registry\/database: invalid instances 1: the 'prod' policy requires at least 2 replicas/);
-    const lenient = new McpPlatformChart(Testing.app(), 'lenient', { environment: { ...env, policy: {} } });
-    expect(policyViolations(lenient, 'prod', env.policy!).map(v => `${v.field}: ${v.fix}`)).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^instances: the 'prod' policy requires at least 2 replicas/),
-      expect.stringMatching(/^backup.enabled: the 'prod' policy requires backups of PgvectorDatabase \(cloudnative-pg\)/),
-    ]));
+  test('prod policy rejects a single CloudNativePG instance, and disabled backups', () => {
+    const single = defineEnvironment(prodEnvironment(), { toolRegistry: { database: { instances: 1 } } });
+    expect(() => synthEnvironment(single)).toThrow("prod/tool-registry/database: invalid instances 1: the 'prod' policy requires at least 2 replicas");
+    const noBackups = defineEnvironment(prodEnvironment(), { toolRegistry: { database: { backup: { enabled: false } } } });
+    expect(() => synthEnvironment(noBackups)).toThrow(/prod\/tool-registry\/database: invalid backup.enabled false/);
   });
 
   test('the cloudnative-pg backend needs integrations.cloudNativePg', () => {
@@ -241,13 +239,13 @@ describe('bad input fails at construction with path, field, value and fix', () =
     ['2001 dimensions with ivfflat', registry({}, { schema: { embeddingDimensions: 2001, index: { type: 'ivfflat' } } }), 'test/tool-registry/database', 'schema.embeddingDimensions', 2001, "or set schema.index to { type: 'none' }"],
     ['ivfflat lists 0', registry({}, { schema: { index: { type: 'ivfflat', lists: 0 } } }), 'test/tool-registry/database', 'schema.index.lists', 0, 'from 1 to 32768'],
     ['CNPG instances 0', registry({}, { backend: 'cloudnative-pg', instances: 0 }), 'test/tool-registry/database', 'instances', 0, 'use a whole number >= 1'],
-    ['HPA min > max', registry({ autoscaling: { minReplicas: 10, maxReplicas: 5 } }), 'test/tool-registry', 'autoscaling.minReplicas', 10, 'must not exceed autoscaling.maxReplicas (5)'],
-    ['missing DATABASE_URL reference', registry({ secrets: { secretKey: base.secrets.secretKey } as any }), 'test/tool-registry', 'secrets.databaseUrl', undefined, 'reference the key of an existing Secret'],
+    ['HPA min > max', registry({ autoscaling: { minReplicas: 10, maxReplicas: 5 } }), 'test/tool-registry', 'autoscaling.minReplicas', 10, 'use at most autoscaling.maxReplicas (5)'],
+    ['missing DATABASE_URL reference', registry({ secrets: { secretKey: base.secrets.secretKey } as any }), 'test/tool-registry', 'secrets.databaseUrl', undefined, 'set databaseUrl'],
     ['missing database credentials Secret', registry({}, { credentialsSecret: undefined }), 'test/tool-registry/database', 'credentialsSecret', undefined, 'kubernetes.io/basic-auth Secret'],
     ['CNPG without a backup method', registry({}, { backend: 'cloudnative-pg' }), 'test/tool-registry/database', 'cloudNativePg.backupMethod', undefined, "{ method: 'plugin'"],
     ['pg_dump retention on CNPG', registry({}, { backend: 'cloudnative-pg', backup: { retention: { keepLast: 3 } }, cloudNativePg: { backupMethod: { method: 'volumeSnapshot', volumeSnapshotClassName: 'csi' } } }), 'test/tool-registry/database', 'backup.retention', { keepLast: 3 }, 'ObjectStore retentionPolicy'],
     ['replicas on the statefulset backend', registry({}, { instances: 2 }), 'test/tool-registry/database', 'instances', 2, "backend 'cloudnative-pg'"],
-    ['an embedding URL with credentials', registry({ embeddingEndpointUrl: 'https://user:pw@embeddings.example.com' }), 'test/tool-registry', 'embeddingEndpointUrl', 'https://user:pw@embeddings.example.com', 'secrets.embeddingApiKey'],
+    ['an embedding URL with credentials', registry({ embeddingEndpointUrl: 'https://user:pw@embeddings.example.com' }), 'test/tool-registry', 'embeddingEndpointUrl', '<not shown: contains credentials>', 'secrets.embeddingApiKey'],
   ] as const)('%s', (_name, build, path, field, value, fix) => {
     const e = errorOf(build);
     expect({ path: e.path, field: e.field, value: e.value }).toEqual({ path, field, value });
