@@ -7,7 +7,7 @@ import { ComponentLabels, recommendedLabels, selectorLabels } from '../common/la
 import { applyPodConventions, PodUser, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
 import { HELPER_RESOURCES, toContainerResources } from '../common/resources';
 import { libpqEnv, PostgresConnection } from '../common/postgres-connection';
-import { validateCron, validateInteger } from '../common/validation';
+import { validateCron, validateInteger, validateTimeZone } from '../common/validation';
 import { BACKUP_ENV, BACKUP_SCRIPT } from './backup-script';
 
 /** sqlite3 CLI image (alpine, busybox userland) used for SQLite online backups. */
@@ -127,7 +127,7 @@ export class DatabaseBackup extends Construct {
       metadata: { name: props.name, labels },
       select: false,
       schedule: Cron.schedule({ minute, hour, day, month, weekDay }),
-      timeZone: props.timeZone,
+      timeZone: props.timeZone === undefined ? undefined : validateTimeZone(this, 'timeZone', props.timeZone),
       concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
       startingDeadline: Duration.minutes(30),
       successfulJobsRetained: 3,
