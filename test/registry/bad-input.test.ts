@@ -118,14 +118,14 @@ describe('an environment with a bad registry fails the whole synth and writes no
   test('a plaintext database URI in prod is never echoed', () => {
     const env = prodEnvironment();
     expectEnvironmentRejected({ ...env, registry: { ...env.registry, database: { type: 'postgres', url: 'postgresql://mesh:hunter2@db/mcp' } as any } }, {
-      path: 'prod/registry', field: 'database.url', value: '<a string, not shown>', fix: /use an object with key, secretName/, never: ['hunter2'],
+      path: 'prod', field: 'registry.database.url', value: '<a string, not shown>', fix: /use an object with key, secretName/, never: ['hunter2'],
     });
   });
 
   test('a Helm-style key in a values file', () => {
     const env = devEnvironment();
     expectEnvironmentRejected({ ...env, registry: { ...env.registry, replicaCount: 1 } as any }, {
-      path: 'dev/registry', field: 'replicaCount', value: 1, fix: /unknown field; valid fields are .*\breplicas\b/,
+      path: 'dev', field: 'registry.replicaCount', value: 1, fix: /unknown field; valid fields are .*\breplicas\b/,
     });
   });
 });
