@@ -5,7 +5,7 @@ import { contentHash, CONFIG_CHECKSUM_ANNOTATION } from '../common/checksum';
 import { parseImageProp } from '../common/image';
 import { ComponentLabels, recommendedLabels, selectorLabels } from '../common/labels';
 import { applyPodConventions, PodUser, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
-import { HELPER_RESOURCES, toContainerResources } from '../common/resources';
+import { HELPER_RESOURCE_DEFAULTS, resolveResources } from '../common/resources';
 import { libpqEnv, PostgresConnection } from '../common/postgres-connection';
 import { validateCron, validateInteger, validateTimeZone } from '../common/validation';
 import { BACKUP_ENV, BACKUP_SCRIPT } from './backup-script';
@@ -150,7 +150,7 @@ export class DatabaseBackup extends Construct {
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       command: ['/bin/sh', '/scripts/backup.sh'],
       securityContext: restrictedContainerSecurityContext(user),
-      resources: toContainerResources({ ...HELPER_RESOURCES, memoryLimitMebibytes: 512, cpuLimitMillis: 1000 }),
+      resources: resolveResources(this, 'resources', undefined, { requests: HELPER_RESOURCE_DEFAULTS.requests, limits: { cpu: '1', memory: '512Mi' } }),
       envVariables: {
         [BACKUP_ENV.source]: kplus.EnvValue.fromValue(source.kind),
         [BACKUP_ENV.dir]: kplus.EnvValue.fromValue('/backup'),
