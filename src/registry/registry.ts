@@ -31,6 +31,12 @@ export * from './registry-database';
 export * from './registry-props';
 
 const CONTAINER = 'registry';
+
+/** The same peer written with keys in any order gives the same key. */
+function peerKey(peer: NetworkPeer): string {
+  const labels = Object.entries(peer.podLabels ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([peer.namespace ?? null, peer.cidr ?? null, peer.podLabels ? labels : null]);
+}
 const DATA_CLAIM = 'data';
 // DatabaseBackup's CronJob: a run may start up to 30 minutes late (startingDeadlineSeconds).
 const BACKUP_STARTING_DEADLINE_SECONDS = 1800;
@@ -131,11 +137,14 @@ export class Registry extends Construct implements IPolicySubject {
   /**
    * Allows `peer` to call the registry API, in addition to the platform's agents and gateway.
    * A peer already admitted is not added twice. No-op when the NetworkPolicy is disabled.
+   * @throws McpConfigError for an id already used or an invalid peer (CIDR, namespace, labels)
    */
   public allowClient(id: string, peer: NetworkPeer): void {
     if (!this.networkPolicy) return;
-    const key = JSON.stringify(peer, Object.keys(peer).sort());
+    const key = peerKey(peer);
     if (this.admittedClients.has(key)) return;
+    if (this.node.tryFindChild(`client-${id}`)) invalid(this, 'allowClient id', id, 'give every admitted client its own id');
+    validatePeers(this, `allowClient(${JSON.stringify(id)})`, [peer]);
     this.admittedClients.add(key);
     this.networkPolicy.addIngressRule(toNetworkPolicyPeer(this, `client-${id}`, peer), [kplus.NetworkPolicyPort.tcp(REGISTRY_RUNTIME.httpPort)]);
   }
@@ -169,6 +178,7 @@ export class Registry extends Construct implements IPolicySubject {
         invalid(this, 'replicas', this.replicas, "SQLite keeps one database file per pod, so replicas would diverge: use 1 replica with SQLite, or set database to { type: 'postgres', url: { secretName, key } } for more");
       }
       validateInteger(this, 'database.storageGibibytes', db.storageGibibytes ?? 1, 1);
+      if (db.storageClassName !== undefined) validateDnsSubdomain(this, 'database.storageClassName', db.storageClassName);
     } else {
       validateDnsSubdomain(this, 'database.url.secretName', db.url.secretName);
       if (db.port !== undefined) validateInteger(this, 'database.port', db.port, 1, 65535);
@@ -275,7 +285,7 @@ export class Registry extends Construct implements IPolicySubject {
     }
     if (this.tracing) egress.push({ peers: this.tracing.egressPeers, ports: this.tracing.egressPorts.map(port => ({ port })) });
     const platformClients = [platformComponentPeer(PLATFORM_COMPONENTS.agent), platformComponentPeer(PLATFORM_COMPONENTS.edgeGateway)];
-    platformClients.forEach(peer => this.admittedClients.add(JSON.stringify(peer, Object.keys(peer).sort())));
+    platformClients.forEach(peer => this.admittedClients.add(peerKey(peer)));
     const ingress: NetworkRule[] = [{ peers: platformClients, ports: [{ port: REGISTRY_RUNTIME.httpPort }] }];
     // The admin listener has no authentication: only declared admin clients, on its port only.
     if (this.admin?.clients.length) ingress.push({ peers: this.admin.clients, ports: [{ port: this.admin.port }] });

@@ -113,11 +113,12 @@ test('allowClient admits another peer on the API port, once', () => {
     const r = new Registry(chart, 'registry');
     r.allowClient('ui', { podLabels: { app: 'ui' }, namespace: 'web' });
     r.allowClient('ui-again', { namespace: 'web', podLabels: { app: 'ui' } });
-    r.allowClient('agents', { podLabels: { 'app.kubernetes.io/component': 'agent', 'app.kubernetes.io/part-of': 'mcp-platform' } });
+    r.allowClient('agents', { podLabels: { 'app.kubernetes.io/part-of': 'mcp-platform', 'app.kubernetes.io/component': 'agent' } });
+    r.allowClient('ui-v2', { podLabels: { app: 'ui-v2' }, namespace: 'web' });
   });
   const np = find(objects, 'NetworkPolicy', 'mcp-mesh-registry');
   expect(np.spec.ingress).toContainEqual({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'web' } }, podSelector: { matchLabels: { app: 'ui' } } }], ports: [{ port: 8000, protocol: 'TCP' }] });
-  expect(np.spec.ingress).toHaveLength(3);
+  expect(np.spec.ingress).toHaveLength(4);
 });
 
 test('the admin port: env, a named container port, no Service port, and a rule for declared admin clients only', () => {
