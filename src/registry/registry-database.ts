@@ -29,7 +29,11 @@ export interface SqliteDatabase {
 export interface PostgresDatabase {
   /** Selects PostgreSQL. */
   readonly type: 'postgres';
-  /** The Secret key holding the connection URI (`postgres://` or `postgresql://`). */
+  /**
+   * The Secret key holding the connection URI (`postgres://` or `postgresql://`; add
+   * `?sslmode=disable` for a server without TLS, the driver requires TLS by default).
+   * @see https://kubernetes.io/docs/concepts/configuration/secret/
+   */
   readonly url: SecretKeyReference;
   /**
    * TCP port of the database server, for the NetworkPolicy egress rule (the registry connects to

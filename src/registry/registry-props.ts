@@ -24,11 +24,16 @@ export interface RegistryHeartbeat {
 export interface RegistryAdminOptions {
   /** Open the admin port. @default true when `admin` is given */
   readonly enabled?: boolean;
-  /** Container port of the admin listener (1024-65535, not the API port 8000). @default 8001 */
+  /**
+   * Container port of the admin listener (1024-65535, not the API port 8000).
+   * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports
+   * @default 8001
+   */
   readonly port?: number;
   /**
    * Pods or address blocks admitted on the admin port; with none, only `kubectl port-forward`
    * reaches it.
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
    * @default - none
    */
   readonly clients?: NetworkPeer[];
@@ -48,7 +53,11 @@ export interface RegistryTracingOptions {
    * @default - none
    */
   readonly redisUrl?: string;
-  /** A Secret key holding the Redis URL, for URLs that carry a password. Set this or `redisUrl`. @default - none */
+  /**
+   * A Secret key holding the Redis URL, for URLs that carry a password. Set this or `redisUrl`.
+   * @see https://kubernetes.io/docs/concepts/configuration/secret/
+   * @default - none
+   */
   readonly redisUrlSecret?: SecretKeyReference;
   /** Redis's TCP port, for the egress rule. @default - the port in `redisUrl`, else 6379 */
   readonly redisPort?: number;
@@ -60,6 +69,7 @@ export interface RegistryTracingOptions {
   readonly exporter?: 'otlp' | 'console';
   /**
    * Where Redis and the collector run, for the egress rules.
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
    * @default - any address, on the Redis and collector ports only
    */
   readonly egressPeers?: NetworkPeer[];
@@ -95,6 +105,7 @@ export interface RegistryProps extends ComponentProps {
   /**
    * Name of the StatefulSet, client Service and ServiceAccount (RFC 1123 label, at most 52
    * characters so pod names and their labels stay valid).
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
    * @default 'mcp-mesh-registry'
    */
   readonly name?: string;
