@@ -33,11 +33,15 @@ export interface RuntimeEnvVar {
   readonly note: string;
 }
 
+const REPOSITORY = 'mcpmesh/registry';
+const TAG = '3.7.1';
+
 /** The registry process the Registry construct wires, as verified. @internal */
 export const REGISTRY_RUNTIME = {
-  /** Image repository and default tag. */
-  repository: 'mcpmesh/registry',
-  tag: '3.7.1',
+  /** Image repository and default tag, and the reference the Registry renders by default. */
+  repository: REPOSITORY,
+  tag: TAG,
+  image: `${REPOSITORY}:${TAG}`,
   /** The image's non-root user and group (`mcp-mesh`). */
   uid: 1001,
   /** HTTP API: agents' heartbeats, `/agents`, `/health`, `/proxy/*`, `/trace/*`. */
@@ -54,9 +58,6 @@ export const REGISTRY_RUNTIME = {
   dataPath: '/data',
   sqliteFile: 'mcp_mesh_registry.db',
 } as const;
-
-/** The image reference the Registry renders by default. @internal */
-export const REGISTRY_IMAGE = `${REGISTRY_RUNTIME.repository}:${REGISTRY_RUNTIME.tag}`;
 
 /** Absolute path of the SQLite database: the DATABASE_URL of SQLite and the path the backup reads. @internal */
 export const REGISTRY_SQLITE_PATH = `${REGISTRY_RUNTIME.dataPath}/${REGISTRY_RUNTIME.sqliteFile}`;

@@ -25,7 +25,7 @@ import { REGISTRY_POSTGRES_DEFAULTS, RegistryDatabase } from './registry-databas
 import { ResolvedAdmin, resolveAdmin, ResolvedTracing, resolveTracing, validatePeers } from './registry-features';
 import { backupMaxAgeSeconds, registryAlerts, registryDashboardPanels, RegistryMonitoringTarget, resolveRegistryAlerts } from './registry-monitoring';
 import { RegistryProps } from './registry-props';
-import { REGISTRY_ENV, REGISTRY_IMAGE, REGISTRY_LOG_LEVELS, REGISTRY_PROBE_TIMINGS, REGISTRY_RESOURCES, REGISTRY_RUNTIME, REGISTRY_SQLITE_PATH } from './registry-runtime';
+import { REGISTRY_ENV, REGISTRY_LOG_LEVELS, REGISTRY_PROBE_TIMINGS, REGISTRY_RESOURCES, REGISTRY_RUNTIME, REGISTRY_SQLITE_PATH } from './registry-runtime';
 
 export * from './registry-database';
 export * from './registry-props';
@@ -88,7 +88,7 @@ export class Registry extends Construct implements IPolicySubject {
     this.autoscaling = resolveAutoscaling(this, 'autoscaling', props.autoscaling);
     this.replicas = this.autoscaling?.minReplicas ?? validateInteger(this, 'replicas', props.replicas ?? 1, 1);
     this.validateDatabase(props);
-    const image = parseImageProp(this, 'image', props.image ?? REGISTRY_IMAGE);
+    const image = parseImageProp(this, 'image', props.image ?? REGISTRY_RUNTIME.image);
     this.logLevel = REGISTRY_LOG_LEVELS[props.logLevel ?? 'info'];
     this.admin = resolveAdmin(this, props.admin);
     this.tracing = resolveTracing(this, props.tracing);
@@ -235,9 +235,7 @@ export class Registry extends Construct implements IPolicySubject {
     container.mount('/tmp', scratchVolume(sts, 'tmp'));
     const db = this.database;
     if (db.type === 'sqlite') {
-      // volumeClaimTemplates are immutable: their labels leave out the version, so an image upgrade stays appliable.
-      const { 'app.kubernetes.io/version': _version, ...claimLabels } = labels;
-      addDataVolumeClaimTemplate(sts, { name: DATA_CLAIM, gibibytes: db.storageGibibytes ?? 1, storageClassName: db.storageClassName, labels: claimLabels, mountPath: REGISTRY_RUNTIME.dataPath });
+      addDataVolumeClaimTemplate(sts, { name: DATA_CLAIM, gibibytes: db.storageGibibytes ?? 1, storageClassName: db.storageClassName, mountPath: REGISTRY_RUNTIME.dataPath });
     } else {
       container.env.addVariable(REGISTRY_ENV.databaseUrl, envFromSecret(this, db.url));
       sts.addInitContainer({

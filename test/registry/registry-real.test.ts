@@ -2,9 +2,8 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { defineEnvironment } from '../../src/platform/environment';
-import { devEnvironment, prodEnvironment } from '../../src/platform/presets';
+import { defaultEnvironments, devEnvironment, prodEnvironment } from '../../src/platform/presets';
 import { REGISTRY_ENV_CONTRACT } from '../../src/registry/registry-runtime';
-import { distEnvironments, distObjects } from '../support/dist';
 import { K8sObject } from '../support/invariants';
 import { fakeSecret, KubeletContainer, kubeletContainer, kubeletEnvironment } from '../support/kubelet-env';
 import { containerProbes, runProbe } from '../support/kubelet-probes';
@@ -65,9 +64,8 @@ function runBackup(backup: KubeletContainer, env: Record<string, string>): { sta
 const newest = (dir: string, ext: string) => fs.readdirSync(dir).filter(f => f.endsWith(`.${ext}`)).sort().pop()!;
 
 describe('every env var the rendered registry container sets is one 3.7.1 reads and acts on', () => {
-  test.each(distEnvironments())('%s', env => {
-    const objects = distObjects(env);
-    if (!objects.some(o => o.kind === 'StatefulSet' && o.metadata.name === REGISTRY.workload)) return;
+  test.each(defaultEnvironments().map(e => [e.name, e] as const))('%s', (_name, environment) => {
+    const { objects } = synthEnvironment(environment);
     const secrets = objects.some(o => o.kind === 'Secret' && o.metadata.name === 'mcp-mesh-registry-db') ? [] : [fakeSecret('mcp-mesh-registry-db', { uri: 'postgresql://u:p@db:5432/mcp_mesh' })];
     const { env: vars } = kubeletEnvironment([...objects, ...secrets], REGISTRY, { serviceLinks: false });
     expect(Object.keys(vars).filter(n => !(REGISTRY_ENV_CONTRACT[n]?.read && REGISTRY_ENV_CONTRACT[n]?.effective))).toEqual([]);
