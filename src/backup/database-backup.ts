@@ -5,9 +5,9 @@ import { contentHash, CONFIG_CHECKSUM_ANNOTATION } from '../common/checksum';
 import { parseImageProp } from '../common/image';
 import { ComponentLabels, recommendedLabels, selectorLabels } from '../common/labels';
 import { applyPodConventions, PodUser, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
-import { HELPER_RESOURCES, toContainerResources } from '../common/resources';
+import { HELPER_RESOURCE_DEFAULTS, resolveResources } from '../common/resources';
 import { libpqEnv, PostgresConnection } from '../common/postgres-connection';
-import { validateCron, validateInteger } from '../common/validation';
+import { validateCron, validateInteger, validateTimeZone } from '../common/validation';
 import { BACKUP_ENV, BACKUP_SCRIPT } from './backup-script';
 
 /** sqlite3 CLI image (alpine, busybox userland) used for SQLite online backups. */
@@ -142,7 +142,7 @@ export class DatabaseBackup extends Construct {
       metadata: { name: props.name, labels },
       select: false,
       schedule: Cron.schedule({ minute, hour, day, month, weekDay }),
-      timeZone: props.timeZone,
+      timeZone: props.timeZone === undefined ? undefined : validateTimeZone(this, 'timeZone', props.timeZone),
       concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
       startingDeadline: Duration.minutes(30),
       successfulJobsRetained: 3,
@@ -165,7 +165,7 @@ export class DatabaseBackup extends Construct {
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       command: ['/bin/sh', '/scripts/backup.sh'],
       securityContext: restrictedContainerSecurityContext(user),
-      resources: toContainerResources({ ...HELPER_RESOURCES, memoryLimitMebibytes: 512, cpuLimitMillis: 1000 }),
+      resources: resolveResources(this, 'resources', undefined, { requests: HELPER_RESOURCE_DEFAULTS.requests, limits: { cpu: '1', memory: '512Mi' } }),
       envVariables: {
         [BACKUP_ENV.source]: kplus.EnvValue.fromValue(source.kind),
         [BACKUP_ENV.dir]: kplus.EnvValue.fromValue('/backup'),

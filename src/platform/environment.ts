@@ -92,7 +92,11 @@ export interface McpEnvironment {
   readonly monitoring?: EnvironmentMonitoring;
   /** Ingress defaults. @default - no Ingress */
   readonly ingress?: IngressSettings;
-  /** The MCP Mesh registry. @default - not rendered */
+  /**
+   * The MCP Mesh registry. The chart wires the environment in: its PrometheusRule and Grafana
+   * dashboard follow `integrations.prometheusOperator`, its NetworkPolicy the cluster network.
+   * @default - not rendered
+   */
   readonly registry?: RegistryProps;
   /**
    * The Edge MCP WebSocket gateway. Its Ingress defaults to `edge.<ingress.host>`; its

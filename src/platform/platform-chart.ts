@@ -15,8 +15,8 @@ import { Registry } from '../registry/registry';
 import { McpServerFleet } from '../server/server-fleet';
 import { SERVER_RUNTIME } from '../server/server-runtime';
 import { ToolRegistry } from '../tool-registry/tool-registry';
-import { McpEnvironment } from './environment';
 import { componentDefaults, withComponentDefaults } from './component-defaults';
+import { McpEnvironment } from './environment';
 import { assertPolicy, checkPolicy } from './policy';
 
 /** The label every object of an environment carries, for `kubectl get all -l`. */
@@ -78,11 +78,7 @@ export class McpPlatformChart extends Chart {
     const integrations = env.integrations ?? {};
     const clusterNetwork = env.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
     if (env.registry) {
-      this.registry = new Registry(this, 'registry', {
-        ...env.registry,
-        serviceMonitor: env.registry.serviceMonitor ?? integrations.prometheusOperator ?? false,
-        networkPolicy: { clusterNetwork, ...env.registry.networkPolicy },
-      });
+      this.registry = new Registry(this, 'registry', withComponentDefaults(componentDefaults(env), env.registry));
     }
     if (env.edgeGateway) {
       const gateway = env.edgeGateway;

@@ -1,19 +1,49 @@
-import { PostgresConnection } from '../common/postgres-connection';
+import { SecretKeyReference } from '../common/secrets';
 
-/** SQLite on the registry's own data volume; valid only with one replica. */
+/**
+ * SQLite on the registry's own data volume (a StatefulSet volumeClaimTemplate kept when pods or
+ * the StatefulSet go away). SQLite keeps one file per pod, so it takes exactly one replica.
+ */
 export interface SqliteDatabase {
+  /** Selects SQLite. */
   readonly type: 'sqlite';
-  /** Size of the data volume in GiB. @default 1 */
+  /**
+   * Size of the data volume in GiB (whole number, at least 1).
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/
+   * @default 1
+   */
   readonly storageGibibytes?: number;
-  /** StorageClass of the data volume. @default - the cluster default */
+  /**
+   * StorageClass of the data volume.
+   * @see https://kubernetes.io/docs/concepts/storage/storage-classes/
+   * @default - the cluster's default StorageClass
+   */
   readonly storageClassName?: string;
 }
 
-/** An existing PostgreSQL database, with credentials from Secrets. */
-export interface PostgresDatabase extends PostgresConnection {
+/**
+ * An existing PostgreSQL database. The registry reads one setting, `DATABASE_URL`, so the whole
+ * `postgresql://user:password@host:5432/db` URI comes from a Secret key (the `uri` key of a
+ * CloudNativePG `<cluster>-app` Secret has this shape).
+ */
+export interface PostgresDatabase {
+  /** Selects PostgreSQL. */
   readonly type: 'postgres';
   /**
-   * Seconds the wait-for-database init container waits before failing the pod start.
+   * The Secret key holding the connection URI (`postgres://` or `postgresql://`; add
+   * `?sslmode=disable` for a server without TLS, the driver requires TLS by default).
+   * @see https://kubernetes.io/docs/concepts/configuration/secret/
+   */
+  readonly url: SecretKeyReference;
+  /**
+   * TCP port of the database server, for the NetworkPolicy egress rule (the registry connects to
+   * whatever the URI says).
+   * @default 5432
+   */
+  readonly port?: number;
+  /**
+   * Seconds the wait-for-database init container waits for the server before it fails the pod
+   * start (5-3600).
    * @default 120
    */
   readonly waitTimeoutSeconds?: number;
@@ -22,5 +52,5 @@ export interface PostgresDatabase extends PostgresConnection {
 /** The registry's database backend. */
 export type RegistryDatabase = SqliteDatabase | PostgresDatabase;
 
-/** Database and role names the registry uses when a PostgreSQL connection gives a host. */
+/** Database and role names for backup tooling that connects without a URI. @internal */
 export const REGISTRY_POSTGRES_DEFAULTS = { database: 'mcp_mesh', username: 'mcp_mesh' } as const;

@@ -1,11 +1,14 @@
-import { RegistryProps } from './registry';
+import { RegistryProps } from './registry-props';
 
 /** The registry's connection Secret in staging and prod: the `uri` key of a CloudNativePG app Secret. */
 export const REGISTRY_DATABASE_SECRET = { secretName: 'mcp-mesh-registry-db', key: 'uri' } as const;
 
+// Tiers follow seeds/mcp-mesh-k8s-manifests.md: dev one pod on SQLite; staging and prod three
+// stateless pods on PostgreSQL with a PDB, topology spread and backups.
+
 /**
  * Registry props per environment tier: dev runs one pod on SQLite; staging and prod run three
- * on PostgreSQL with a PDB, topology spread and backups (seeds/mcp-mesh-k8s-manifests.md).
+ * on PostgreSQL with a PodDisruptionBudget, topology spread and daily backups.
  */
 export const REGISTRY_PRESETS: Record<'dev' | 'staging' | 'prod', RegistryProps> = {
   dev: {
@@ -22,7 +25,7 @@ export const REGISTRY_PRESETS: Record<'dev' | 'staging' | 'prod', RegistryProps>
   prod: {
     replicas: 3,
     database: { type: 'postgres', url: REGISTRY_DATABASE_SECRET, waitTimeoutSeconds: 300 },
-    resources: { cpuRequestMillis: 250, memoryRequestMebibytes: 256, cpuLimitMillis: 1000, memoryLimitMebibytes: 1024 },
+    resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
     backup: { schedule: '0 2 * * *', retention: { keepLast: 14, maxAgeDays: 30 }, storageGibibytes: 50 },
     podDisruptionBudget: { minAvailable: 2 },
   },

@@ -1,160 +1,125 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { BackupOptions, DatabaseBackup, POSTGRES_ALPINE_UID, POSTGRES_CLIENT_IMAGE } from '../backup/database-backup';
+import { DatabaseBackup, POSTGRES_ALPINE_UID, POSTGRES_CLIENT_IMAGE } from '../backup/database-backup';
+import { createAutoscaler, resolveAutoscaling, ResolvedAutoscaling } from '../common/autoscaling';
 import { contentHash, CONFIG_CHECKSUM_ANNOTATION } from '../common/checksum';
 import { PodDisruptionBudget } from '../common/disruption-budget';
 import { invalid } from '../common/errors';
 import { ImageReference, parseImageProp } from '../common/image';
 import { ComponentLabels, PLATFORM_COMPONENTS, platformComponentPeer, recommendedLabels, selectorLabels } from '../common/labels';
-import { createServiceMonitor, METRICS_SERVICE_LABEL } from '../common/monitoring';
+import { createGrafanaDashboard, createPrometheusRule, MonitoringOptions } from '../common/monitoring';
 import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, DNS_PORTS, NetworkPeer, NetworkRule, toNetworkPolicyPeer } from '../common/network';
 import { addDataVolumeClaimTemplate, applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
+import { applyPodTemplateOptions } from '../common/pod-template';
 import { IPolicySubject, PolicyFacts } from '../common/policy-facts';
-import { libpqEnv, validatePostgresConnection, waitForPostgresScript } from '../common/postgres-connection';
+import { libpqEnv, waitForPostgresScript } from '../common/postgres-connection';
 import { httpProbes } from '../common/probes';
-import { HELPER_RESOURCES, ResourceSpec, toContainerResources } from '../common/resources';
+import { checkProps } from '../common/props-schema';
+import { HELPER_RESOURCE_DEFAULTS, resolveResources } from '../common/resources';
+import { applyScheduling } from '../common/scheduling';
 import { envFromSecret } from '../common/secrets';
 import { createService, dropAddressSelector } from '../common/service';
-import { validateDnsLabel, validateInteger } from '../common/validation';
+import { validateCron, validateDnsLabel, validateDnsSubdomain, validateInteger } from '../common/validation';
 import { REGISTRY_POSTGRES_DEFAULTS, RegistryDatabase } from './registry-database';
-import { REGISTRY_ENV, REGISTRY_PROBE_TIMINGS, REGISTRY_RESOURCES, REGISTRY_RUNTIME } from './registry-runtime';
+import { ResolvedAdmin, resolveAdmin, ResolvedTracing, resolveTracing, validatePeers } from './registry-features';
+import { backupMaxAgeSeconds, registryAlerts, registryDashboardPanels, RegistryMonitoringTarget, resolveRegistryAlerts } from './registry-monitoring';
+import { RegistryProps } from './registry-props';
+import { REGISTRY_ENV, REGISTRY_LOG_LEVELS, REGISTRY_PROBE_TIMINGS, REGISTRY_RESOURCES, REGISTRY_RUNTIME, REGISTRY_SQLITE_PATH } from './registry-runtime';
 
-/** Log levels the registry accepts in MCP_MESH_LOG_LEVEL. */
-export type RegistryLogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
+export * from './registry-database';
+export * from './registry-props';
+
+const CONTAINER = 'registry';
+
+/** The same peer written with keys in any order gives the same key. */
+function peerKey(peer: NetworkPeer): string {
+  const labels = Object.entries(peer.podLabels ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([peer.namespace ?? null, peer.cidr ?? null, peer.podLabels ? labels : null]);
+}
+const DATA_CLAIM = 'data';
+// DatabaseBackup's CronJob: a run may start up to 30 minutes late (startingDeadlineSeconds).
+const BACKUP_STARTING_DEADLINE_SECONDS = 1800;
 
 /**
- * Agent health thresholds, in seconds. The defaults match MCP Mesh agents' 5-second
- * heartbeats: four missed beats mark an agent unhealthy (upstream §1.6).
- */
-export interface RegistryHeartbeat {
-  /** Seconds without a heartbeat before an agent is unhealthy (DEFAULT_TIMEOUT_THRESHOLD). @default 20 */
-  readonly timeoutThresholdSeconds?: number;
-  /** Seconds between the registry's health sweeps (HEALTH_CHECK_INTERVAL). @default 10 */
-  readonly healthCheckIntervalSeconds?: number;
-  /** Seconds without a heartbeat before an agent is evicted (DEFAULT_EVICTION_THRESHOLD). @default 60 */
-  readonly evictionThresholdSeconds?: number;
-}
-
-/** Who may reach the registry, besides Prometheus on the metrics port. */
-export interface RegistryNetworkPolicyOptions {
-  /** Render the NetworkPolicy. @default true */
-  readonly enabled?: boolean;
-  /**
-   * Pods allowed to call the registry API.
-   * @default - MCP Mesh agents and the edge gateway of the namespace (component labels `agent` and `edge-gateway`)
-   */
-  readonly clients?: NetworkPeer[];
-  /** Where Prometheus and DNS run. @default DEFAULT_CLUSTER_NETWORK */
-  readonly clusterNetwork?: ClusterNetwork;
-}
-
-/** Props of {@link Registry}. */
-export interface RegistryProps {
-  /** Name of the StatefulSet, client Service and ServiceAccount (RFC 1123 label, at most 52 characters). @default 'mcp-mesh-registry' */
-  readonly name?: string;
-  /** Container image, pinned by tag or digest. @default 'mcpmesh/registry:3.6.0' */
-  readonly image?: string;
-  /** Pod replicas. More than one needs PostgreSQL (SQLite files are per pod). @default 1 */
-  readonly replicas?: number;
-  /** Database backend. @default { type: 'sqlite' } with a 1 GiB data volume */
-  readonly database?: RegistryDatabase;
-  /** Requests and limits of the registry container. @default 100m/128Mi requests, 500m/512Mi limits */
-  readonly resources?: ResourceSpec;
-  /** MCP_MESH_LOG_LEVEL. @default 'INFO' */
-  readonly logLevel?: RegistryLogLevel;
-  /** Agent heartbeat thresholds. @default 20 s / 10 s / 60 s */
-  readonly heartbeat?: RegistryHeartbeat;
-  /** Backup CronJob. @default - daily at 02:00, keep the 7 newest */
-  readonly backup?: BackupOptions;
-  /**
-   * Disruption budget, rendered when replicas > 1 (set exactly one field).
-   * @default { maxUnavailable: 1 }
-   */
-  readonly podDisruptionBudget?: { readonly minAvailable?: number; readonly maxUnavailable?: number };
-  /** Ingress isolation. @default - enabled, agents and gateway only */
-  readonly networkPolicy?: RegistryNetworkPolicyOptions;
-  /** Render a Prometheus Operator ServiceMonitor (needs its CRDs). @default false */
-  readonly serviceMonitor?: boolean;
-}
-
-/**
- * The MCP Mesh service registry: a StatefulSet with stable pod identity, a headless and a
- * client Service, least-privilege RBAC, a ConfigMap of exactly the env vars the registry
- * reads, SQLite on a volumeClaimTemplate or an existing PostgreSQL, backups, a PDB and a
- * NetworkPolicy.
+ * The MCP Mesh service registry: a StatefulSet running `mcpmesh/registry`, a client and a
+ * headless Service, a ConfigMap of exactly the env vars the registry acts on, SQLite on a
+ * volumeClaimTemplate or an existing PostgreSQL, a backup CronJob, a PodDisruptionBudget and an
+ * optional autoscaler when several pods run, a NetworkPolicy, and alerts and a dashboard from
+ * kube-state-metrics and cAdvisor (the registry exports no metrics of its own).
  *
- * Sources: seeds/mcp-mesh-k8s-completed-tasks.md and mcp-mesh-k8s-manifests.md (features);
- * design/upstream.md §1.6 (runtime contract) and §1.5 (defects not to repeat).
- *
- * @throws McpConfigError at construction for invalid names, replicas < 1, SQLite with
- * more than one replica, PostgreSQL without a Secret reference, or invalid backup settings.
+ * @throws McpConfigError at construction for props of the wrong shape or type, unknown fields,
+ * invalid names, quantities, schedules or ports, SQLite with more than one replica or with
+ * autoscaling, and secrets given where a Secret reference belongs.
  */
 export class Registry extends Construct implements IPolicySubject {
   /** The StatefulSet. */
   public readonly statefulSet: kplus.StatefulSet;
   /** The client Service agents and the gateway call. */
   public readonly service: kplus.Service;
-  /** The headless Service that gives each pod a stable DNS name. */
+  /** The headless Service that governs the StatefulSet's pod DNS. */
   public readonly headlessService: kplus.Service;
-  /** The registry's ServiceAccount. */
+  /** The registry's ServiceAccount (no API token: the registry never calls the Kubernetes API). */
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The ConfigMap of env vars. */
   public readonly config: kplus.ConfigMap;
   /** The backup CronJob and its volume, when backups are enabled. */
   public readonly backup?: DatabaseBackup;
-  /** Labels the registry's pods are selected by. */
-  public readonly selector: Record<string, string>;
-  /** Pod replicas. */
+  /** Pods when not autoscaled; the autoscaler's minimum when autoscaled. */
   public readonly replicas: number;
   /** The database backend in use. */
   public readonly database: RegistryDatabase;
+  private readonly name: string;
+  private readonly selectorLabels: Readonly<Record<string, string>>;
   private readonly identity: ComponentLabels;
+  private readonly logLevel: string;
+  private readonly autoscaling?: ResolvedAutoscaling;
+  private readonly admin?: ResolvedAdmin;
+  private readonly tracing?: ResolvedTracing;
   private readonly networkPolicy?: kplus.NetworkPolicy;
-  private readonly props: RegistryProps;
+  private readonly admittedClients = new Set<string>();
 
   public constructor(scope: Construct, id: string, props: RegistryProps = {}) {
     super(scope, id);
-    this.props = props;
-    const name = validateDnsLabel(this, 'name', props.name ?? 'mcp-mesh-registry', 52);
-    this.replicas = validateInteger(this, 'replicas', props.replicas ?? 1, 1);
+    Registry.refuseComposedDatabaseUrl(this, props);
+    checkProps(this, 'RegistryProps', props);
+    this.name = validateDnsLabel(this, 'name', props.name ?? 'mcp-mesh-registry', 52);
     this.database = props.database ?? { type: 'sqlite' };
-    this.validateDatabase();
+    this.autoscaling = resolveAutoscaling(this, 'autoscaling', props.autoscaling);
+    this.replicas = this.autoscaling?.minReplicas ?? validateInteger(this, 'replicas', props.replicas ?? 1, 1);
+    this.validateDatabase(props);
     const image = parseImageProp(this, 'image', props.image ?? REGISTRY_RUNTIME.image);
-    this.identity = { name: 'mcp-mesh-registry', instance: name, component: PLATFORM_COMPONENTS.registry, version: image.version };
-    this.selector = selectorLabels(this.identity);
+    this.logLevel = REGISTRY_LOG_LEVELS[props.logLevel ?? 'info'];
+    this.admin = resolveAdmin(this, props.admin);
+    this.tracing = resolveTracing(this, props.tracing);
+    this.identity = { name: 'mcp-mesh-registry', instance: this.name, component: PLATFORM_COMPONENTS.registry, version: image.version };
+    this.selectorLabels = selectorLabels(this.identity);
     const labels = recommendedLabels(this.identity);
+    const namespace = Chart.of(this).namespace;
 
-    this.config = new kplus.ConfigMap(this, 'config', { metadata: { name: `${name}-config`, labels }, data: this.configData(name) });
-    this.serviceAccount = new kplus.ServiceAccount(this, 'service-account', {
-      metadata: { name, labels },
-      automountToken: this.replicas > 1,
-    });
-    this.headlessService = createService(this, 'headless-service', {
-      name: `${name}-headless`, labels, selector: this.selector, headless: true,
-      ports: [{ name: 'http', port: REGISTRY_RUNTIME.httpPort, containerPort: REGISTRY_RUNTIME.httpPort }],
-    });
-    this.service = createService(this, 'service', {
-      name, labels: { ...labels, [METRICS_SERVICE_LABEL]: 'true' }, selector: this.selector,
-      ports: [
-        { name: 'http', port: REGISTRY_RUNTIME.httpPort, containerPort: REGISTRY_RUNTIME.httpPort },
-        { name: 'metrics', port: REGISTRY_RUNTIME.metricsPort, containerPort: REGISTRY_RUNTIME.metricsPort },
-      ],
-    });
+    this.config = new kplus.ConfigMap(this, 'config', { metadata: { name: `${this.name}-config`, namespace, labels }, data: this.configData(props) });
+    this.serviceAccount = new kplus.ServiceAccount(this, 'service-account', { metadata: { name: this.name, namespace, labels }, automountToken: false });
+    const httpPort = { name: 'http', port: REGISTRY_RUNTIME.httpPort, containerPort: REGISTRY_RUNTIME.httpPort };
+    this.headlessService = createService(this, 'headless-service', { name: `${this.name}-headless`, labels, selector: this.selectorLabels, headless: true, ports: [httpPort] });
+    this.service = createService(this, 'service', { name: this.name, labels, selector: this.selectorLabels, ports: [httpPort] });
 
-    this.statefulSet = this.renderStatefulSet(name, image, labels);
-    if (this.replicas > 1) this.renderLeaderElectionRbac(name, labels);
-    if (this.replicas > 1) {
-      const budget = props.podDisruptionBudget ?? { maxUnavailable: 1 };
-      new PodDisruptionBudget(this, 'pdb', { metadata: { name, labels }, selector: this.selector, minReplicas: this.replicas, budget });
+    this.statefulSet = this.renderStatefulSet(props, image, labels);
+    const maxReplicas = this.autoscaling?.maxReplicas ?? this.replicas;
+    if (PodDisruptionBudget.applies(props.podDisruptionBudget, this.replicas)) {
+      new PodDisruptionBudget(this, 'pdb', { metadata: { name: this.name, namespace, labels }, selector: this.selector, minReplicas: this.replicas, maxReplicas, budget: props.podDisruptionBudget });
     }
-    if (props.backup?.enabled ?? true) this.backup = this.renderBackup(name);
-    if (props.networkPolicy?.enabled ?? true) this.networkPolicy = this.renderNetworkPolicy(name, labels);
-    if (props.serviceMonitor) {
-      createServiceMonitor(this, 'service-monitor', {
-        metadata: { name, labels }, serviceSelector: { ...this.selector, [METRICS_SERVICE_LABEL]: 'true' }, port: 'metrics',
-      });
+    if (this.autoscaling) createAutoscaler(this, 'hpa', { metadata: { name: this.name, namespace, labels }, target: this.statefulSet, autoscaling: this.autoscaling });
+    if (props.backup?.enabled ?? true) this.backup = this.renderBackup(props);
+    if (props.networkPolicy?.enabled ?? true) {
+      this.networkPolicy = this.renderNetworkPolicy(labels, props.networkPolicy?.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK);
+      validatePeers(this, 'networkPolicy.clients', props.networkPolicy?.clients ?? []).forEach((peer, i) => this.allowClient(`client${i}`, peer));
     }
+    this.renderMonitoring(props, labels);
+  }
+
+  /** Labels the registry's pods are selected by (a copy). */
+  public get selector(): Record<string, string> {
+    return { ...this.selectorLabels };
   }
 
   /** Base URL of the registry API for clients in the cluster, e.g. `http://mcp-mesh-registry.mcp-dev.svc:8000`. */
@@ -170,11 +135,17 @@ export class Registry extends Construct implements IPolicySubject {
   }
 
   /**
-   * Allows `peer` to call the registry API, in addition to the configured clients.
-   * No-op when the NetworkPolicy is disabled.
+   * Allows `peer` to call the registry API, in addition to the platform's agents and gateway.
+   * A peer already admitted is not added twice. No-op when the NetworkPolicy is disabled.
+   * @throws McpConfigError for an id already used or an invalid peer (CIDR, namespace, labels)
    */
   public allowClient(id: string, peer: NetworkPeer): void {
     if (!this.networkPolicy) return;
+    const key = peerKey(peer);
+    if (this.admittedClients.has(key)) return;
+    if (this.node.tryFindChild(`client-${id}`)) invalid(this, 'allowClient id', id, 'give every admitted client its own id');
+    validatePeers(this, `allowClient(${JSON.stringify(id)})`, [peer]);
+    this.admittedClients.add(key);
     this.networkPolicy.addIngressRule(toNetworkPolicyPeer(this, `client-${id}`, peer), [kplus.NetworkPolicyPort.tcp(REGISTRY_RUNTIME.httpPort)]);
   }
 
@@ -184,159 +155,183 @@ export class Registry extends Construct implements IPolicySubject {
       component: 'Registry',
       haReplicas: { replicas: this.replicas, field: 'replicas' },
       backups: { enabled: this.backup !== undefined, field: 'backup.enabled' },
-      disruptionBudget: { present: this.replicas > 1, field: 'replicas to 2 or more (a PodDisruptionBudget is rendered for more than one replica)' },
-      debugLogging: { enabled: (this.props.logLevel ?? 'INFO') === 'DEBUG', field: 'logLevel' },
+      disruptionBudget: { present: this.node.tryFindChild('pdb') !== undefined, field: 'replicas to 2 or more (a PodDisruptionBudget is rendered for more than one replica)' },
+      debugLogging: { enabled: this.logLevel === REGISTRY_LOG_LEVELS.debug, field: 'logLevel' },
     };
   }
 
-  private validateDatabase(): void {
+  /** Earlier versions took host/port/username/password; the registry reads only DATABASE_URL. */
+  private static refuseComposedDatabaseUrl(scope: Construct, props: RegistryProps): void {
+    const db = props.database as unknown as Record<string, unknown> | undefined;
+    const composed = ['host', 'username', 'password', 'database'].find(k => db && typeof db === 'object' && db.type === 'postgres' && db[k] !== undefined);
+    if (composed) {
+      invalid(scope, `database.${composed}`, composed === 'host' ? db![composed] : '<not shown>',
+        'the registry reads one database setting, DATABASE_URL: put the whole postgresql://user:password@host:5432/db URI in a Secret and set database.url = { secretName, key }');
+    }
+  }
+
+  private validateDatabase(props: RegistryProps): void {
     const db = this.database;
     if (db.type === 'sqlite') {
+      if (this.autoscaling) invalid(this, 'autoscaling', props.autoscaling, "SQLite keeps one database file per pod, so autoscaled pods would diverge: remove autoscaling, or set database to { type: 'postgres', url: { secretName, key } }");
       if (this.replicas > 1) {
-        invalid(this, 'replicas', this.replicas, "SQLite keeps one database file per pod, so replicas would diverge: use 1 replica with SQLite, or set database to { type: 'postgres', ... } for more");
+        invalid(this, 'replicas', this.replicas, "SQLite keeps one database file per pod, so replicas would diverge: use 1 replica with SQLite, or set database to { type: 'postgres', url: { secretName, key } } for more");
       }
       validateInteger(this, 'database.storageGibibytes', db.storageGibibytes ?? 1, 1);
-    } else if (db.type === 'postgres') {
-      validatePostgresConnection(this, 'database', db);
+      if (db.storageClassName !== undefined) validateDnsSubdomain(this, 'database.storageClassName', db.storageClassName);
+    } else {
+      validateDnsSubdomain(this, 'database.url.secretName', db.url.secretName);
+      if (db.port !== undefined) validateInteger(this, 'database.port', db.port, 1, 65535);
       validateInteger(this, 'database.waitTimeoutSeconds', db.waitTimeoutSeconds ?? 120, 5, 3600);
-    } else {
-      invalid(this, 'database.type', (db as { type: unknown }).type, "use 'sqlite' or 'postgres'");
     }
   }
 
-  /** Only env vars the registry reads (upstream §1.6); secrets stay out of the ConfigMap. */
-  private configData(name: string): Record<string, string> {
-    const hb = this.props.heartbeat ?? {};
-    const seconds = (field: string, v: number) => String(validateInteger(this, `heartbeat.${field}`, v, 1));
-    const data: Record<string, string> = {
-      [REGISTRY_ENV.host]: '0.0.0.0',
-      [REGISTRY_ENV.port]: String(REGISTRY_RUNTIME.httpPort),
-      [REGISTRY_ENV.registryName]: name,
-      [REGISTRY_ENV.logLevel]: this.props.logLevel ?? 'INFO',
-      [REGISTRY_ENV.timeoutThreshold]: seconds('timeoutThresholdSeconds', hb.timeoutThresholdSeconds ?? 20),
-      [REGISTRY_ENV.healthCheckInterval]: seconds('healthCheckIntervalSeconds', hb.healthCheckIntervalSeconds ?? 10),
-      [REGISTRY_ENV.evictionThreshold]: seconds('evictionThresholdSeconds', hb.evictionThresholdSeconds ?? 60),
+  /** Only env vars the registry acts on (registry-runtime.ts); secrets stay out of the ConfigMap. */
+  private configData(props: RegistryProps): Record<string, string> {
+    const hb = props.heartbeat ?? {};
+    const seconds = (field: keyof typeof hb, fallback: number) => String(validateInteger(this, `heartbeat.${field}`, hb[field] ?? fallback, 1));
+    return {
+      ...(this.database.type === 'sqlite' ? { [REGISTRY_ENV.databaseUrl]: REGISTRY_SQLITE_PATH } : {}),
+      [REGISTRY_ENV.logLevel]: this.logLevel,
+      [REGISTRY_ENV.timeoutThreshold]: seconds('timeoutThresholdSeconds', 20),
+      [REGISTRY_ENV.healthCheckInterval]: seconds('healthCheckIntervalSeconds', 10),
+      ...(this.admin ? { [REGISTRY_ENV.adminPort]: String(this.admin.port) } : {}),
+      ...this.tracing?.env,
     };
-    const db = this.database;
-    if (db.type === 'sqlite') {
-      data[REGISTRY_ENV.databaseType] = 'sqlite';
-      data[REGISTRY_ENV.databasePath] = `${REGISTRY_RUNTIME.dataPath}/${REGISTRY_RUNTIME.sqliteFile}`;
-    } else {
-      data[REGISTRY_ENV.databaseType] = 'postgres';
-      if (db.host) {
-        data[REGISTRY_ENV.databaseHost] = db.host;
-        data[REGISTRY_ENV.databasePort] = String(db.port ?? 5432);
-        data[REGISTRY_ENV.databaseName] = db.database ?? REGISTRY_POSTGRES_DEFAULTS.database;
-        data[REGISTRY_ENV.databaseUsername] = db.username ?? REGISTRY_POSTGRES_DEFAULTS.username;
-      }
-    }
-    return data;
   }
 
-  private renderStatefulSet(name: string, image: ImageReference, labels: Record<string, string>): kplus.StatefulSet {
+  private renderStatefulSet(props: RegistryProps, image: ImageReference, labels: Record<string, string>): kplus.StatefulSet {
     const user = { uid: REGISTRY_RUNTIME.uid };
     const sts = new kplus.StatefulSet(this, 'Resource', {
-      metadata: { name, labels },
+      metadata: { name: this.name, namespace: Chart.of(this).namespace, labels },
       select: false,
-      replicas: this.replicas,
+      replicas: this.autoscaling ? undefined : this.replicas,
       service: this.headlessService,
       podManagementPolicy: kplus.PodManagementPolicy.PARALLEL,
       serviceAccount: this.serviceAccount,
-      automountServiceAccountToken: this.replicas > 1,
+      automountServiceAccountToken: false,
       securityContext: restrictedPodSecurityContext(user),
     });
     dropAddressSelector(this.headlessService);
-    applyPodConventions(sts, {
-      selector: this.selector,
-      labels,
-      annotations: { [CONFIG_CHECKSUM_ANNOTATION]: contentHash(this.config.data) },
-      topologySpread: this.replicas > 1,
-    });
+    applyPodConventions(sts, { selector: this.selector, labels, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: contentHash(this.config.data) } });
+    applyScheduling(this, 'scheduling', sts, this.selector, props.scheduling, (this.autoscaling?.maxReplicas ?? this.replicas) > 1);
     const probes = httpProbes(REGISTRY_RUNTIME.httpPort, REGISTRY_RUNTIME.health, REGISTRY_PROBE_TIMINGS);
     const container = sts.addContainer({
-      name: 'registry',
+      name: CONTAINER,
       image: image.toString(),
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      args: [...REGISTRY_RUNTIME.args],
       ports: [
         { name: 'http', number: REGISTRY_RUNTIME.httpPort },
-        { name: 'metrics', number: REGISTRY_RUNTIME.metricsPort },
+        ...(this.admin ? [{ name: 'admin', number: this.admin.port }] : []),
       ],
       startup: probes.startup,
       liveness: probes.liveness,
       readiness: probes.readiness,
       securityContext: restrictedContainerSecurityContext(user),
-      resources: toContainerResources(this.props.resources ?? REGISTRY_RESOURCES),
+      resources: resolveResources(this, 'resources', props.resources, REGISTRY_RESOURCES),
       envFrom: [kplus.Env.fromConfigMap(this.config)],
-      envVariables: {
-        [REGISTRY_ENV.podName]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
-        [REGISTRY_ENV.podIp]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_IP),
-        [REGISTRY_ENV.podNamespace]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),
-        [REGISTRY_ENV.instanceId]: kplus.EnvValue.fromValue(`$(${REGISTRY_ENV.podName})`),
-      },
     });
     container.mount('/tmp', scratchVolume(sts, 'tmp'));
     const db = this.database;
     if (db.type === 'sqlite') {
-      addDataVolumeClaimTemplate(sts, { name: 'data', gibibytes: db.storageGibibytes ?? 1, storageClassName: db.storageClassName, labels, mountPath: REGISTRY_RUNTIME.dataPath });
+      addDataVolumeClaimTemplate(sts, { name: DATA_CLAIM, gibibytes: db.storageGibibytes ?? 1, storageClassName: db.storageClassName, mountPath: REGISTRY_RUNTIME.dataPath });
     } else {
-      if (db.url) container.env.addVariable(REGISTRY_ENV.databaseUrl, envFromSecret(this, db.url));
-      if (db.password) container.env.addVariable(REGISTRY_ENV.databasePassword, envFromSecret(this, db.password));
+      container.env.addVariable(REGISTRY_ENV.databaseUrl, envFromSecret(this, db.url));
       sts.addInitContainer({
         name: 'wait-for-database',
         image: POSTGRES_CLIENT_IMAGE,
         imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
         command: ['/bin/sh', '-c', waitForPostgresScript(db.waitTimeoutSeconds ?? 120)],
-        envVariables: libpqEnv(this, db, REGISTRY_POSTGRES_DEFAULTS),
+        envVariables: libpqEnv(this, { url: db.url }, REGISTRY_POSTGRES_DEFAULTS),
         securityContext: restrictedContainerSecurityContext({ uid: POSTGRES_ALPINE_UID }),
-        resources: toContainerResources(HELPER_RESOURCES),
+        resources: resolveResources(this, 'resources', undefined, HELPER_RESOURCE_DEFAULTS),
       });
     }
+    if (this.tracing?.redisUrlSecret) container.env.addVariable(REGISTRY_ENV.redisUrl, envFromSecret(this, this.tracing.redisUrlSecret));
+    applyPodTemplateOptions(this, '', { workload: sts, container, serviceAccount: this.serviceAccount, reservedEnv: this.reservedEnv() }, props);
     return sts;
   }
 
-  /** Leases for leader election among replicas; nothing else (never Secrets). */
-  private renderLeaderElectionRbac(name: string, labels: Record<string, string>): void {
-    const role = new kplus.Role(this, 'leader-election-role', { metadata: { name: `${name}-leader-election`, labels } });
-    role.allow(['get', 'create', 'update'], kplus.ApiResource.custom({ apiGroup: 'coordination.k8s.io', resourceType: 'leases' }));
-    const binding = new kplus.RoleBinding(this, 'leader-election-binding', { metadata: { name: `${name}-leader-election`, labels }, role });
-    binding.addSubjects(this.serviceAccount);
+  /** Every variable the registry container gets from this construct. */
+  private reservedEnv(): string[] {
+    return [...new Set([...Object.keys(this.config.data), REGISTRY_ENV.databaseUrl, ...(this.tracing ? [REGISTRY_ENV.redisUrl] : [])])];
   }
 
-  private renderBackup(name: string): DatabaseBackup {
+  private renderBackup(props: RegistryProps): DatabaseBackup {
     const db = this.database;
     const identity = { ...this.identity, component: 'registry-backup' };
     const source = db.type === 'sqlite'
       ? {
         kind: 'sqlite' as const,
-        claimName: `data-${name}-0`,
+        claimName: `${DATA_CLAIM}-${this.name}-0`,
+        // The backup opens the file the registry's DATABASE_URL names, mounted at the same path.
         mountPath: REGISTRY_RUNTIME.dataPath,
         databaseFile: REGISTRY_RUNTIME.sqliteFile,
-        colocateWith: { ...this.selector, 'statefulset.kubernetes.io/pod-name': `${name}-0` },
+        colocateWith: { ...this.selector, 'statefulset.kubernetes.io/pod-name': `${this.name}-0` },
         user: { uid: REGISTRY_RUNTIME.uid },
       }
-      : { kind: 'postgres' as const, connection: db, defaults: REGISTRY_POSTGRES_DEFAULTS };
-    return new DatabaseBackup(this, 'backup', { ...this.props.backup, name: `${name}-backup`, identity, source });
+      : { kind: 'postgres' as const, connection: { url: db.url }, defaults: REGISTRY_POSTGRES_DEFAULTS };
+    return new DatabaseBackup(this, 'backup', { ...props.backup, name: `${this.name}-backup`, identity, source });
   }
 
-  private renderNetworkPolicy(name: string, labels: Record<string, string>): kplus.NetworkPolicy {
-    const options = this.props.networkPolicy ?? {};
-    const cluster = options.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
-    const clients = options.clients ?? [
-      platformComponentPeer(PLATFORM_COMPONENTS.agent),
-      platformComponentPeer(PLATFORM_COMPONENTS.edgeGateway),
-    ];
+  private renderNetworkPolicy(labels: Record<string, string>, cluster: ClusterNetwork): kplus.NetworkPolicy {
     const egress: NetworkRule[] = [{ peers: [cluster.dns], ports: DNS_PORTS }];
     if (this.database.type === 'postgres') {
       // The database may live anywhere (another namespace, a managed service): allow its port only.
       egress.push({ peers: [{ cidr: '0.0.0.0/0' }], ports: [{ port: this.database.port ?? 5432 }] });
     }
-    return createNetworkPolicy(this, 'network-policy', {
-      name, labels, podSelector: this.selector,
-      ingress: [
-        { peers: clients, ports: [{ port: REGISTRY_RUNTIME.httpPort }] },
-        { peers: [cluster.prometheus], ports: [{ port: REGISTRY_RUNTIME.metricsPort }] },
-      ],
-      egress,
-    });
+    if (this.tracing) egress.push({ peers: this.tracing.egressPeers, ports: this.tracing.egressPorts.map(port => ({ port })) });
+    const platformClients = [platformComponentPeer(PLATFORM_COMPONENTS.agent), platformComponentPeer(PLATFORM_COMPONENTS.edgeGateway)];
+    platformClients.forEach(peer => this.admittedClients.add(peerKey(peer)));
+    const ingress: NetworkRule[] = [{ peers: platformClients, ports: [{ port: REGISTRY_RUNTIME.httpPort }] }];
+    // The admin listener has no authentication: only declared admin clients, on its port only.
+    if (this.admin?.clients.length) ingress.push({ peers: this.admin.clients, ports: [{ port: this.admin.port }] });
+    return createNetworkPolicy(this, 'network-policy', { name: this.name, labels, podSelector: this.selector, ingress, egress });
+  }
+
+  private renderMonitoring(props: RegistryProps, labels: Record<string, string>): void {
+    const monitoring: MonitoringOptions = props.monitoring ?? {};
+    if (!monitoring.prometheusRule && !monitoring.dashboard) return;
+    const namespace = Chart.of(this).namespace;
+    const target: RegistryMonitoringTarget = {
+      name: this.name,
+      container: CONTAINER,
+      namespace,
+      dataClaimTemplate: this.database.type === 'sqlite' ? DATA_CLAIM : undefined,
+      backup: this.backup && {
+        cronJob: this.backup.cronJob.name,
+        claim: this.backup.claim.name,
+        maxAgeSeconds: props.alerts?.backupMaxAgeSeconds === undefined
+          ? this.defaultBackupMaxAge(props)
+          : validateInteger(this, 'alerts.backupMaxAgeSeconds', props.alerts.backupMaxAgeSeconds, 60),
+      },
+    };
+    const alerts = resolveRegistryAlerts(this, props.alerts);
+    if (monitoring.prometheusRule) {
+      createPrometheusRule(this, 'prometheus-rule', {
+        metadata: { name: this.name, namespace, labels: { ...labels, ...monitoring.labels } },
+        group: `${this.name}.rules`,
+        alerts: registryAlerts(target, alerts),
+        alertLabels: { component: PLATFORM_COMPONENTS.registry },
+        runbookBaseUrl: monitoring.runbookBaseUrl,
+      });
+    }
+    if (monitoring.dashboard) {
+      createGrafanaDashboard(this, 'dashboard', {
+        metadata: { name: `${this.name}-dashboard`, namespace, labels },
+        uid: `${namespace ?? 'default'}-${this.name}`,
+        title: `MCP Mesh registry ${this.name}${namespace ? ` (${namespace})` : ''}`,
+        tags: ['mcp', 'mcp-mesh', 'registry'],
+        panels: registryDashboardPanels(target),
+      });
+    }
+  }
+
+  private defaultBackupMaxAge(props: RegistryProps): number {
+    const b = props.backup ?? {};
+    // DatabaseBackup has already validated these; expand macros the same way it does.
+    const cron = validateCron(this, 'backup.schedule', b.schedule ?? '0 2 * * *').join(' ');
+    return backupMaxAgeSeconds(cron, b.timeZone, BACKUP_STARTING_DEADLINE_SECONDS, b.activeDeadlineSeconds ?? 3600);
   }
 }

@@ -166,7 +166,9 @@ describe('deliberate changes are refused with their recipe', () => {
   });
 
   test('moving the registry from SQLite to PostgreSQL', () => {
-    const env = defineEnvironment(byName('dev'), { registry: { database: { type: 'postgres', url: { secretName: 'mcp-mesh-registry-db', key: 'uri' } }, backup: { storageGibibytes: 2 } } });
+    // The database is replaced, not merged: a PostgreSQL database has no volume size.
+    const dev = byName('dev');
+    const env = { ...dev, registry: { ...dev.registry, database: { type: 'postgres' as const, url: { secretName: 'mcp-mesh-registry-db', key: 'uri' } } } };
     const { refused } = checkUpgrade(committed('dev'), render(env));
     expect(refused).toEqual([expect.objectContaining({ object: 'StatefulSet/mcp-dev/mcp-mesh-registry', field: 'spec.volumeClaimTemplates' })]);
     expect(refused[0].recipe).toContain('kubectl -n mcp-dev delete statefulset mcp-mesh-registry --cascade=orphan');

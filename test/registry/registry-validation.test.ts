@@ -21,10 +21,9 @@ describe('bad Registry props fail at synth with the path, field, value and fix',
     ['a zero-day age limit', { backup: { retention: { maxAgeDays: 0 } } }, /invalid retention.maxAgeDays 0: use a whole number >= 1/],
     ['an upper-case name', { name: 'Registry' }, /^test\/registry: invalid name "Registry": use at most 52 lower-case letters/],
     ['a name too long for StatefulSet pod labels', { name: 'r'.repeat(53) }, /invalid name "r{53}": use at most 52/],
-    ['PostgreSQL without a Secret reference', { replicas: 3, database: { type: 'postgres' } }, /^test\/registry: invalid database.url \(unset\): reference the database credentials in an existing Secret: set database.url = \{ secretName, key \}/],
-    ['PostgreSQL host without a password Secret', { database: { type: 'postgres', host: 'db.example.com' } }, /invalid database.url \(unset\): reference the database credentials/],
-    ['PostgreSQL with both URL and host', { database: { ...DB, host: 'db' } }, /invalid database.url\/database.host .*set either url/],
-    ['an invalid database port', { database: { ...DB, url: undefined, host: 'db', password: { secretName: 'db', key: 'p' }, port: 70000 } }, /invalid database.port 70000: use a whole number between 1 and 65535/],
+    ['PostgreSQL without a Secret reference', { replicas: 3, database: { type: 'postgres' } as any }, /^test\/registry: invalid database.url \(unset\): set url \(The Secret key holding the connection URI/],
+    ['PostgreSQL given as host and password', { database: { type: 'postgres', host: 'db.example.com' } as any }, /invalid database.host "db.example.com": the registry reads one database setting, DATABASE_URL: put the whole postgresql:/],
+    ['an invalid database port', { database: { ...DB, port: 70000 } }, /invalid database.port 70000: use a whole number between 1 and 65535/],
     ['an unpinned image', { image: 'mcpmesh/registry:latest' }, /^test\/registry: invalid image "mcpmesh\/registry:latest": pin the image to a version tag or a digest/],
     ['an image without a tag', { image: 'mcpmesh/registry' }, /invalid image "mcpmesh\/registry": pin the image/],
     ['a malformed image', { image: 'MCPMESH/Registry:1' }, /invalid image "MCPMESH\/Registry:1": .*invalid repository/],
@@ -77,10 +76,10 @@ describe('the prod policy refuses unsafe settings at synth, naming the field to 
     expect(synthProd({ registry: { image: 'mcpmesh/registry:3' } })).toThrow(/^prod\/registry: invalid image "mcpmesh\/registry:3": StatefulSet mcp-mesh-registry container 'registry' is not pinned, and the 'prod' policy requires an exact version tag or a digest/);
   });
   test('debug logging', () => {
-    expect(synthProd({ registry: { logLevel: 'DEBUG' } })).toThrow("prod/registry: invalid logLevel \"debug\": the 'prod' policy forbids debug logging: set logLevel to 'info'");
+    expect(synthProd({ registry: { logLevel: 'debug' } })).toThrow("prod/registry: invalid logLevel \"debug\": the 'prod' policy forbids debug logging: set logLevel to 'info'");
   });
   test('dev allows what prod refuses', () => {
-    const env = defineEnvironment(devEnvironment(), { registry: { image: 'mcpmesh/registry:3', logLevel: 'DEBUG', backup: { enabled: false } } });
+    const env = defineEnvironment(devEnvironment(), { registry: { image: 'mcpmesh/registry:3', logLevel: 'debug', backup: { enabled: false } } });
     expect(() => Testing.synth(new McpPlatformChart(Testing.app(), 'dev', { environment: env }))).not.toThrow();
   });
 });

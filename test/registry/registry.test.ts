@@ -1,5 +1,5 @@
 import { Registry, RegistryProps } from '../../src/registry/registry';
-import { REGISTRY_ENV, REGISTRY_RUNTIME } from '../../src/registry/registry-runtime';
+import { REGISTRY_ENV_CONTRACT, REGISTRY_RUNTIME, REGISTRY_SQLITE_PATH } from '../../src/registry/registry-runtime';
 import { checkInvariants, podTemplates } from '../support/invariants';
 import { SchemaValidator } from '../support/schema';
 import { find, ofKind, synthChart } from '../support/synth';
@@ -13,34 +13,40 @@ function render(props: RegistryProps = {}) {
 
 describe.each([
   ['sqlite, one replica', {}],
-  ['postgres by URL secret, three replicas', { replicas: 3, database: { type: 'postgres' as const, url: DB_SECRET }, serviceMonitor: true }],
-  ['postgres by host and password secret', { replicas: 2, database: { type: 'postgres' as const, host: 'pg-rw.db.svc', password: { secretName: 'pg', key: 'password' } } }],
+  ['postgres by URL secret, three replicas, with alerts and a dashboard', { replicas: 3, database: { type: 'postgres' as const, url: DB_SECRET }, monitoring: { prometheusRule: true, dashboard: true, scrape: true } }],
+  ['postgres, autoscaled, admin port and tracing', {
+    database: { type: 'postgres' as const, url: DB_SECRET },
+    autoscaling: { minReplicas: 2, maxReplicas: 6 },
+    admin: { clients: [{ namespace: 'ops', podLabels: { app: 'mesh-admin' } }] },
+    tracing: { redisUrl: 'redis://redis.mcp.svc:6379/0', telemetryEndpoint: 'tempo.monitoring.svc:4317' },
+  }],
 ])('Registry with %s', (_label, props: RegistryProps) => {
   const { objects, externals } = render(props);
+  const container = find(objects, 'StatefulSet', 'mcp-mesh-registry').spec.template.spec.containers[0];
 
   test('matches the snapshot', () => expect(objects).toMatchSnapshot());
   test('holds every platform invariant', () => expect(checkInvariants(objects, externals)).toEqual([]));
   test('validates against the Kubernetes schema', () => expect(objects.flatMap(o => schema.validate(o))).toEqual([]));
 
-  test('the ConfigMap carries only env vars the registry reads', () => {
-    const known = new Set<string>(Object.values(REGISTRY_ENV));
-    const keys = Object.keys(find(objects, 'ConfigMap', 'mcp-mesh-registry-config').data);
-    expect(keys.filter(k => !known.has(k))).toEqual([]);
+  test('the container sets only env vars the registry reads and acts on', () => {
+    const names = [...Object.keys(find(objects, 'ConfigMap', 'mcp-mesh-registry-config').data), ...(container.env ?? []).map((e: any) => e.name)];
+    expect(names.filter(n => !(REGISTRY_ENV_CONTRACT[n]?.read && REGISTRY_ENV_CONTRACT[n]?.effective))).toEqual([]);
+    expect(names).toContain('DATABASE_URL');
   });
 
-  test('binds 0.0.0.0 on the port the probes, container and Services use', () => {
-    const data = find(objects, 'ConfigMap', 'mcp-mesh-registry-config').data;
-    expect([data.HOST, data.PORT]).toEqual(['0.0.0.0', String(REGISTRY_RUNTIME.httpPort)]);
-    const c = find(objects, 'StatefulSet', 'mcp-mesh-registry').spec.template.spec.containers[0];
-    for (const p of ['startupProbe', 'livenessProbe', 'readinessProbe']) expect(c[p].httpGet).toEqual({ path: '/health', port: 8000, scheme: 'HTTP' });
-    expect(find(objects, 'Service', 'mcp-mesh-registry').spec.ports[0]).toMatchObject({ port: 8000, targetPort: 'http' });
+  test('binds 0.0.0.0 on the port the probes, container and Services use; no metrics port', () => {
+    expect(container.args).toEqual(['--host', '0.0.0.0', '--port', String(REGISTRY_RUNTIME.httpPort)]);
+    for (const p of ['startupProbe', 'livenessProbe', 'readinessProbe']) expect(container[p].httpGet).toEqual({ path: '/health', port: 8000, scheme: 'HTTP' });
+    expect(find(objects, 'Service', 'mcp-mesh-registry').spec.ports).toEqual([expect.objectContaining({ port: 8000, targetPort: 'http' })]);
     expect(find(objects, 'Service', 'mcp-mesh-registry-headless').spec).toMatchObject({ clusterIP: 'None', ports: [{ port: 8000, targetPort: 'http' }] });
+    expect(container.ports.map((p: any) => p.name)).not.toContain('metrics');
+    expect(ofKind(objects, 'ServiceMonitor').concat(ofKind(objects, 'PodMonitor'))).toEqual([]);
   });
 
-  test('pods get their identity from the downward API', () => {
-    const env = find(objects, 'StatefulSet', 'mcp-mesh-registry').spec.template.spec.containers[0].env;
-    const field = (n: string) => env.find((e: any) => e.name === n)?.valueFrom?.fieldRef?.fieldPath;
-    expect([field('POD_NAME'), field('POD_IP'), field('POD_NAMESPACE')]).toEqual(['metadata.name', 'status.podIP', 'metadata.namespace']);
+  test('no RBAC and no API token: the registry never calls the Kubernetes API', () => {
+    expect(ofKind(objects, 'Role').concat(ofKind(objects, 'RoleBinding'))).toEqual([]);
+    expect(find(objects, 'ServiceAccount', 'mcp-mesh-registry').automountServiceAccountToken).toBe(false);
+    expect(find(objects, 'StatefulSet', 'mcp-mesh-registry').spec.template.spec.automountServiceAccountToken).toBe(false);
   });
 });
 
@@ -49,26 +55,38 @@ test('SQLite keeps its data on a volumeClaimTemplate that outlives the pods', ()
   expect(sts.spec.volumeClaimTemplates[0]).toMatchObject({ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
   expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
   expect(sts.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/data' });
-  expect(find(render().objects, 'ConfigMap', 'mcp-mesh-registry-config').data).toMatchObject({ DATABASE_TYPE: 'sqlite', DATABASE_PATH: '/data/mcp_mesh_registry.db' });
+  expect(find(render().objects, 'ConfigMap', 'mcp-mesh-registry-config').data).toMatchObject({ DATABASE_URL: REGISTRY_SQLITE_PATH });
+  expect(REGISTRY_SQLITE_PATH.startsWith(`${REGISTRY_RUNTIME.dataPath}/`)).toBe(true);
+  expect(sts.spec.volumeClaimTemplates[0].metadata.labels['app.kubernetes.io/version']).toBeUndefined();
 });
 
-test('one replica gets no RBAC, no token, no PDB and no spread', () => {
+test('one replica gets no PDB and no spread', () => {
   const { objects } = render();
-  expect(ofKind(objects, 'Role').concat(ofKind(objects, 'RoleBinding'), ofKind(objects, 'PodDisruptionBudget'))).toEqual([]);
-  const spec = find(objects, 'StatefulSet', 'mcp-mesh-registry').spec.template.spec;
-  expect(spec.automountServiceAccountToken).toBe(false);
-  expect(spec.topologySpreadConstraints).toBeUndefined();
+  expect(ofKind(objects, 'PodDisruptionBudget').concat(ofKind(objects, 'HorizontalPodAutoscaler'))).toEqual([]);
+  expect(find(objects, 'StatefulSet', 'mcp-mesh-registry').spec.template.spec.topologySpreadConstraints).toBeUndefined();
 });
 
-test('several replicas get lease-only leader election RBAC, a PDB and topology spread', () => {
+test('several replicas get a PDB and topology spread', () => {
   const { objects } = render({ replicas: 3, database: { type: 'postgres', url: DB_SECRET } });
-  const role = find(objects, 'Role', 'mcp-mesh-registry-leader-election');
-  expect(role.rules).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }]);
-  expect(find(objects, 'RoleBinding', 'mcp-mesh-registry-leader-election').subjects).toEqual([{ kind: 'ServiceAccount', name: 'mcp-mesh-registry', namespace: 'mcp', apiGroup: '' }]);
   expect(find(objects, 'PodDisruptionBudget', 'mcp-mesh-registry').spec).toMatchObject({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
   const spec = find(objects, 'StatefulSet', 'mcp-mesh-registry').spec.template.spec;
-  expect(spec.automountServiceAccountToken).toBe(true);
   expect(spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+});
+
+test('autoscaling on PostgreSQL: the HPA owns replicas, the PDB follows its minimum', () => {
+  const { objects } = render({ database: { type: 'postgres', url: DB_SECRET }, autoscaling: { minReplicas: 2, maxReplicas: 5 } });
+  const sts = find(objects, 'StatefulSet', 'mcp-mesh-registry');
+  expect(sts.spec.replicas).toBeUndefined();
+  expect(find(objects, 'HorizontalPodAutoscaler', 'mcp-mesh-registry').spec).toMatchObject({ minReplicas: 2, maxReplicas: 5, scaleTargetRef: { kind: 'StatefulSet', name: 'mcp-mesh-registry' } });
+  expect(find(objects, 'PodDisruptionBudget', 'mcp-mesh-registry').spec.maxUnavailable).toBe(1);
+});
+
+test('selector returns a copy', () => {
+  synthChart(chart => {
+    const r = new Registry(chart, 'registry');
+    r.selector['app.kubernetes.io/name'] = 'changed';
+    expect(r.selector['app.kubernetes.io/name']).toBe('mcp-mesh-registry');
+  });
 });
 
 test('PostgreSQL credentials come only from the referenced Secret, after a bounded wait', () => {
@@ -83,29 +101,53 @@ test('PostgreSQL credentials come only from the referenced Secret, after a bound
   expect(find(objects, 'StatefulSet', 'mcp-mesh-registry').spec.volumeClaimTemplates).toBeUndefined();
 });
 
-test('the NetworkPolicy admits agents and the gateway on the API port and Prometheus on metrics only', () => {
+test('the NetworkPolicy admits agents and the gateway on the API port, nothing on a metrics port', () => {
   const np = find(render().objects, 'NetworkPolicy', 'mcp-mesh-registry');
-  const rules = np.spec.ingress.map((r: any) => ({ from: r.from[0].podSelector.matchLabels['app.kubernetes.io/component'] ?? r.from[0].podSelector.matchLabels['app.kubernetes.io/name'], port: r.ports[0].port }));
-  expect(rules).toEqual([{ from: 'agent', port: 8000 }, { from: 'edge-gateway', port: 8000 }, { from: 'prometheus', port: 9090 }]);
+  const rules = np.spec.ingress.map((r: any) => ({ from: r.from[0].podSelector.matchLabels['app.kubernetes.io/component'], port: r.ports[0].port }));
+  expect(rules).toEqual([{ from: 'agent', port: 8000 }, { from: 'edge-gateway', port: 8000 }]);
   expect(np.spec.policyTypes).toEqual(['Egress', 'Ingress']);
 });
 
-test('allowClient admits another peer on the API port', () => {
-  const { objects } = synthChart(chart => new Registry(chart, 'registry').allowClient('ui', { podLabels: { app: 'ui' }, namespace: 'web' }));
+test('allowClient admits another peer on the API port, once', () => {
+  const { objects } = synthChart(chart => {
+    const r = new Registry(chart, 'registry');
+    r.allowClient('ui', { podLabels: { app: 'ui' }, namespace: 'web' });
+    r.allowClient('ui-again', { namespace: 'web', podLabels: { app: 'ui' } });
+    r.allowClient('agents', { podLabels: { 'app.kubernetes.io/part-of': 'mcp-platform', 'app.kubernetes.io/component': 'agent' } });
+    r.allowClient('ui-v2', { podLabels: { app: 'ui-v2' }, namespace: 'web' });
+  });
   const np = find(objects, 'NetworkPolicy', 'mcp-mesh-registry');
   expect(np.spec.ingress).toContainEqual({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'web' } }, podSelector: { matchLabels: { app: 'ui' } } }], ports: [{ port: 8000, protocol: 'TCP' }] });
+  expect(np.spec.ingress).toHaveLength(4);
 });
 
-test('the ServiceMonitor scrapes the client Service only, on the metrics port', () => {
-  const { objects } = render({ serviceMonitor: true });
-  const sm = find(objects, 'ServiceMonitor', 'mcp-mesh-registry');
-  expect(sm.spec.endpoints).toEqual([expect.objectContaining({ port: 'metrics', path: '/metrics' })]);
-  expect(checkInvariants(objects)).not.toContainEqual(expect.stringContaining('ServiceMonitor'));
+test('the admin port: env, a named container port, no Service port, and a rule for declared admin clients only', () => {
+  const { objects } = render({ admin: { port: 9001, clients: [{ namespace: 'ops', podLabels: { app: 'mesh-admin' } }] } });
+  expect(find(objects, 'ConfigMap', 'mcp-mesh-registry-config').data.MCP_MESH_ADMIN_PORT).toBe('9001');
+  expect(find(objects, 'StatefulSet', 'mcp-mesh-registry').spec.template.spec.containers[0].ports).toContainEqual({ containerPort: 9001, name: 'admin' });
+  expect(find(objects, 'Service', 'mcp-mesh-registry').spec.ports.map((p: any) => p.port)).toEqual([8000]);
+  const admitted = find(objects, 'NetworkPolicy', 'mcp-mesh-registry').spec.ingress.filter((r: any) => r.ports.some((p: any) => p.port === 9001));
+  expect(admitted).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ops' } }, podSelector: { matchLabels: { app: 'mesh-admin' } } }], ports: [{ port: 9001, protocol: 'TCP' }] }]);
+  expect(find(render().objects, 'ConfigMap', 'mcp-mesh-registry-config').data.MCP_MESH_ADMIN_PORT).toBeUndefined();
+});
+
+test('tracing: the env the registry reads, the Redis URL from a Secret when it has a password, and egress to Redis and the collector', () => {
+  const { objects, externals } = render({ tracing: { redisUrlSecret: { secretName: 'redis-url', key: 'url' }, redisPort: 6380, telemetryEndpoint: 'otel.monitoring.svc:4318', telemetryProtocol: 'http' } });
+  expect(find(objects, 'ConfigMap', 'mcp-mesh-registry-config').data).toMatchObject({
+    MCP_MESH_DISTRIBUTED_TRACING_ENABLED: 'true', TRACE_EXPORTER_TYPE: 'otlp', TELEMETRY_ENDPOINT: 'otel.monitoring.svc:4318', TELEMETRY_PROTOCOL: 'http',
+  });
+  const env = find(objects, 'StatefulSet', 'mcp-mesh-registry').spec.template.spec.containers[0].env;
+  expect(env).toContainEqual({ name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: 'redis-url', key: 'url', optional: false } } });
+  expect(externals.Secret).toContain('redis-url');
+  const egress = find(objects, 'NetworkPolicy', 'mcp-mesh-registry').spec.egress.flatMap((r: any) => r.ports.map((p: any) => p.port));
+  expect(egress).toEqual(expect.arrayContaining([6380, 4318]));
+  const off = find(render().objects, 'ConfigMap', 'mcp-mesh-registry-config').data;
+  expect(Object.keys(off).filter(k => /TRAC|REDIS|TELEMETRY/.test(k))).toEqual([]);
 });
 
 test('a config change rolls the pods through the checksum annotation', () => {
   const a = podTemplates(render().objects)[0].annotations['checksum/config'];
-  const b = podTemplates(render({ logLevel: 'WARNING' }).objects)[0].annotations['checksum/config'];
+  const b = podTemplates(render({ logLevel: 'warning' }).objects)[0].annotations['checksum/config'];
   expect(a).toMatch(/^[0-9a-f]{64}$/);
   expect(b).not.toEqual(a);
 });

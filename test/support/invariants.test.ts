@@ -37,7 +37,7 @@ test.each<[string, (o: K8sObject[]) => void, RegExp]>([
   ['PDB blocking drains', o => { get(o, 'PodDisruptionBudget').spec = { ...get(o, 'PodDisruptionBudget').spec, maxUnavailable: 0 }; }, /maxUnavailable 0 blocks node drains/],
   ['PDB selecting nothing', o => { get(o, 'PodDisruptionBudget').spec.selector.matchLabels = { x: 'y' }; }, /selector matches 0 workloads/],
   ['NetworkPolicy selecting nothing', o => { get(o, 'NetworkPolicy').spec.podSelector.matchLabels = { x: 'y' }; }, /podSelector matches no pod template/],
-  ['ServiceMonitor matching two Services', o => { delete get(o, 'ServiceMonitor').spec.selector.matchLabels['mcp.platform/metrics']; }, /selects 2 Services, expected exactly 1/],
+  ['ServiceMonitor matching two Services', o => { const copy = JSON.parse(JSON.stringify(get(o, 'Service', 'edge-mcp'))); copy.metadata.name = 'edge-mcp-copy'; o.push(copy); }, /selects 2 Services, expected exactly 1/],
   ['missing recommended label', o => { delete get(o, 'ConfigMap', 'mcp-mesh-registry-config').metadata.labels!['app.kubernetes.io/version']; }, /ConfigMap\/mcp-mesh-registry-config: missing labels app.kubernetes.io\/version/],
   ['missing namespace', o => { delete get(o, 'Service').metadata.namespace; }, /Service\/mcp-mesh-registry: no metadata.namespace/],
   ['duplicate object', o => { o.push(JSON.parse(JSON.stringify(get(o, 'Service')))); }, /Service\/mcp-mesh-registry: rendered twice/],
