@@ -31,7 +31,7 @@ export * from './edge-gateway/edge-gateway-runtime';
 export * from './edge-gateway/edge-gateway-secrets';
 export * from './edge-gateway/redis';
 export * from './server/mcp-server';
-export * from './server/namespaced';
+export * from './server/server-monitoring';
 export * from './server/server-catalog';
 export * from './server/server-config';
 export * from './server/server-deployer';

@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { recommendedLabels } from '../common/labels';
 import { createRestrictedNamespace } from '../common/namespace';
 import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, NetworkPeer } from '../common/network';
-import { ResourceSpec } from '../common/resources';
+import { cpuMillicores, Quantity, quantityBytes } from '../common/quantity';
+import { resolveResources, ResourceRequirements } from '../common/resources';
 import { validateDnsLabel, validateInteger } from '../common/validation';
 import { platformClients } from './mcp-server';
-import { placeInNamespace } from './namespaced';
 import { SERVER_LABELS, SERVER_RESOURCES } from './server-runtime';
 
 /** One RBAC rule: verbs on resources of an API group. */
@@ -42,12 +42,15 @@ export function deployerRules(options: { autoscalers?: boolean } = {}): Deployer
   ];
 }
 
-/** A cap on everything the servers namespace may run (guards against a runaway deployer). */
+/**
+ * A cap on everything the servers namespace may run (guards against a runaway deployer).
+ * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/
+ */
 export interface ServerNamespaceQuota {
-  /** Total CPU limits, in millicores. */
-  readonly cpuLimitMillis: number;
-  /** Total memory limits, in MiB. */
-  readonly memoryLimitMebibytes: number;
+  /** Sum of the CPU limits of all pods, as a quantity (`'8'`, `'8000m'`). */
+  readonly cpu: Quantity;
+  /** Sum of the memory limits of all pods, as a quantity (`'16Gi'`). */
+  readonly memory: Quantity;
   /** Most pods. */
   readonly pods: number;
 }
@@ -73,9 +76,10 @@ export interface McpServerDeployerProps {
   /**
    * Default requests and limits for containers the deployer creates without any, via a
    * LimitRange (every server container here gets them explicitly).
+   * @see https://kubernetes.io/docs/concepts/policy/limit-range/
    * @default 100m/128Mi requests, 500m/512Mi limits
    */
-  readonly defaultContainerResources?: ResourceSpec;
+  readonly defaultContainerResources?: ResourceRequirements;
   /** A ResourceQuota on the namespace. @default - none */
   readonly quota?: ServerNamespaceQuota;
   /** The namespace-wide NetworkPolicy for every server, including ones the deployer creates at runtime. */
@@ -155,29 +159,29 @@ export class McpServerDeployer extends Construct {
   }
 
   private renderLimits(props: McpServerDeployerProps): void {
-    const r = props.defaultContainerResources ?? SERVER_RESOURCES;
+    const r = resolveResources(this, 'defaultContainerResources', props.defaultContainerResources, SERVER_RESOURCES);
     const q = kplus.k8s.Quantity.fromString;
     new kplus.k8s.KubeLimitRange(this, 'limit-range', {
       metadata: { name: 'mcp-server-defaults', namespace: this.namespace, labels: this.labels },
       spec: {
         limits: [{
           type: 'Container',
-          defaultRequest: { cpu: q(`${r.cpuRequestMillis}m`), memory: q(`${r.memoryRequestMebibytes}Mi`) },
-          default: { cpu: q(`${r.cpuLimitMillis}m`), memory: q(`${r.memoryLimitMebibytes}Mi`) },
+          defaultRequest: { cpu: q(r.cpu!.request!.amount), memory: q(`${r.memory!.request!.toMebibytes()}Mi`) },
+          default: { cpu: q(r.cpu!.limit!.amount), memory: q(`${r.memory!.limit!.toMebibytes()}Mi`) },
         }],
       },
     });
     if (props.quota) {
       const quota = props.quota;
-      validateInteger(this, 'quota.cpuLimitMillis', quota.cpuLimitMillis, 100);
-      validateInteger(this, 'quota.memoryLimitMebibytes', quota.memoryLimitMebibytes, 64);
+      const cpu = cpuMillicores(this, 'quota.cpu', quota.cpu);
+      const memory = quantityBytes(this, 'quota.memory', quota.memory, 'memory', 64 * 2 ** 20);
       validateInteger(this, 'quota.pods', quota.pods, 1);
       new kplus.k8s.KubeResourceQuota(this, 'quota', {
         metadata: { name: 'mcp-servers', namespace: this.namespace, labels: this.labels },
         spec: {
           hard: {
-            'limits.cpu': q(`${quota.cpuLimitMillis}m`),
-            'limits.memory': q(`${quota.memoryLimitMebibytes}Mi`),
+            'limits.cpu': q(`${cpu}m`),
+            'limits.memory': q(`${Math.ceil(memory / 2 ** 20)}Mi`),
             'pods': q(String(quota.pods)),
           },
         },
@@ -191,10 +195,10 @@ export class McpServerDeployer extends Construct {
     const cluster = options.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
     createNetworkPolicy(scope, 'network-policy', {
       name: 'mcp-servers-ingress',
+      namespace: this.namespace,
       labels: this.labels,
       podSelector: {},
       ingress: [{ peers: [...platformClients(options.platformNamespace), cluster.ingressController, ...(options.extraClients ?? [])] }],
     });
-    placeInNamespace(scope, this.namespace);
   }
 }
