@@ -77,7 +77,8 @@ export interface McpServerProps extends ComponentProps {
  * admitting only the gateway, agents and ingress controller, and optionally an Ingress for the
  * MCP path, an HPA, a PDB, a PrometheusRule and a dashboard. Every object carries
  * `managed-by=mcp-platform` and `mcp.platform/server=<name>`, so list, status and delete are
- * kubectl selectors.
+ * kubectl selectors. With `serviceAccountAnnotations` (workload identity), the pods run as their
+ * own ServiceAccount `<name>`, still without an API token.
  *
  * stdio-only templates run behind the stdio-to-HTTP bridge (agentgateway): the pod's container
  * is the bridge, which spawns the server executable an init container copied out of the
@@ -277,11 +278,16 @@ export class McpServer extends Construct implements IPolicySubject {
 
   private renderDeployment(props: McpServerProps, fixedReplicas: boolean, bridgeConfigMap?: kplus.ConfigMap): kplus.Deployment {
     const user = { uid: this.bridged ? STDIO_BRIDGE.uid : this.template.uid ?? SERVER_RUNTIME.uid };
+    // A ServiceAccount only for workload identity (its annotations); never an API token.
+    const serviceAccount = Object.keys(props.serviceAccountAnnotations ?? {}).length
+      ? new kplus.ServiceAccount(this, 'service-account', { metadata: this.metadata(), automountToken: false })
+      : undefined;
     const deployment = new kplus.Deployment(this, 'Resource', {
       metadata: this.metadata(),
       select: false,
       replicas: fixedReplicas ? this.minReplicas : undefined,
       securityContext: restrictedPodSecurityContext(user),
+      serviceAccount,
       automountServiceAccountToken: false,
     });
     applyPodConventions(deployment, {
@@ -312,10 +318,7 @@ export class McpServer extends Construct implements IPolicySubject {
     if (this.bridged) {
       addServerInstall(this, deployment, { serverImage: this.image.toString(), stdio: this.template.stdio!, bridge: container, configMap: bridgeConfigMap!, uid: user.uid });
     }
-    applyPodTemplateOptions(this, '', { workload: deployment, container, reservedEnv: [...Object.keys(this.configData()), ...Object.keys(this.resolved.secrets)] }, props);
-    if (props.serviceAccountAnnotations && Object.keys(props.serviceAccountAnnotations).length) {
-      invalid(this, 'serviceAccountAnnotations', props.serviceAccountAnnotations, 'MCP servers run without a ServiceAccount token; remove serviceAccountAnnotations');
-    }
+    applyPodTemplateOptions(this, '', { workload: deployment, container, serviceAccount, reservedEnv: [...Object.keys(this.configData()), ...Object.keys(this.resolved.secrets)] }, props);
     return deployment;
   }
 

@@ -259,3 +259,15 @@ describe('placement and shared props', () => {
       .toThrow(McpConfigError);
   });
 });
+
+describe('workload identity', () => {
+  test('serviceAccountAnnotations give the pods their own ServiceAccount, still without an API token', () => {
+    const { objects } = server({ template: 'demo', name: 'demo', serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/mcp-demo' } });
+    const sa = find(objects, 'ServiceAccount', 'demo');
+    expect(sa.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/mcp-demo' });
+    expect(sa.automountServiceAccountToken).toBe(false);
+    const pod = find(objects, 'Deployment', 'demo').spec.template.spec;
+    expect(pod).toMatchObject({ serviceAccountName: 'demo', automountServiceAccountToken: false });
+    expect(ofKind(server({ template: 'demo', name: 'demo' }).objects, 'ServiceAccount')).toEqual([]);
+  });
+});
