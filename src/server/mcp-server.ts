@@ -37,7 +37,11 @@ export interface McpServerProps extends ComponentProps {
   readonly catalog?: IMcpServerCatalog;
   /** Deployment, Service and ConfigMap name (RFC 1123 label, at most 52 characters). @default - the template id */
   readonly name?: string;
-  /** Namespace of every object. @default - the chart's namespace */
+  /**
+   * Namespace of every object.
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
+   * @default - the chart's namespace
+   */
   readonly namespace?: string;
   /** Config, validated against the template's schema: plain values, or `{ secretName, key }` for secrets. @default {} */
   readonly config?: McpServerConfig;
@@ -57,10 +61,15 @@ export interface McpServerProps extends ComponentProps {
   readonly stdioBridge?: boolean;
   /** The bridge image (agentgateway), pinned by tag or digest. @default 'ghcr.io/agentgateway/agentgateway:v1.4.1' */
   readonly bridgeImage?: string;
-  /** Existing PersistentVolumeClaims for the template's volumes, by volume name. @default - emptyDir volumes */
+  /**
+   * Existing PersistentVolumeClaims for the template's volumes, by volume name.
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistentvolumeclaims
+   * @default - emptyDir volumes
+   */
   readonly volumeClaims?: Readonly<Record<string, string>>;
   /**
-   * Namespace of the edge gateway and the agents, the MCP clients allowed to call the server.
+   * Namespace of the edge gateway and the agents, the MCP clients the NetworkPolicy admits.
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
    * @default - the server's own namespace
    */
   readonly platformNamespace?: string;

@@ -20,7 +20,7 @@ const READ = ['get', 'list', 'watch'] as const;
 const MANAGE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] as const;
 
 /**
- * Exactly what the seed's four operations need in the servers namespace, and nothing else:
+ * Exactly what the platform backend's four operations need in the servers namespace, and nothing else:
  * - deploy: create/update/patch Deployments, Services, ConfigMaps, Ingresses (and HPAs);
  * - list and status: read those, plus ReplicaSets, Pods, pod logs and Events (`kubectl describe`);
  * - delete: delete what deploy creates.
@@ -61,7 +61,11 @@ export interface McpServerDeployerProps {
   readonly namespace?: string;
   /** Render the Namespace (Pod Security `restricted`, labelled `managed-by=mcp-platform`). @default true */
   readonly createNamespace?: boolean;
-  /** The deployer's ServiceAccount, which the platform backend runs as. @default 'mcp-platform-deployer' */
+  /**
+   * The deployer's ServiceAccount, which the platform backend runs as.
+   * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/
+   * @default 'mcp-platform-deployer'
+   */
   readonly serviceAccountName?: string;
   /**
    * Namespace of the ServiceAccount: the servers namespace (as setup-k8s.sh did), or the
