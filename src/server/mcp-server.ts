@@ -159,7 +159,7 @@ export class McpServer extends Construct implements IPolicySubject {
     const bridgeConfigMap = this.bridged
       ? new kplus.ConfigMap(this, 'bridge-config', {
         metadata: this.metadata('-bridge'),
-        data: { [STDIO_BRIDGE.configFile]: bridgeConfig(this.serverName, template.port, template.stdio!, this.resolved.args) },
+        data: { [STDIO_BRIDGE.configFile]: bridgeConfig(this.serverName, template.port, template.stdio!, this.resolved.args, { stateless: (autoscaling?.maxReplicas ?? this.minReplicas) > 1 }) },
       })
       : undefined;
     this.service = createService(this, 'service', {

@@ -16,6 +16,8 @@ export function installedCommand(stdio: McpStdioCommand): string {
  * The agentgateway local config that fronts one stdio server: a gateway on `port` and the
  * top-level `mcp` section with one stdio target, served at `/mcp` (Streamable HTTP) and `/sse`.
  * With a single target, tool names are not prefixed (prefixMode `conditional`, the default).
+ * With `stateless`, each request runs in its own session (and child process), so any replica can
+ * serve any request.
  * Readiness (`/healthz/ready` on 15021) is the bridge's own server, left at its default.
  *
  * The child inherits the container's environment, so config values reach it through the
@@ -23,11 +25,17 @@ export function installedCommand(stdio: McpStdioCommand): string {
  * written into this file.
  * @see https://github.com/agentgateway/agentgateway/blob/v1.4.1/schema/config.json
  */
-export function bridgeConfig(target: string, port: number, stdio: McpStdioCommand, configArgs: readonly string[]): string {
+export function bridgeConfig(target: string, port: number, stdio: McpStdioCommand, configArgs: readonly string[], options: { stateless?: boolean } = {}): string {
   const config = {
     gateways: { default: { port } },
     mcp: {
       targets: [{ name: target, stdio: { cmd: installedCommand(stdio), args: [...(stdio.args ?? []), ...configArgs] } }],
+      // A stateful session (agentgateway's default) lives in one replica's child process. Another
+      // replica resumes a session id it did not create by starting a new child and restoring the
+      // upstream session ids (mcp/session.rs get_or_resume_session, handler.rs set_sessions), but
+      // a stdio child has no session id to restore: it never saw the client's initialize. So when
+      // more than one pod serves the Service, every request gets its own short-lived child.
+      ...(options.stateless ? { statefulMode: 'stateless' } : {}),
     },
   };
   return stringify(config, { lineWidth: 0 });

@@ -52,6 +52,13 @@ describe('the stdio bridge config', () => {
     expect(schemaErrors({ ...good, listeners: [] })).not.toEqual([]);
   });
 
+  test('more than one pod: stateless, so any replica serves any request', () => {
+    const config = parse(bridgeConfig('github', 8080, { command: '/server/github-mcp-server' }, [], { stateless: true }));
+    expect(config.mcp.statefulMode).toBe('stateless');
+    expect(schemaErrors(config)).toEqual([]);
+    expect(schemaErrors({ ...config, mcp: { ...config.mcp, statefulMode: 'sticky' } })).not.toEqual([]);
+  });
+
   test('serves one stdio target on the Service port at /mcp, spawning the installed executable with the config arguments', () => {
     expect(parse(bridgeConfig('github', 8080, { command: '/server/github-mcp-server', args: ['stdio'] }, ['--read-only']))).toEqual({
       gateways: { default: { port: 8080 } },
