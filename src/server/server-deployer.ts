@@ -2,7 +2,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { recommendedLabels } from '../common/labels';
 import { createRestrictedNamespace } from '../common/namespace';
-import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, NetworkPeer } from '../common/network';
+import { ComponentNetworkPolicyOptions } from '../common/component-props';
+import { createNetworkPolicy, DEFAULT_CLUSTER_NETWORK } from '../common/network';
 import { cpuMillicores, Quantity, quantityBytes } from '../common/quantity';
 import { resolveResources, ResourceRequirements } from '../common/resources';
 import { validateDnsLabel, validateInteger } from '../common/validation';
@@ -86,17 +87,19 @@ export interface McpServerDeployerProps {
   readonly defaultContainerResources?: ResourceRequirements;
   /** A ResourceQuota on the namespace. @default - none */
   readonly quota?: ServerNamespaceQuota;
-  /** The namespace-wide NetworkPolicy for every server, including ones the deployer creates at runtime. */
-  readonly networkPolicy?: {
-    /** @default true */
-    readonly enabled?: boolean;
-    /** Namespace of the edge gateway and agents. @default - the servers namespace */
-    readonly platformNamespace?: string;
-    /** Where the ingress controller runs. @default DEFAULT_CLUSTER_NETWORK */
-    readonly clusterNetwork?: ClusterNetwork;
-    /** Extra peers allowed to call servers. @default [] */
-    readonly extraClients?: NetworkPeer[];
-  };
+  /**
+   * The namespace-wide NetworkPolicy for every server, including ones the deployer creates at
+   * runtime: the edge gateway, the agents, the ingress controller and `clients` only.
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+   * @default - enabled
+   */
+  readonly networkPolicy?: ServersNetworkPolicyOptions;
+}
+
+/** The servers namespace's NetworkPolicy. */
+export interface ServersNetworkPolicyOptions extends ComponentNetworkPolicyOptions {
+  /** Namespace of the edge gateway and agents. @default - the servers namespace */
+  readonly platformNamespace?: string;
 }
 
 /**
@@ -194,7 +197,7 @@ export class McpServerDeployer extends Construct {
   }
 
   /** Every pod of the namespace (`podSelector: {}`) admits only MCP clients and the ingress controller. */
-  private renderNetworkPolicy(options: NonNullable<McpServerDeployerProps['networkPolicy']>): void {
+  private renderNetworkPolicy(options: ServersNetworkPolicyOptions): void {
     const scope = new Construct(this, 'servers-network');
     const cluster = options.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
     createNetworkPolicy(scope, 'network-policy', {
@@ -202,7 +205,7 @@ export class McpServerDeployer extends Construct {
       namespace: this.namespace,
       labels: this.labels,
       podSelector: {},
-      ingress: [{ peers: [...platformClients(options.platformNamespace), cluster.ingressController, ...(options.extraClients ?? [])] }],
+      ingress: [{ peers: [...platformClients(options.platformNamespace), cluster.ingressController, ...(options.clients ?? [])] }],
     });
   }
 }

@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { defaultEnvironments } from '../../src/platform/presets';
 import { McpServer } from '../../src/server/mcp-server';
 import { BUILTIN_TEMPLATES } from '../../src/server/server-catalog';
+import { McpServerConfig } from '../../src/server/server-config';
 import { STDIO_BRIDGE } from '../../src/server/server-runtime';
 import { bridgeConfig } from '../../src/server/stdio-bridge';
 import { K8sObject } from '../support/invariants';
@@ -39,7 +40,7 @@ describe('the stdio bridge config', () => {
   });
 
   test.each(BUILTIN_TEMPLATES.filter(t => t.stdio).map(t => [t.id, t] as const))('the %s template bridged on its own validates too', (id, template) => {
-    const config = id === 'github' ? { github_token: { secretName: 's', key: 'k' }, read_only: true } : { allowed_dirs: ['/data', '/srv'] };
+    const config: McpServerConfig = id === 'github' ? { github_token: { secretName: 's', key: 'k' }, read_only: true } : { allowed_dirs: ['/data', '/srv'] };
     const { objects } = synthChart(chart => new McpServer(chart, id, { template, config }));
     for (const [name, c] of Object.entries(bridgeConfigs(objects))) expect({ name, errors: schemaErrors(c) }).toEqual({ name, errors: [] });
   });
