@@ -45,7 +45,7 @@ export interface McpServersSettings {
   readonly servers?: McpServerInstance[];
 }
 
-/** What the environment gives the servers. @internal */
+/** What the environment gives the servers. */
 export interface McpServerFleetDefaults {
   /** Monitoring under each server's own. */
   readonly monitoring: MonitoringOptions;
@@ -56,7 +56,7 @@ export interface McpServerFleetDefaults {
   readonly certManager: boolean;
 }
 
-/** Props of {@link McpServerFleet}. @internal */
+/** Props of {@link McpServerFleet}. */
 export interface McpServerFleetProps {
   readonly settings: McpServersSettings;
   /** Namespace used when `settings.namespace` is unset. */
