@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { invalid } from '../common/errors';
-import { IngressDefaults, IngressOptions, mergeIngressOptions } from '../common/ingress';
+import { IngressOptions, IngressTls, mergeIngressOptions } from '../common/ingress';
 import { MonitoringOptions } from '../common/monitoring';
 import { ClusterNetwork } from '../common/network';
 import { checkProps } from '../common/props-schema';
@@ -50,8 +50,8 @@ export interface McpServerFleetDefaults {
   /** Monitoring under each server's own. */
   readonly monitoring: MonitoringOptions;
   readonly clusterNetwork: ClusterNetwork;
-  /** The environment's ingress settings. @default - servers may not enable ingress */
-  readonly ingress?: IngressDefaults;
+  /** The environment's ingress settings: base domain, class and TLS. @default - servers may not enable ingress */
+  readonly ingress?: { readonly host: string; readonly className?: string; readonly tls?: IngressTls };
   /** Whether cert-manager is installed (a ClusterIssuer is kept only then). */
   readonly certManager: boolean;
 }
