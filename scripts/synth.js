@@ -11,7 +11,7 @@ const root = path.join(__dirname, '..');
 const lib = path.join(root, 'lib');
 // Touched after each successful build; tsc's own .tsbuildinfo is also written when the build fails.
 const stamp = path.join(lib, '.build-ok');
-const inputs = ['src', 'imports'].map(d => path.join(root, d));
+const inputs = ['src', 'imports', 'schema'].map(d => path.join(root, d));
 const configs = ['tsconfig.json', 'tsconfig.build.json'].map(f => path.join(root, f));
 
 /** Newest modification time (ms) of the TypeScript sources and the build configuration. */
@@ -21,7 +21,7 @@ function newestInput() {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+      else if (e.name.endsWith('.ts') || e.name.endsWith('.json')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
     }
   };
   inputs.forEach(walk);

@@ -9,3 +9,4 @@ export * from './tool-registry';
 export * from './server';
 export * from './agent';
 export * from './platform';
+export * from './gitops';
