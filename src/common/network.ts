@@ -51,6 +51,8 @@ export const DNS_PORTS: NetworkPort[] = [{ port: 53, protocol: 'UDP' }, { port: 
 /** Props of {@link createNetworkPolicy}. */
 export interface NetworkPolicyOptions {
   readonly name: string;
+  /** @default - the chart's namespace */
+  readonly namespace?: string;
   readonly labels: Record<string, string>;
   /** Labels of the pods the policy isolates. */
   readonly podSelector: Record<string, string>;
@@ -63,7 +65,7 @@ export interface NetworkPolicyOptions {
 /** A networking.k8s.io/v1 NetworkPolicy built with cdk8s-plus, isolating only the directions given. */
 export function createNetworkPolicy(scope: Construct, id: string, options: NetworkPolicyOptions): kplus.NetworkPolicy {
   const policy = new kplus.NetworkPolicy(scope, id, {
-    metadata: { name: options.name, labels: options.labels },
+    metadata: { name: options.name, namespace: options.namespace, labels: options.labels },
     selector: kplus.Pods.select(scope, `${id}-selector`, { labels: options.podSelector }),
     ingress: options.ingress ? { default: kplus.NetworkPolicyTrafficDefault.DENY } : undefined,
     egress: options.egress ? { default: kplus.NetworkPolicyTrafficDefault.DENY } : undefined,

@@ -15,6 +15,8 @@ export interface NamedServicePort {
 /** Props of {@link createService}. */
 export interface ServiceOptions {
   readonly name: string;
+  /** @default - the chart's namespace */
+  readonly namespace?: string;
   readonly labels: Record<string, string>;
   /** Stable selector labels of the pods. */
   readonly selector: Record<string, string>;
@@ -30,7 +32,7 @@ export interface ServiceOptions {
  */
 export function createService(scope: Construct, id: string, options: ServiceOptions): kplus.Service {
   const service = new kplus.Service(scope, id, {
-    metadata: { name: options.name, labels: options.labels },
+    metadata: { name: options.name, namespace: options.namespace, labels: options.labels },
     clusterIP: options.headless ? 'None' : undefined,
     ports: options.ports.map(p => ({ name: p.name, port: p.port, targetPort: p.containerPort, protocol: kplus.Protocol.TCP })),
   });

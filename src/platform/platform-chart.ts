@@ -17,6 +17,7 @@ import { SERVER_RUNTIME } from '../server/server-runtime';
 import { ToolRegistry } from '../tool-registry/tool-registry';
 import { componentDefaults, withComponentDefaults } from './component-defaults';
 import { McpEnvironment } from './environment';
+import { componentDefaults } from './component-defaults';
 import { assertPolicy, checkPolicy } from './policy';
 
 /** The label every object of an environment carries, for `kubectl get all -l`. */
@@ -94,14 +95,12 @@ export class McpPlatformChart extends Chart {
     }
 
     if (env.servers) {
+      const defaults = componentDefaults(env);
       this.servers = new McpServerFleet(this, 'servers', {
-        ...env.servers,
+        settings: env.servers,
         defaultNamespace: `${SERVER_RUNTIME.namespacePrefix}-${env.name}`,
         platformNamespace: namespace,
-        clusterNetwork,
-        ingress: env.ingress && {
-          baseHost: env.ingress.host, className: env.ingress.className, tls: env.ingress.tls, certManager: integrations.certManager ?? false,
-        },
+        defaults: { monitoring: defaults.monitoring, clusterNetwork: defaults.clusterNetwork, ingress: defaults.ingress, certManager: defaults.certManager },
       });
     }
 

@@ -1,125 +1,101 @@
-import { Chart } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { createAutoscaler, resolveAutoscaling } from '../common/autoscaling';
 import { contentHash, CONFIG_CHECKSUM_ANNOTATION } from '../common/checksum';
+import { ComponentProps } from '../common/component-props';
 import { PodDisruptionBudget } from '../common/disruption-budget';
 import { invalid } from '../common/errors';
-import { declareExternal } from '../common/external-references';
-import { ImageReference } from '../common/image';
+import { ImageReference, parseImageProp } from '../common/image';
+import { createIngress, IngressOptions } from '../common/ingress';
 import { ComponentLabels, PLATFORM_COMPONENTS, platformComponentPeer, recommendedLabels, selectorLabels } from '../common/labels';
-import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, NetworkPeer } from '../common/network';
+import { ObjectMetadata } from '../common/metadata';
+import { createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, NetworkPeer } from '../common/network';
 import { applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
+import { applyPodTemplateOptions } from '../common/pod-template';
 import { IPolicySubject, PolicyFacts } from '../common/policy-facts';
 import { httpProbes } from '../common/probes';
-import { ResourceSpec, toContainerResources } from '../common/resources';
+import { checkProps } from '../common/props-schema';
+import { resolveResources } from '../common/resources';
+import { applyScheduling } from '../common/scheduling';
 import { envFromSecret } from '../common/secrets';
 import { createService } from '../common/service';
-import { validateDnsLabel, validateDnsSubdomain, validateInteger } from '../common/validation';
-import { placeInNamespace } from './namespaced';
-import { McpServerCatalog } from './server-catalog';
+import { validateDnsLabel, validateInteger } from '../common/validation';
+import { IMcpServerCatalog, McpServerCatalog } from './server-catalog';
 import { McpServerConfig, resolveConfig, ResolvedConfig } from './server-config';
+import { McpServerAlerts, renderServerMonitoring, resolveServerAlerts } from './server-monitoring';
 import { SERVER_LABELS, SERVER_PROBE_TIMINGS, SERVER_RESOURCES, SERVER_RUNTIME, STDIO_BRIDGE } from './server-runtime';
-import { McpServerTemplate, McpTransport, templateImage, validateTemplate } from './server-template';
-import { bridgeCommand, bridgeConfig, bridgeCopyArgs } from './stdio-bridge';
-
-/** Horizontal autoscaling on CPU utilisation. */
-export interface McpServerAutoscaling {
-  /** Fewest pods. @default 2 */
-  readonly minReplicas?: number;
-  /** Most pods. */
-  readonly maxReplicas: number;
-  /** Target average CPU utilisation, in percent of the request. @default 75 */
-  readonly cpuUtilizationPercent?: number;
-}
-
-/** External access at `<server>.<baseHost>`. */
-export interface McpServerIngressOptions {
-  /** Base DNS domain (the environment's ingress host); the server is served at `<name>.<baseHost>`. */
-  readonly baseHost: string;
-  /** IngressClass name. @default 'nginx' */
-  readonly className?: string;
-  /**
-   * TLS: an existing TLS Secret (`secretName`), or a certificate from a cert-manager
-   * ClusterIssuer (`clusterIssuer`, needs `certManager`). @default - plain HTTP (dev only)
-   */
-  readonly tls?: { readonly clusterIssuer?: string; readonly secretName?: string };
-  /** Whether cert-manager is installed (environment `integrations.certManager`). @default false */
-  readonly certManager?: boolean;
-}
-
-/** Who may call the server. */
-export interface McpServerNetworkPolicyOptions {
-  /** Render the NetworkPolicy. @default true */
-  readonly enabled?: boolean;
-  /**
-   * Namespace of the edge gateway and the agents allowed to call the server.
-   * @default - the server's own namespace
-   */
-  readonly platformNamespace?: string;
-  /** Extra peers allowed to call the server. @default [] */
-  readonly extraClients?: NetworkPeer[];
-  /** Where the ingress controller runs. @default DEFAULT_CLUSTER_NETWORK */
-  readonly clusterNetwork?: ClusterNetwork;
-}
+import { mountTemplateVolumes } from './server-volumes';
+import { McpServerTemplate, McpTransport, needsUserImage, templateImage, validateTemplate } from './server-template';
+import { addServerInstall, bridgeArgs, bridgeConfig } from './stdio-bridge';
 
 /** Props of {@link McpServer}. */
-export interface McpServerProps {
+export interface McpServerProps extends ComponentProps {
   /** Template id in `catalog`, or a template object (validated like a registered one). */
   readonly template: string | McpServerTemplate;
   /** Catalog `template` is looked up in. @default McpServerCatalog.withBuiltins() */
-  readonly catalog?: McpServerCatalog;
+  readonly catalog?: IMcpServerCatalog;
   /** Deployment, Service and ConfigMap name (RFC 1123 label, at most 52 characters). @default - the template id */
   readonly name?: string;
-  /** Namespace of every object. @default - the chart's namespace */
+  /**
+   * Namespace of every object.
+   * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
+   * @default - the chart's namespace
+   */
   readonly namespace?: string;
   /** Config, validated against the template's schema: plain values, or `{ secretName, key }` for secrets. @default {} */
   readonly config?: McpServerConfig;
-  /** Registry prefix of template images (seed `MCP_IMAGE_REGISTRY`). @default 'ghcr.io/data-everything' */
+  /**
+   * Mirror registry to pull the template's and the bridge's images from: `<registryPrefix>/<repository>`
+   * (e.g. `registry.local:5000/mirror`). Ignored for `image`, which is used as given.
+   * @default - the images' own registries
+   */
   readonly registryPrefix?: string;
-  /** Image tag. Setting `tag` or `digest` replaces both of the template's (so `digest` alone pins by digest only). @default - the template's tag */
-  readonly tag?: string;
-  /** Image digest (`sha256:<64 hex>`); see `tag`. @default - the template's digest */
-  readonly digest?: string;
   /** Transport to serve. @default - http, else sse, else stdio behind the bridge */
   readonly transport?: McpTransport;
   /**
-   * Run stdio servers behind the stdio-to-HTTP bridge in the same pod. With `false`, a
-   * stdio-only template is refused instead of being deployed as an unreachable pod.
+   * Run stdio servers behind the stdio-to-HTTP bridge. With `false`, a stdio-only template is
+   * refused instead of being deployed as an unreachable pod.
    * @default true
    */
   readonly stdioBridge?: boolean;
-  /** Pod replicas (ignored with autoscaling). @default 1 */
-  readonly replicas?: number;
-  /** Autoscaling; replaces `replicas`. @default - none */
-  readonly autoscaling?: McpServerAutoscaling;
-  /** Disruption budget, rendered when replicas (or autoscaling.minReplicas) > 1. @default { maxUnavailable: 1 } */
-  readonly podDisruptionBudget?: { readonly minAvailable?: number; readonly maxUnavailable?: number };
-  /** Requests and limits of the server container. @default - the template's, else 100m/128Mi to 500m/512Mi */
-  readonly resources?: ResourceSpec;
-  /** Existing PersistentVolumeClaims for the template's volumes, by volume name. @default - emptyDir volumes */
+  /** The bridge image (agentgateway), pinned by tag or digest. @default 'ghcr.io/agentgateway/agentgateway:v1.4.1' */
+  readonly bridgeImage?: string;
+  /**
+   * Existing PersistentVolumeClaims for the template's volumes, by volume name.
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistentvolumeclaims
+   * @default - emptyDir volumes
+   */
   readonly volumeClaims?: Readonly<Record<string, string>>;
-  /** External access. @default - none: servers are reached through the edge gateway */
-  readonly ingress?: McpServerIngressOptions;
-  /** Ingress isolation. @default - enabled: the gateway, agents and the ingress controller only */
-  readonly networkPolicy?: McpServerNetworkPolicyOptions;
+  /**
+   * Namespace of the edge gateway and the agents, the MCP clients the NetworkPolicy admits.
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+   * @default - the server's own namespace
+   */
+  readonly platformNamespace?: string;
+  /** External access to the MCP endpoint only (never the health endpoint). @default - none: servers are reached through the edge gateway */
+  readonly ingress?: IngressOptions;
+  /** Thresholds of the PrometheusRule's alerts (with `monitoring.prometheusRule`). @default - see McpServerAlerts */
+  readonly alerts?: McpServerAlerts;
 }
 
 /**
  * One MCP server from a template: a Deployment with its config attached (plain values in a
- * ConfigMap loaded with envFrom, secrets as `secretKeyRef`s; every env var exactly once),
- * HTTP probes on `/health` and `/ready`, restricted pod security, a Service, and optionally an
- * Ingress at `<name>.<host>`, an HPA and a PDB. Every object carries `managed-by=mcp-platform`
- * and `mcp.platform/server=<name>`, so the seed's list, status and delete are kubectl selectors.
+ * ConfigMap loaded with envFrom, secrets as `secretKeyRef`s; only env vars the server reads),
+ * probes on the template's health endpoint, restricted pod security, a Service, a NetworkPolicy
+ * admitting only the gateway, agents and ingress controller, and optionally an Ingress for the
+ * MCP path, an HPA, a PDB, a PrometheusRule and a dashboard. Every object carries
+ * `managed-by=mcp-platform` and `mcp.platform/server=<name>`, so list, status and delete are
+ * kubectl selectors. With `serviceAccountAnnotations` (workload identity), the pods run as their
+ * own ServiceAccount `<name>`, still without an API token.
  *
- * stdio-only templates run behind the stdio-to-HTTP bridge in the same pod (see
- * {@link STDIO_BRIDGE}): the original backend deployed them with no stdin and no Service, so
- * they crash-looped unreachable. With `stdioBridge: false` they are refused at synth.
+ * stdio-only templates run behind the stdio-to-HTTP bridge (agentgateway): the pod's container
+ * is the bridge, which spawns the server executable an init container copied out of the
+ * template's image. With `stdioBridge: false` they are refused at synth.
  *
- * Sources: seeds/mcp-platform-deployment-system.md (features); design/upstream.md §3.3-3.5
- * (what the original backend rendered and its defects).
- *
- * @throws McpConfigError at construction for an unknown or invalid template, config that does
- * not match the template's schema, a stdio template without the bridge, or invalid props.
+ * @throws McpConfigError at construction for invalid props, an unknown or invalid template,
+ * config that does not match the template's schema, a template without an image and no `image`,
+ * or a stdio template without the bridge.
  */
 export class McpServer extends Construct implements IPolicySubject {
   /** The Deployment. */
@@ -136,73 +112,74 @@ export class McpServer extends Construct implements IPolicySubject {
   public readonly transport: McpTransport;
   /** Whether the stdio bridge fronts the server. */
   public readonly bridged: boolean;
-  /** The image the server runs. */
+  /** The image of the server (for a bridged server, the image its executable is copied from). */
   public readonly image: ImageReference;
-  /** Labels the server's pods are selected by. */
-  public readonly selector: Record<string, string>;
-  /** Labels on every object of this server (for kubectl -l). */
-  public readonly serverLabels: Record<string, string>;
   /** Fewest pods the server runs. */
   public readonly minReplicas: number;
   private readonly serverName: string;
   private readonly namespaceName?: string;
   private readonly resolved: ResolvedConfig;
+  private readonly selectorLabels: Record<string, string>;
+  private readonly objectLabels: Record<string, string>;
 
   public constructor(scope: Construct, id: string, props: McpServerProps) {
     super(scope, id);
-    const catalog = props.catalog ?? McpServerCatalog.withBuiltins();
-    if (typeof props.template === 'string') {
-      this.template = catalog.get(props.template, this.node.path);
-    } else {
-      validateTemplate(this.node.path, props.template);
-      this.template = props.template;
-    }
+    checkProps(this, 'McpServerProps', props);
+    this.template = this.resolveTemplate(props);
     const template = this.template;
     this.serverName = validateDnsLabel(this, 'name', props.name ?? template.id, 52);
     if (props.namespace !== undefined) validateDnsLabel(this, 'namespace', props.namespace);
+    if (props.platformNamespace !== undefined) validateDnsLabel(this, 'platformNamespace', props.platformNamespace);
     this.namespaceName = props.namespace;
     this.transport = this.chooseTransport(props);
     this.bridged = this.transport === 'stdio';
     this.image = this.resolveImage(props);
-    this.resolved = resolveConfig(this, template, props.config);
-    this.minReplicas = this.validateScale(props);
+    if (props.logLevel !== undefined && !Object.values(template.config ?? {}).some(k => k.logLevelValues)) {
+      invalid(this, 'logLevel', props.logLevel, `template '${template.id}' has no log level setting: remove logLevel`);
+    }
+    this.resolved = resolveConfig(this, template, props.config, props.logLevel);
+    const autoscaling = resolveAutoscaling(this, 'autoscaling', props.autoscaling);
+    if (autoscaling && props.replicas !== undefined) {
+      invalid(this, 'replicas', props.replicas, 'leave replicas unset with autoscaling: the HPA owns the replica count (set autoscaling.minReplicas instead)');
+    }
+    this.minReplicas = autoscaling?.minReplicas ?? validateInteger(this, 'replicas', props.replicas ?? 1, 1, 100);
+    const alerts = resolveServerAlerts(this, props.alerts);
 
     const identity: ComponentLabels = { name: `mcp-${template.id}`, instance: this.serverName, component: 'mcp-server', version: this.image.version };
-    this.selector = selectorLabels(identity);
-    this.serverLabels = {
+    this.selectorLabels = selectorLabels(identity);
+    this.objectLabels = {
+      ...recommendedLabels(identity),
       [SERVER_LABELS.managedBy]: SERVER_LABELS.managedByValue,
       [SERVER_LABELS.server]: this.serverName,
       [SERVER_LABELS.template]: template.id,
       [SERVER_LABELS.transport]: this.transport,
     };
-    const labels = { ...recommendedLabels(identity), ...this.serverLabels };
-    const name = this.serverName;
-    const port = template.port;
-
     const data = this.configData();
-    if (Object.keys(data).length > 0) {
-      this.config = new kplus.ConfigMap(this, 'config', { metadata: { name: `${name}-config`, labels }, data });
-    }
+    if (Object.keys(data).length > 0) this.config = new kplus.ConfigMap(this, 'config', { metadata: this.metadata('-config'), data });
     const bridgeConfigMap = this.bridged
       ? new kplus.ConfigMap(this, 'bridge-config', {
-        metadata: { name: `${name}-bridge`, labels },
-        data: { [STDIO_BRIDGE.configFile]: bridgeConfig(name, port, template.stdio!) },
+        metadata: this.metadata('-bridge'),
+        data: { [STDIO_BRIDGE.configFile]: bridgeConfig(this.serverName, template.port, template.stdio!, this.resolved.args, { stateless: (autoscaling?.maxReplicas ?? this.minReplicas) > 1 }) },
       })
       : undefined;
     this.service = createService(this, 'service', {
-      name, labels, selector: this.selector,
-      ports: [{ name: SERVER_RUNTIME.portName, port, containerPort: port }],
+      name: this.serverName, namespace: this.namespaceName, labels: this.labels, selector: this.selectorLabels,
+      ports: [{ name: SERVER_RUNTIME.portName, port: template.port, containerPort: template.port }],
     });
-    this.deployment = this.renderDeployment(props, labels, bridgeConfigMap);
-    if (props.autoscaling) this.renderAutoscaler(props.autoscaling, labels);
-    if (this.minReplicas > 1) {
+    this.deployment = this.renderDeployment(props, autoscaling === undefined, bridgeConfigMap);
+    if (autoscaling) createAutoscaler(this, 'autoscaler', { metadata: this.metadata(), target: this.deployment, autoscaling });
+    if (PodDisruptionBudget.applies(props.podDisruptionBudget, this.minReplicas)) {
       new PodDisruptionBudget(this, 'pdb', {
-        metadata: { name, labels }, selector: this.selector, minReplicas: this.minReplicas, budget: props.podDisruptionBudget,
+        metadata: this.metadata(), selector: this.selectorLabels, minReplicas: this.minReplicas,
+        maxReplicas: autoscaling?.maxReplicas, budget: props.podDisruptionBudget,
       });
     }
-    if (props.ingress) this.ingress = this.renderIngress(props.ingress, labels);
-    if (props.networkPolicy?.enabled ?? true) this.renderNetworkPolicy(props.networkPolicy ?? {}, labels);
-    if (props.namespace !== undefined) placeInNamespace(this, props.namespace);
+    if (props.ingress && props.ingress.enabled !== false) this.ingress = this.renderIngress(props.ingress);
+    if (props.networkPolicy?.enabled ?? true) this.renderNetworkPolicy(props);
+    renderServerMonitoring(this, {
+      server: { name: this.serverName, namespace: this.namespaceName ?? Chart.of(this).namespace ?? 'default' },
+      labels: this.labels, monitoring: props.monitoring ?? {}, alerts,
+    });
   }
 
   /** The server's name (Deployment, Service, `mcp.platform/server` label). */
@@ -215,7 +192,17 @@ export class McpServer extends Construct implements IPolicySubject {
     return this.template.port;
   }
 
-  /** In-cluster base URL, e.g. `http://file-server.mcp-servers-dev.svc:8080`; MCP clients use `<url>/mcp`. */
+  /** Labels the server's pods are selected by. */
+  public get selector(): Readonly<Record<string, string>> {
+    return { ...this.selectorLabels };
+  }
+
+  /** Labels on every object of this server (for kubectl -l). */
+  public get labels(): Readonly<Record<string, string>> {
+    return { ...this.objectLabels };
+  }
+
+  /** In-cluster base URL, e.g. `http://github.mcp-servers-dev.svc:8080`; MCP clients use `<url>/mcp`. */
   public get url(): string {
     const namespace = this.namespaceName ?? Chart.of(this).namespace;
     const host = namespace ? `${this.serverName}.${namespace}.svc` : this.serverName;
@@ -234,12 +221,23 @@ export class McpServer extends Construct implements IPolicySubject {
 
   /** Facts the environment policy checks (PDB when highly available, debug logging). */
   public policyFacts(): PolicyFacts {
-    const logLevel = Object.entries(this.resolved.plain).find(([env]) => /LOG_LEVEL$/.test(env))?.[1];
+    const levelKey = Object.entries(this.template.config ?? {}).find(([, k]) => k.logLevelValues);
+    const level = levelKey && levelKey[1].env ? this.resolved.plain[levelKey[1].env] : undefined;
     return {
       component: `McpServer '${this.serverName}'`,
-      disruptionBudget: { present: this.minReplicas > 1, field: 'replicas or autoscaling.minReplicas (a PDB is rendered above 1)' },
-      debugLogging: { enabled: logLevel?.toLowerCase() === 'debug', field: 'config.log_level' },
+      disruptionBudget: { present: this.node.tryFindChild('pdb') !== undefined, field: 'replicas or autoscaling.minReplicas (a PDB is rendered above 1)' },
+      debugLogging: { enabled: level !== undefined && level === levelKey![1].logLevelValues![0], field: 'logLevel' },
     };
+  }
+
+  private metadata(suffix = ''): ObjectMetadata {
+    return { name: `${this.serverName}${suffix}`, namespace: this.namespaceName, labels: this.labels };
+  }
+
+  private resolveTemplate(props: McpServerProps): McpServerTemplate {
+    if (typeof props.template === 'string') return (props.catalog ?? McpServerCatalog.withBuiltins()).get(props.template, this.node.path);
+    validateTemplate(this.node.path, props.template);
+    return props.template;
   }
 
   private chooseTransport(props: McpServerProps): McpTransport {
@@ -248,177 +246,133 @@ export class McpServer extends Construct implements IPolicySubject {
       invalid(this, 'transport', props.transport, `template '${this.template.id}' supports ${supported.join(', ')}: pick one of those`);
     }
     const transport = props.transport ?? (['http', 'sse', 'stdio'] as const).find(t => supported.includes(t))!;
-    if (transport === 'stdio') {
-      if (props.stdioBridge === false) {
-        invalid(this, 'stdioBridge', false, `template '${this.template.id}' speaks only stdio, and a stdio server without a bridge has no network endpoint (the original backend deployed such pods unreachable): set stdioBridge to true (the default) to run it behind ${STDIO_BRIDGE.image}, or pick an HTTP template`);
-      }
-      if (!this.template.stdio?.command) {
-        invalid(this, 'template.stdio.command', this.template.stdio, `the stdio bridge spawns the server: set stdio.command in template '${this.template.id}'`);
-      }
+    if (transport === 'stdio' && props.stdioBridge === false) {
+      invalid(this, 'stdioBridge', false, `template '${this.template.id}' speaks only stdio, and a stdio server without a bridge has no network endpoint: set stdioBridge to true (the default), or pick an HTTP template`);
+    }
+    if (transport === 'stdio' && !this.template.stdio) {
+      invalid(this, 'transport', transport, `template '${this.template.id}' names no executable the bridge could start (stdio.command): use ${supported.filter(t => t !== 'stdio').join(' or ')}`);
     }
     return transport;
   }
 
   private resolveImage(props: McpServerProps): ImageReference {
-    const prefix = props.registryPrefix ?? SERVER_RUNTIME.registryPrefix;
-    const template = { ...this.template, ...(props.tag !== undefined || props.digest !== undefined ? { tag: props.tag, digest: props.digest } : {}) };
-    if (props.tag === 'latest' || (!template.tag && !template.digest)) {
-      invalid(this, 'tag', props.tag, 'pin the image to a version tag or a digest (e.g. 1.2.3 or sha256:...); latest is never allowed');
+    if (props.image !== undefined) return parseImageProp(this, 'image', props.image);
+    if (needsUserImage(this.template)) {
+      invalid(this, 'image', undefined, `template '${this.template.id}' has no published image: set image to your build of it, pinned by tag or digest (e.g. registry.example.com/mcp-${this.template.id}:1.0.0)`);
     }
     try {
-      return templateImage(template, prefix);
+      return templateImage(this.template, props.registryPrefix);
     } catch (e) {
-      return invalid(this, 'registryPrefix/tag/digest', `${prefix} ${props.tag ?? ''} ${props.digest ?? ''}`.trim(), (e as Error).message);
+      return invalid(this, 'registryPrefix', props.registryPrefix, (e as Error).message);
     }
   }
 
-  private validateScale(props: McpServerProps): number {
-    if (props.autoscaling) {
-      const a = props.autoscaling;
-      const min = validateInteger(this, 'autoscaling.minReplicas', a.minReplicas ?? 2, 1);
-      validateInteger(this, 'autoscaling.maxReplicas', a.maxReplicas, Math.max(min, 2));
-      validateInteger(this, 'autoscaling.cpuUtilizationPercent', a.cpuUtilizationPercent ?? 75, 10, 100);
-      if (props.replicas !== undefined) invalid(this, 'replicas', props.replicas, 'leave replicas unset with autoscaling: the HPA owns the replica count (set autoscaling.minReplicas instead)');
-      return min;
-    }
-    return validateInteger(this, 'replicas', props.replicas ?? 1, 1, 100);
+  private bridgeImage(props: McpServerProps): string {
+    if (props.bridgeImage !== undefined) return parseImageProp(this, 'bridgeImage', props.bridgeImage).toString();
+    if (!props.registryPrefix) return STDIO_BRIDGE.image;
+    const bridge = ImageReference.parse(STDIO_BRIDGE.image);
+    return `${props.registryPrefix.replace(/\/+$/, '')}/${bridge.repository}:${bridge.tag}`;
   }
 
-  /** The ConfigMap: runtime port/transport (for servers that speak HTTP themselves) plus plain config. */
+  /** The ConfigMap: the runtime's port/transport (for servers that speak HTTP themselves) plus plain config. */
   private configData(): Record<string, string> {
     const t = this.template;
     const runtime: Record<string, string> = {};
     if (!this.bridged) {
-      for (const env of [SERVER_RUNTIME.portEnv, ...(t.portEnvAliases ?? [])]) runtime[env] = String(t.port);
+      for (const env of t.portEnv ?? []) runtime[env] = String(t.port);
+      if (t.transportEnv) runtime[t.transportEnv] = this.transport;
     }
-    if (t.transportEnv) runtime[t.transportEnv] = this.transport;
     return { ...runtime, ...this.resolved.plain };
   }
 
-  private renderDeployment(props: McpServerProps, labels: Record<string, string>, bridgeConfigMap?: kplus.ConfigMap): kplus.Deployment {
-    const user = { uid: this.template.uid ?? SERVER_RUNTIME.uid };
+  private renderDeployment(props: McpServerProps, fixedReplicas: boolean, bridgeConfigMap?: kplus.ConfigMap): kplus.Deployment {
+    const user = { uid: this.bridged ? STDIO_BRIDGE.uid : this.template.uid ?? SERVER_RUNTIME.uid };
+    // A ServiceAccount only for workload identity (its annotations); never an API token.
+    const serviceAccount = Object.keys(props.serviceAccountAnnotations ?? {}).length
+      ? new kplus.ServiceAccount(this, 'service-account', { metadata: this.metadata(), automountToken: false })
+      : undefined;
     const deployment = new kplus.Deployment(this, 'Resource', {
-      metadata: { name: this.serverName, labels },
+      metadata: this.metadata(),
       select: false,
-      replicas: props.autoscaling ? undefined : this.minReplicas,
+      replicas: fixedReplicas ? this.minReplicas : undefined,
       securityContext: restrictedPodSecurityContext(user),
+      serviceAccount,
       automountServiceAccountToken: false,
     });
-    const checksummed = { config: this.config?.data ?? {}, bridge: bridgeConfigMap?.data ?? {} };
     applyPodConventions(deployment, {
-      selector: this.selector,
-      labels,
-      annotations: { [CONFIG_CHECKSUM_ANNOTATION]: contentHash(checksummed) },
-      topologySpread: this.minReplicas > 1,
+      selector: this.selectorLabels,
+      labels: this.labels,
+      annotations: { [CONFIG_CHECKSUM_ANNOTATION]: contentHash({ config: this.config?.data ?? {}, bridge: bridgeConfigMap?.data ?? {} }) },
     });
-    const port = this.template.port;
-    const probes = httpProbes(port, SERVER_RUNTIME.health, SERVER_PROBE_TIMINGS);
+    applyScheduling(this, 'scheduling', deployment, this.selectorLabels, props.scheduling, this.minReplicas > 1);
     const env: Record<string, kplus.EnvValue> = {};
     for (const [name, ref] of Object.entries(this.resolved.secrets)) env[name] = envFromSecret(this, ref);
     const container = deployment.addContainer({
-      name: 'mcp-server',
-      image: this.image.toString(),
+      name: SERVER_RUNTIME.containerName,
+      image: this.bridged ? this.bridgeImage(props) : this.image.toString(),
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      ports: [{ name: SERVER_RUNTIME.portName, number: port }],
-      startup: probes.startup,
-      liveness: probes.liveness,
-      readiness: probes.readiness,
+      ports: this.containerPorts(),
+      ...this.probes(),
       securityContext: restrictedContainerSecurityContext(user),
-      resources: toContainerResources(props.resources ?? this.template.resources ?? SERVER_RESOURCES),
+      resources: resolveResources(this, 'resources', props.resources, {
+        requests: { ...SERVER_RESOURCES.requests, ...this.template.resources?.requests },
+        limits: { ...SERVER_RESOURCES.limits, ...this.template.resources?.limits },
+      }),
       envFrom: this.config ? [kplus.Env.fromConfigMap(this.config)] : undefined,
       envVariables: env,
-      ...(this.bridged ? { command: bridgeCommand() } : {}),
+      ...(this.bridged ? { args: bridgeArgs() } : {}),
     });
     container.mount('/tmp', scratchVolume(deployment, 'tmp'));
-    for (const v of this.template.volumes ?? []) {
-      const claim = props.volumeClaims?.[v.name];
-      let volume: kplus.Volume;
-      if (claim) {
-        validateDnsSubdomain(this, `volumeClaims.${v.name}`, claim);
-        declareExternal(this, 'PersistentVolumeClaim', claim);
-        volume = kplus.Volume.fromPersistentVolumeClaim(this, `${v.name}-volume`, kplus.PersistentVolumeClaim.fromClaimName(this, `${v.name}-claim`, claim), { name: v.name });
-      } else {
-        volume = scratchVolume(deployment, v.name, v.sizeMebibytes ?? 256);
-      }
-      container.mount(v.mountPath, volume);
+    mountTemplateVolumes(this, deployment, container, this.template, props.volumeClaims);
+    if (this.bridged) {
+      addServerInstall(this, deployment, { serverImage: this.image.toString(), stdio: this.template.stdio!, bridge: container, configMap: bridgeConfigMap!, uid: user.uid });
     }
-    for (const key of Object.keys(props.volumeClaims ?? {})) {
-      if (!(this.template.volumes ?? []).some(v => v.name === key)) {
-        invalid(this, `volumeClaims.${key}`, props.volumeClaims![key], `template '${this.template.id}' has no volume '${key}': use one of ${(this.template.volumes ?? []).map(v => v.name).join(', ') || '(none)'}`);
-      }
-    }
-    if (this.bridged) this.addBridge(deployment, container, bridgeConfigMap!, user);
+    applyPodTemplateOptions(this, '', { workload: deployment, container, serviceAccount, reservedEnv: [...Object.keys(this.configData()), ...Object.keys(this.resolved.secrets)] }, props);
     return deployment;
   }
 
-  /** The bridge binary is copied into an emptyDir by an init container and run by the server's own image. */
-  private addBridge(deployment: kplus.Deployment, container: kplus.Container, configMap: kplus.ConfigMap, user: { uid: number }): void {
-    const bin = scratchVolume(deployment, 'bridge-bin', 256);
-    const config = kplus.Volume.fromConfigMap(deployment, 'bridge-config-volume', configMap, { name: 'bridge-config' });
-    const copy = deployment.addInitContainer({
-      name: 'install-bridge',
-      image: STDIO_BRIDGE.image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      args: bridgeCopyArgs(),
-      securityContext: restrictedContainerSecurityContext(user),
-      resources: toContainerResources(STDIO_BRIDGE.copyResources),
-    });
-    copy.mount(STDIO_BRIDGE.binDir, bin);
-    container.mount(STDIO_BRIDGE.binDir, bin, { readOnly: true });
-    container.mount(STDIO_BRIDGE.configDir, config, { readOnly: true });
+  private containerPorts(): kplus.ContainerPort[] {
+    const ports: kplus.ContainerPort[] = [{ name: SERVER_RUNTIME.portName, number: this.template.port }];
+    if (this.bridged) ports.push({ name: STDIO_BRIDGE.readiness.portName, number: STDIO_BRIDGE.readiness.port });
+    return ports;
   }
 
-  private renderAutoscaler(a: McpServerAutoscaling, labels: Record<string, string>): void {
-    new kplus.HorizontalPodAutoscaler(this, 'autoscaler', {
-      metadata: { name: this.serverName, labels },
-      target: this.deployment,
-      minReplicas: a.minReplicas ?? 2,
-      maxReplicas: a.maxReplicas,
-      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(a.cpuUtilizationPercent ?? 75))],
-    });
-  }
-
-  private renderIngress(options: McpServerIngressOptions, labels: Record<string, string>): kplus.Ingress {
-    const base = validateDnsSubdomain(this, 'ingress.baseHost', options.baseHost);
-    const host = validateDnsSubdomain(this, 'ingress.host', `${this.serverName}.${base}`);
-    const className = options.className ?? 'nginx';
-    const annotations: Record<string, string> = {};
-    if (className === 'nginx') {
-      // Streamable HTTP and SSE keep responses open: no buffering, long reads.
-      annotations['nginx.ingress.kubernetes.io/proxy-buffering'] = 'off';
-      annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'] = '3600';
-      annotations['nginx.ingress.kubernetes.io/proxy-send-timeout'] = '3600';
+  /** The bridge's readiness server, else the template's health path, else the TCP port. */
+  private probes(): Pick<kplus.ContainerProps, 'startup' | 'liveness' | 'readiness'> {
+    if (this.bridged) {
+      const path = STDIO_BRIDGE.readiness.path;
+      return httpProbes(STDIO_BRIDGE.readiness.port, { startup: path, liveness: path, readiness: path }, SERVER_PROBE_TIMINGS);
     }
-    let tlsSecret: string | undefined;
-    if (options.tls?.secretName) {
-      tlsSecret = validateDnsSubdomain(this, 'ingress.tls.secretName', options.tls.secretName);
-      declareExternal(this, 'Secret', tlsSecret);
-    } else if (options.tls?.clusterIssuer) {
-      if (!options.certManager) {
-        invalid(this, 'ingress.tls.clusterIssuer', options.tls.clusterIssuer, 'a ClusterIssuer needs cert-manager: enable integrations.certManager, or set ingress.tls.secretName to an existing TLS Secret');
-      }
-      annotations['cert-manager.io/cluster-issuer'] = options.tls.clusterIssuer;
-      tlsSecret = `${this.serverName}-tls`;
-    }
-    const ingress = new kplus.Ingress(this, 'ingress', {
-      metadata: { name: this.serverName, labels, annotations },
-      className,
+    const path = this.template.healthPath;
+    if (path) return httpProbes(this.template.port, { startup: path, liveness: path, readiness: path }, SERVER_PROBE_TIMINGS);
+    const tcp = (t: typeof SERVER_PROBE_TIMINGS.startup) => kplus.Probe.fromTcpSocket({
+      port: this.template.port, initialDelaySeconds: Duration.seconds(t.initialDelaySeconds), periodSeconds: Duration.seconds(t.periodSeconds),
+      timeoutSeconds: Duration.seconds(t.timeoutSeconds), failureThreshold: t.failureThreshold,
     });
-    ingress.addHostRule(host, '/', kplus.IngressBackend.fromService(this.service, { port: this.template.port }), kplus.HttpIngressPathType.PREFIX);
-    if (tlsSecret) ingress.addTls([{ hosts: [host], secret: kplus.Secret.fromSecretName(this, 'tls-secret', tlsSecret) }]);
-    return ingress;
+    return { startup: tcp(SERVER_PROBE_TIMINGS.startup), liveness: tcp(SERVER_PROBE_TIMINGS.liveness), readiness: tcp(SERVER_PROBE_TIMINGS.readiness) };
   }
 
-  private renderNetworkPolicy(options: McpServerNetworkPolicyOptions, labels: Record<string, string>): void {
-    const cluster = options.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
-    const clients: NetworkPeer[] = [
-      ...platformClients(options.platformNamespace),
-      cluster.ingressController,
-      ...(options.extraClients ?? []),
-    ];
+  /** Only the MCP endpoint is routed; SSE and Streamable HTTP keep responses open, so nginx neither buffers nor times out early. */
+  private renderIngress(options: IngressOptions): kplus.Ingress {
+    const nginx = (options.className ?? 'nginx') === 'nginx';
+    const path = this.template.mcpPath ?? (this.transport === 'sse' ? '/sse' : '/mcp');
+    return createIngress(this, 'ingress', {
+      metadata: this.metadata(),
+      options,
+      annotations: nginx ? {
+        'nginx.ingress.kubernetes.io/proxy-buffering': 'off',
+        'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600',
+        'nginx.ingress.kubernetes.io/proxy-send-timeout': '3600',
+      } : {},
+      paths: [{ path, pathType: kplus.HttpIngressPathType.PREFIX, service: this.service, port: this.template.port }],
+    });
+  }
+
+  private renderNetworkPolicy(props: McpServerProps): void {
+    const cluster = props.networkPolicy?.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
     createNetworkPolicy(this, 'network-policy', {
-      name: this.serverName, labels, podSelector: this.selector,
-      ingress: [{ peers: clients, ports: [{ port: this.template.port }] }],
+      name: this.serverName, namespace: this.namespaceName, labels: this.labels, podSelector: this.selectorLabels,
+      ingress: [{ peers: [...platformClients(props.platformNamespace), cluster.ingressController, ...(props.networkPolicy?.clients ?? [])], ports: [{ port: this.template.port }] }],
     });
   }
 }

@@ -1,100 +1,143 @@
 import { McpConfigError } from '../common/errors';
 import { McpServerTemplate, validateTemplate } from './server-template';
 
-const LOG_LEVEL = {
-  env: 'MCP_LOG_LEVEL',
-  description: 'Server log level',
-  enum: ['debug', 'info', 'warning', 'error'],
-  default: 'info',
-} as const;
+// The built-ins are MCP Platform's templates (github:Data-Everything/MCP-Platform at 20af02e,
+// `mcp_platform/template/templates/<id>/`: template.json, Dockerfile, server code), read there:
+// - Images: template.json names `dataeverything/mcp-<id>:latest`. The release workflow
+//   (.github/workflows/docker-hub.yml, docker/metadata-action) pushes, per push to main that
+//   changes a template, `latest`, `main` and `sha-<7 hex of the pushed commit>`; no version tags.
+//   The tags below are the `sha-` tags of the last main commits that changed each template before
+//   20af02e (demo 1e0f1c1, filesystem 9713d6e, github d4c379b). Docker Hub cannot be reached from
+//   where this was written, so they are derived from the workflow, not looked up: pin a digest
+//   (`docker buildx imagetools inspect`) or override `image` where that matters.
+// - There is no `file-server` template upstream (replaced on 2025-07-27 by the stdio-only
+//   `filesystem`) and no `snowflake` template at all.
+
+/** demo: FastMCP (Python) over HTTP; `server.py` registers `/health` and FastMCP serves `/mcp`. */
+const DEMO: McpServerTemplate = {
+  id: 'demo',
+  title: 'Demo Hello MCP Server',
+  description: 'Greeting and echo tools; the smallest template, for smoke tests.',
+  source: 'https://github.com/Data-Everything/MCP-Platform/tree/20af02e/mcp_platform/template/templates/demo',
+  repository: 'dataeverything/mcp-demo',
+  tag: 'sha-1e0f1c1',
+  // server.py: FastMCP(host=MCP_HOST or 0.0.0.0, port=MCP_PORT), run(transport=MCP_TRANSPORT);
+  // it never reads PORT. Its stdio mode needs the Python runtime, which the bridge cannot copy.
+  transports: ['http'],
+  port: 7071,
+  portEnv: ['MCP_PORT'],
+  transportEnv: 'MCP_TRANSPORT',
+  healthPath: '/health',
+  mcpPath: '/mcp',
+  // Dockerfile: `useradd mcp` on python:3.11-slim, the first user (UID 1000).
+  uid: 1000,
+  config: {
+    hello_from: { env: 'MCP_HELLO_FROM', description: 'Name the greeting tool says hello from', default: 'MCP Platform' },
+    log_level: {
+      env: 'MCP_LOG_LEVEL', description: 'Server log level', enum: ['debug', 'info', 'warning', 'error'], default: 'info',
+      logLevelValues: ['debug', 'info', 'warning', 'error'],
+    },
+  },
+};
 
 /**
- * Built-in templates, from MCP Platform's template catalog (`mcp_platform/template/templates/
- * <id>/template.json`): same ids, transports, ports and `env_mapping`s. MCP Platform images
- * read the port from `MCP_PORT` and the transport from `MCP_TRANSPORT` as well as `PORT`.
- *
- * Tags are the template versions: build and push them to your registry prefix with
- * `docker build -t <prefix>/mcp-<id>:<tag> .` (the seed's build-images.sh), or override
- * `tag`/`digest` per template or per server.
+ * filesystem: mark3labs/mcp-filesystem-server (Go, stdio only). Its `main.go` takes the allowed
+ * directories as arguments and reads no env var, so `allowed_dirs` is passed on the command line
+ * (upstream's `ALLOWED_DIRS` env mapping and `LOG_LEVEL` are not read by the binary).
  */
-export const BUILTIN_TEMPLATES: readonly McpServerTemplate[] = [
-  {
-    id: 'demo',
-    title: 'Demo Hello MCP Server',
-    description: 'Greeting and echo tools; the smallest template, for smoke tests.',
-    tag: '1.0.0',
-    transports: ['http', 'stdio'],
-    port: 7071,
-    portEnvAliases: ['MCP_PORT'],
-    transportEnv: 'MCP_TRANSPORT',
-    config: {
-      hello_from: { env: 'MCP_HELLO_FROM', description: 'Name the greeting tool says hello from', default: 'MCP Platform' },
-      log_level: LOG_LEVEL,
+const FILESYSTEM: McpServerTemplate = {
+  id: 'filesystem',
+  title: 'Filesystem',
+  description: 'Read and write files under the allowed directories (mount them with volumes); stdio only, behind the bridge.',
+  source: 'https://github.com/Data-Everything/MCP-Platform/tree/20af02e/mcp_platform/template/templates/filesystem',
+  repository: 'dataeverything/mcp-filesystem',
+  tag: 'sha-9713d6e',
+  transports: ['stdio'],
+  port: 8080,
+  // The image is FROM ghcr.io/mark3labs/mcp-filesystem-server (alpine, so it has `cp`); the
+  // binary is built by `go build` in golang:alpine (no cgo) at /app/server.
+  stdio: { command: '/app/server' },
+  config: {
+    allowed_dirs: {
+      argument: {}, type: 'array', required: true,
+      description: 'Directories the server may read and write (mount them with volumes)',
     },
   },
-  {
-    id: 'file-server',
-    title: 'File Server MCP',
-    description: 'Secure file system access limited to the allowed directories.',
-    tag: '1.0.0',
-    transports: ['http', 'stdio'],
-    port: 8080,
-    portEnvAliases: ['MCP_PORT'],
-    transportEnv: 'MCP_TRANSPORT',
-    config: {
-      allowed_directories: {
-        env: 'MCP_ALLOWED_DIRS', type: 'array', separator: ':', required: true,
-        description: 'Directories the server may read and write (mount them with volumes)',
-      },
-      read_only_mode: { env: 'MCP_READ_ONLY', type: 'boolean', default: false, description: 'Refuse every write' },
-      max_file_size: { env: 'MCP_MAX_FILE_SIZE', type: 'integer', default: 100, description: 'Largest file served, in MB' },
-      log_level: LOG_LEVEL,
-    },
-    volumes: [{ name: 'data', mountPath: '/data', sizeMebibytes: 1024 }],
+  volumes: [{ name: 'data', mountPath: '/data', sizeLimit: '1Gi' }],
+};
+
+/**
+ * github: github-mcp-server 0.9.1 (the image copies `/server/github-mcp-server` from
+ * ghcr.io/github/github-mcp-server:0.9.1 onto alpine), stdio only. At 0.9.1 (github:github/
+ * github-mcp-server tag v0.9.1, cmd/github-mcp-server/main.go) viper reads GITHUB_-prefixed env
+ * for personal_access_token, toolsets, dynamic_toolsets and host; `read-only` would be
+ * `GITHUB_READ-ONLY`, not a valid env name, so read-only mode is the `--read-only` flag.
+ * Upstream's template maps toolsets to GITHUB_TOOLSET (singular), which the binary never reads.
+ */
+const GITHUB: McpServerTemplate = {
+  id: 'github',
+  title: 'GitHub MCP Server',
+  description: "GitHub's MCP server (repositories, issues, pull requests, actions); stdio only, behind the bridge.",
+  source: 'https://github.com/Data-Everything/MCP-Platform/tree/20af02e/mcp_platform/template/templates/github',
+  repository: 'dataeverything/mcp-github',
+  tag: 'sha-d4c379b',
+  transports: ['stdio'],
+  port: 8080,
+  stdio: { command: '/server/github-mcp-server', args: ['stdio'] },
+  config: {
+    github_token: { env: 'GITHUB_PERSONAL_ACCESS_TOKEN', secret: true, required: true, description: 'Personal access token the server acts as' },
+    toolsets: { env: 'GITHUB_TOOLSETS', type: 'array', separator: ',', default: ['repos', 'issues', 'pull_requests'], description: 'Tool groups to enable' },
+    dynamic_toolsets: { env: 'GITHUB_DYNAMIC_TOOLSETS', type: 'boolean', default: false, description: 'Let the model enable tool groups on demand' },
+    read_only: { argument: { flag: '--read-only' }, type: 'boolean', default: true, description: 'Expose read-only tools only' },
+    host: { env: 'GITHUB_HOST', description: 'GitHub Enterprise Server host (unset for github.com)' },
   },
-  {
-    id: 'github',
-    title: 'GitHub MCP Server',
-    description: "GitHub's MCP server (repositories, issues, pull requests, actions); stdio only, so it runs behind the bridge.",
-    tag: '0.13.0',
-    transports: ['stdio'],
-    port: 8080,
-    stdio: { command: '/server/github-mcp-server', args: ['stdio'] },
-    config: {
-      github_token: { env: 'GITHUB_PERSONAL_ACCESS_TOKEN', secret: true, required: true, description: 'Personal access token the server acts as' },
-      toolsets: { env: 'GITHUB_TOOLSETS', type: 'array', separator: ',', default: ['repos', 'issues', 'pull_requests'], description: 'Tool groups to enable' },
-      read_only: { env: 'GITHUB_READ_ONLY', type: 'boolean', default: true, description: 'Expose read-only tools only' },
-      host: { env: 'GITHUB_HOST', description: 'GitHub Enterprise Server host (unset for github.com)' },
-    },
+};
+
+/**
+ * snowflake: there is no upstream template or image. The config schema is this library's: a
+ * server of this template must bring an image (`image`) that reads these env vars and serves
+ * MCP over HTTP on port 7071 with a `/health` endpoint.
+ */
+const SNOWFLAKE: McpServerTemplate = {
+  id: 'snowflake',
+  title: 'Snowflake MCP Server (bring your own image)',
+  description: 'Read-only access to Snowflake; no upstream image exists, so each server names an image that implements this contract.',
+  transports: ['http'],
+  port: 7071,
+  portEnv: ['MCP_PORT'],
+  healthPath: '/health',
+  config: {
+    account: { env: 'SNOWFLAKE_ACCOUNT', required: true, description: "Account identifier, e.g. 'mycompany'" },
+    user: { env: 'SNOWFLAKE_USER', description: 'User name' },
+    password: { env: 'SNOWFLAKE_PASSWORD', secret: true, description: 'Password of the user' },
+    private_key: { env: 'SNOWFLAKE_PRIVATE_KEY', secret: true, description: 'PEM private key for key-pair authentication' },
+    warehouse: { env: 'SNOWFLAKE_WAREHOUSE', description: 'Default warehouse' },
+    database: { env: 'SNOWFLAKE_DATABASE', description: 'Default database' },
+    role: { env: 'SNOWFLAKE_ROLE', description: 'Role to assume' },
+    read_only: { env: 'SNOWFLAKE_READ_ONLY', type: 'boolean', default: true, description: 'Refuse DML and DDL' },
   },
-  {
-    id: 'snowflake',
-    title: 'Snowflake MCP Server',
-    description: 'Read-only access to Snowflake databases, schemas, tables and queries.',
-    tag: '1.0.0',
-    transports: ['http', 'stdio'],
-    port: 7071,
-    portEnvAliases: ['MCP_PORT'],
-    transportEnv: 'MCP_TRANSPORT',
-    config: {
-      account: { env: 'SNOWFLAKE_ACCOUNT', required: true, description: "Account identifier, e.g. 'mycompany'" },
-      user: { env: 'SNOWFLAKE_USER', description: 'User name' },
-      password: { env: 'SNOWFLAKE_PASSWORD', secret: true, description: 'Password of the user' },
-      private_key: { env: 'SNOWFLAKE_PRIVATE_KEY', secret: true, description: 'PEM private key for key-pair authentication' },
-      authenticator: {
-        env: 'SNOWFLAKE_AUTHENTICATOR', default: 'snowflake', description: 'Authentication method',
-        enum: ['snowflake', 'oauth', 'externalbrowser', 'okta_endpoint', 'snowflake_jwt'],
-      },
-      warehouse: { env: 'SNOWFLAKE_WAREHOUSE', description: 'Default warehouse' },
-      database: { env: 'SNOWFLAKE_DATABASE', description: 'Default database' },
-      schema: { env: 'SNOWFLAKE_SCHEMA', description: 'Default schema' },
-      role: { env: 'SNOWFLAKE_ROLE', description: 'Role to assume' },
-      read_only: { env: 'SNOWFLAKE_READ_ONLY', type: 'boolean', default: true, description: 'Refuse DML and DDL' },
-      query_timeout: { env: 'SNOWFLAKE_QUERY_TIMEOUT', type: 'integer', default: 300, description: 'Query timeout, in seconds' },
-      log_level: LOG_LEVEL,
-    },
-  },
-];
+};
+
+/**
+ * Built-in templates: MCP Platform's `demo`, `filesystem` and `github`, each with the image,
+ * port, health endpoint and env vars its server really uses, plus `snowflake`, a contract for
+ * an image you provide.
+ */
+export const BUILTIN_TEMPLATES: readonly McpServerTemplate[] = [DEMO, FILESYSTEM, GITHUB, SNOWFLAKE];
+
+/**
+ * A template catalog, passed to servers by reference.
+ * @constructHandle true
+ */
+export interface IMcpServerCatalog {
+  /**
+   * The template registered as `id`.
+   * @throws McpConfigError naming the known ids when `id` is unknown.
+   */
+  get(id: string, path?: string): McpServerTemplate;
+  /** Registered ids, sorted. */
+  ids(): string[];
+}
 
 /**
  * The template catalog servers are deployed from: the built-ins plus any templates a user
@@ -105,7 +148,7 @@ export const BUILTIN_TEMPLATES: readonly McpServerTemplate[] = [
  * new McpServer(chart, 'weather', { template: 'weather', catalog, config: { ... } });
  * ```
  */
-export class McpServerCatalog {
+export class McpServerCatalog implements IMcpServerCatalog {
   /** A catalog holding the built-in templates. */
   public static withBuiltins(): McpServerCatalog {
     return new McpServerCatalog(BUILTIN_TEMPLATES);

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalid } from '../common/errors';
+import { LogLevel } from '../common/component-props';
 import { SecretKeyReference } from '../common/secrets';
 import { McpConfigKey, McpServerTemplate, typeProblem } from './server-template';
 
@@ -15,6 +16,8 @@ export interface ResolvedConfig {
   readonly plain: Record<string, string>;
   /** Env var -> Secret key, rendered as `secretKeyRef` env entries. */
   readonly secrets: Record<string, SecretKeyReference>;
+  /** Command-line arguments from `argument` keys, in key order. */
+  readonly args: string[];
 }
 
 /** Whether `value` is a Secret key reference. */
@@ -29,7 +32,7 @@ export function isSecretReference(value: unknown): value is SecretKeyReference {
  * secret keys are errors; defaults fill the keys left out.
  * @throws McpConfigError naming `config.<key>`, the value (secrets redacted) and the fix.
  */
-export function resolveConfig(scope: IConstruct, template: McpServerTemplate, config: McpServerConfig = {}): ResolvedConfig {
+export function resolveConfig(scope: IConstruct, template: McpServerTemplate, config: McpServerConfig = {}, logLevel?: LogLevel): ResolvedConfig {
   const schema = template.config ?? {};
   const known = Object.keys(schema);
   for (const key of Object.keys(config)) {
@@ -40,17 +43,19 @@ export function resolveConfig(scope: IConstruct, template: McpServerTemplate, co
   }
   const plain: Record<string, string> = {};
   const secrets: Record<string, SecretKeyReference> = {};
+  const args: string[] = [];
   for (const [key, spec] of Object.entries(schema).sort(([a], [b]) => a.localeCompare(b))) {
-    const value = config[key] ?? spec.default;
+    const value = config[key] ?? levelValue(spec, logLevel) ?? spec.default;
     if (value === undefined) {
       if (spec.required) {
         const example = spec.secret ? "{ secretName: '<existing Secret>', key: '<key>' }" : exampleFor(spec);
-        invalid(scope, `config.${key}`, undefined, `template '${template.id}' requires ${key} (${spec.description}, env ${spec.env}): set config.${key} = ${example}`);
+        invalid(scope, `config.${key}`, undefined, `template '${template.id}' requires ${key} (${spec.description}${spec.env ? `, env ${spec.env}` : ''}): set config.${key} = ${example}`);
       }
       continue;
     }
     if (isSecretReference(value)) {
       validateSecretReference(scope, key, value);
+      if (spec.env === undefined) invalid(scope, `config.${key}`, value, `${key} is passed on the command line, where a Secret cannot reach: give its value directly`);
       secrets[spec.env] = { secretName: value.secretName, key: value.key };
       continue;
     }
@@ -59,9 +64,25 @@ export function resolveConfig(scope: IConstruct, template: McpServerTemplate, co
     }
     const problem = typeProblem(spec, value);
     if (problem) invalid(scope, `config.${key}`, value, `${problem} (${spec.description})`);
-    plain[spec.env] = render(spec, value as Exclude<McpConfigValue, SecretKeyReference>);
+    const plainValue = value as Exclude<McpConfigValue, SecretKeyReference>;
+    if (spec.env !== undefined) plain[spec.env] = render(spec, plainValue);
+    else args.push(...argumentsOf(spec, plainValue));
   }
-  return { plain, secrets };
+  return { plain, secrets, args };
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error'];
+
+/** The template's own spelling of `logLevel`, for its log level key. */
+function levelValue(spec: McpConfigKey, logLevel: LogLevel | undefined): string | undefined {
+  return logLevel && spec.logLevelValues ? spec.logLevelValues[LOG_LEVELS.indexOf(logLevel)] : undefined;
+}
+
+function argumentsOf(spec: McpConfigKey, value: string | number | boolean | readonly string[]): string[] {
+  const flag = spec.argument?.flag;
+  if (typeof value === 'boolean') return flag ? (value ? [flag] : []) : [String(value)];
+  const values = Array.isArray(value) ? value.map(String) : [String(value)];
+  return flag ? values.map(v => `${flag}=${v}`) : values;
 }
 
 function render(spec: McpConfigKey, value: string | number | boolean | readonly string[]): string {

@@ -2,11 +2,12 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { recommendedLabels } from '../common/labels';
 import { createRestrictedNamespace } from '../common/namespace';
-import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, NetworkPeer } from '../common/network';
-import { ResourceSpec } from '../common/resources';
+import { ComponentNetworkPolicyOptions } from '../common/component-props';
+import { createNetworkPolicy, DEFAULT_CLUSTER_NETWORK } from '../common/network';
+import { cpuMillicores, Quantity, quantityBytes } from '../common/quantity';
+import { resolveResources, ResourceRequirements } from '../common/resources';
 import { validateDnsLabel, validateInteger } from '../common/validation';
 import { platformClients } from './mcp-server';
-import { placeInNamespace } from './namespaced';
 import { SERVER_LABELS, SERVER_RESOURCES } from './server-runtime';
 
 /** One RBAC rule: verbs on resources of an API group. */
@@ -20,7 +21,7 @@ const READ = ['get', 'list', 'watch'] as const;
 const MANAGE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] as const;
 
 /**
- * Exactly what the seed's four operations need in the servers namespace, and nothing else:
+ * Exactly what the platform backend's four operations need in the servers namespace, and nothing else:
  * - deploy: create/update/patch Deployments, Services, ConfigMaps, Ingresses (and HPAs);
  * - list and status: read those, plus ReplicaSets, Pods, pod logs and Events (`kubectl describe`);
  * - delete: delete what deploy creates.
@@ -42,12 +43,15 @@ export function deployerRules(options: { autoscalers?: boolean } = {}): Deployer
   ];
 }
 
-/** A cap on everything the servers namespace may run (guards against a runaway deployer). */
+/**
+ * A cap on everything the servers namespace may run (guards against a runaway deployer).
+ * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/
+ */
 export interface ServerNamespaceQuota {
-  /** Total CPU limits, in millicores. */
-  readonly cpuLimitMillis: number;
-  /** Total memory limits, in MiB. */
-  readonly memoryLimitMebibytes: number;
+  /** Sum of the CPU limits of all pods, as a quantity (`'8'`, `'8000m'`). */
+  readonly cpu: Quantity;
+  /** Sum of the memory limits of all pods, as a quantity (`'16Gi'`). */
+  readonly memory: Quantity;
   /** Most pods. */
   readonly pods: number;
 }
@@ -58,7 +62,11 @@ export interface McpServerDeployerProps {
   readonly namespace?: string;
   /** Render the Namespace (Pod Security `restricted`, labelled `managed-by=mcp-platform`). @default true */
   readonly createNamespace?: boolean;
-  /** The deployer's ServiceAccount, which the platform backend runs as. @default 'mcp-platform-deployer' */
+  /**
+   * The deployer's ServiceAccount, which the platform backend runs as.
+   * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/
+   * @default 'mcp-platform-deployer'
+   */
   readonly serviceAccountName?: string;
   /**
    * Namespace of the ServiceAccount: the servers namespace (as setup-k8s.sh did), or the
@@ -73,22 +81,25 @@ export interface McpServerDeployerProps {
   /**
    * Default requests and limits for containers the deployer creates without any, via a
    * LimitRange (every server container here gets them explicitly).
+   * @see https://kubernetes.io/docs/concepts/policy/limit-range/
    * @default 100m/128Mi requests, 500m/512Mi limits
    */
-  readonly defaultContainerResources?: ResourceSpec;
+  readonly defaultContainerResources?: ResourceRequirements;
   /** A ResourceQuota on the namespace. @default - none */
   readonly quota?: ServerNamespaceQuota;
-  /** The namespace-wide NetworkPolicy for every server, including ones the deployer creates at runtime. */
-  readonly networkPolicy?: {
-    /** @default true */
-    readonly enabled?: boolean;
-    /** Namespace of the edge gateway and agents. @default - the servers namespace */
-    readonly platformNamespace?: string;
-    /** Where the ingress controller runs. @default DEFAULT_CLUSTER_NETWORK */
-    readonly clusterNetwork?: ClusterNetwork;
-    /** Extra peers allowed to call servers. @default [] */
-    readonly extraClients?: NetworkPeer[];
-  };
+  /**
+   * The namespace-wide NetworkPolicy for every server, including ones the deployer creates at
+   * runtime: the edge gateway, the agents, the ingress controller and `clients` only.
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+   * @default - enabled
+   */
+  readonly networkPolicy?: ServersNetworkPolicyOptions;
+}
+
+/** The servers namespace's NetworkPolicy. */
+export interface ServersNetworkPolicyOptions extends ComponentNetworkPolicyOptions {
+  /** Namespace of the edge gateway and agents. @default - the servers namespace */
+  readonly platformNamespace?: string;
 }
 
 /**
@@ -155,29 +166,29 @@ export class McpServerDeployer extends Construct {
   }
 
   private renderLimits(props: McpServerDeployerProps): void {
-    const r = props.defaultContainerResources ?? SERVER_RESOURCES;
+    const r = resolveResources(this, 'defaultContainerResources', props.defaultContainerResources, SERVER_RESOURCES);
     const q = kplus.k8s.Quantity.fromString;
     new kplus.k8s.KubeLimitRange(this, 'limit-range', {
       metadata: { name: 'mcp-server-defaults', namespace: this.namespace, labels: this.labels },
       spec: {
         limits: [{
           type: 'Container',
-          defaultRequest: { cpu: q(`${r.cpuRequestMillis}m`), memory: q(`${r.memoryRequestMebibytes}Mi`) },
-          default: { cpu: q(`${r.cpuLimitMillis}m`), memory: q(`${r.memoryLimitMebibytes}Mi`) },
+          defaultRequest: { cpu: q(r.cpu!.request!.amount), memory: q(`${r.memory!.request!.toMebibytes()}Mi`) },
+          default: { cpu: q(r.cpu!.limit!.amount), memory: q(`${r.memory!.limit!.toMebibytes()}Mi`) },
         }],
       },
     });
     if (props.quota) {
       const quota = props.quota;
-      validateInteger(this, 'quota.cpuLimitMillis', quota.cpuLimitMillis, 100);
-      validateInteger(this, 'quota.memoryLimitMebibytes', quota.memoryLimitMebibytes, 64);
+      const cpu = cpuMillicores(this, 'quota.cpu', quota.cpu);
+      const memory = quantityBytes(this, 'quota.memory', quota.memory, 'memory', 64 * 2 ** 20);
       validateInteger(this, 'quota.pods', quota.pods, 1);
       new kplus.k8s.KubeResourceQuota(this, 'quota', {
         metadata: { name: 'mcp-servers', namespace: this.namespace, labels: this.labels },
         spec: {
           hard: {
-            'limits.cpu': q(`${quota.cpuLimitMillis}m`),
-            'limits.memory': q(`${quota.memoryLimitMebibytes}Mi`),
+            'limits.cpu': q(`${cpu}m`),
+            'limits.memory': q(`${Math.ceil(memory / 2 ** 20)}Mi`),
             'pods': q(String(quota.pods)),
           },
         },
@@ -186,15 +197,15 @@ export class McpServerDeployer extends Construct {
   }
 
   /** Every pod of the namespace (`podSelector: {}`) admits only MCP clients and the ingress controller. */
-  private renderNetworkPolicy(options: NonNullable<McpServerDeployerProps['networkPolicy']>): void {
+  private renderNetworkPolicy(options: ServersNetworkPolicyOptions): void {
     const scope = new Construct(this, 'servers-network');
     const cluster = options.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
     createNetworkPolicy(scope, 'network-policy', {
       name: 'mcp-servers-ingress',
+      namespace: this.namespace,
       labels: this.labels,
       podSelector: {},
-      ingress: [{ peers: [...platformClients(options.platformNamespace), cluster.ingressController, ...(options.extraClients ?? [])] }],
+      ingress: [{ peers: [...platformClients(options.platformNamespace), cluster.ingressController, ...(options.clients ?? [])] }],
     });
-    placeInNamespace(scope, this.namespace);
   }
 }

@@ -1,18 +1,24 @@
 import { Construct } from 'constructs';
 import { invalid } from '../common/errors';
+import { IngressOptions, IngressTls, mergeIngressOptions } from '../common/ingress';
+import { MonitoringOptions } from '../common/monitoring';
 import { ClusterNetwork } from '../common/network';
-import { McpServer, McpServerIngressOptions, McpServerProps } from './mcp-server';
+import { checkProps } from '../common/props-schema';
+import { McpServer, McpServerProps } from './mcp-server';
 import { McpServerCatalog } from './server-catalog';
 import { McpServerDeployer, McpServerDeployerProps } from './server-deployer';
-import { SERVER_RUNTIME } from './server-runtime';
 import { McpServerTemplate } from './server-template';
 
-/** One server of an environment: McpServer props, with the environment supplying the rest. */
-export interface McpServerInstance extends Omit<McpServerProps, 'catalog' | 'namespace' | 'registryPrefix' | 'ingress' | 'networkPolicy' | 'name'> {
+/** One server of an environment: McpServer props, with the environment supplying namespace, catalog and ingress defaults. */
+export interface McpServerInstance extends Omit<McpServerProps, 'catalog' | 'namespace' | 'registryPrefix' | 'ingress' | 'name' | 'platformNamespace'> {
   /** Server name (RFC 1123 label, at most 52 characters), unique in the environment. */
   readonly name: string;
-  /** Expose the server at `<name>.<environment ingress host>`. @default false (reached through the edge gateway) */
-  readonly ingress?: boolean;
+  /**
+   * Expose the MCP endpoint: `true` for `<name>.<environment ingress host>` with the environment's
+   * class and TLS, or options merged over those.
+   * @default false (reached through the edge gateway)
+   */
+  readonly ingress?: boolean | IngressOptions;
 }
 
 /** Deployer options of an environment. */
@@ -29,7 +35,7 @@ export interface McpServerDeployerSettings extends Omit<McpServerDeployerProps, 
 export interface McpServersSettings {
   /** Namespace of the servers. @default `mcp-servers-<environment>` */
   readonly namespace?: string;
-  /** Registry prefix of template images (seed `MCP_IMAGE_REGISTRY`). @default 'ghcr.io/data-everything' */
+  /** Mirror registry every server's images are pulled from (see McpServerProps.registryPrefix). @default - the images' own registries */
   readonly registryPrefix?: string;
   /** Templates to register besides the built-ins. @default [] */
   readonly templates?: McpServerTemplate[];
@@ -39,23 +45,32 @@ export interface McpServersSettings {
   readonly servers?: McpServerInstance[];
 }
 
+/** What the environment gives the servers. */
+export interface McpServerFleetDefaults {
+  /** Monitoring under each server's own. */
+  readonly monitoring: MonitoringOptions;
+  readonly clusterNetwork: ClusterNetwork;
+  /** The environment's ingress settings: base domain, class and TLS. @default - servers may not enable ingress */
+  readonly ingress?: { readonly host: string; readonly className?: string; readonly tls?: IngressTls };
+  /** Whether cert-manager is installed (a ClusterIssuer is kept only then). */
+  readonly certManager: boolean;
+}
+
 /** Props of {@link McpServerFleet}. */
-export interface McpServerFleetProps extends McpServersSettings {
-  /** Namespace used when `namespace` is unset. */
+export interface McpServerFleetProps {
+  readonly settings: McpServersSettings;
+  /** Namespace used when `settings.namespace` is unset. */
   readonly defaultNamespace: string;
   /** Namespace of the edge gateway and agents allowed to call servers. */
   readonly platformNamespace: string;
-  /** Ingress defaults for servers with `ingress: true`. @default - servers may not enable ingress */
-  readonly ingress?: McpServerIngressOptions;
-  /** Where the ingress controller runs. */
-  readonly clusterNetwork?: ClusterNetwork;
+  readonly defaults: McpServerFleetDefaults;
 }
 
 /**
  * Composes the servers namespace and deployer ({@link McpServerDeployer}) with the
  * environment's servers ({@link McpServer}), all in the servers namespace.
- * @throws McpConfigError for duplicate server names, ingress without environment ingress
- * settings, or anything McpServer and McpServerDeployer refuse.
+ * @throws McpConfigError for invalid settings, duplicate server names, ingress without
+ * environment ingress settings, or anything McpServer and McpServerDeployer refuse.
  */
 export class McpServerFleet extends Construct {
   /** The namespace setup and deployer RBAC. */
@@ -67,30 +82,42 @@ export class McpServerFleet extends Construct {
 
   public constructor(scope: Construct, id: string, props: McpServerFleetProps) {
     super(scope, id);
-    const namespace = props.namespace ?? props.defaultNamespace;
+    const settings = props.settings;
+    checkProps(this, 'McpServersSettings', settings);
+    const namespace = settings.namespace ?? props.defaultNamespace;
+    const defaults = props.defaults;
     this.catalog = McpServerCatalog.withBuiltins();
-    for (const t of props.templates ?? []) this.catalog.register(t);
-    const { enabled: deployerEnabled, ...deployer } = props.deployer ?? {};
+    for (const t of settings.templates ?? []) this.catalog.register(t);
+    const { enabled: deployerEnabled, ...deployer } = settings.deployer ?? {};
     this.deployer = new McpServerDeployer(this, 'deployer', {
       ...deployer,
       namespace,
-      networkPolicy: { platformNamespace: props.platformNamespace, clusterNetwork: props.clusterNetwork },
+      networkPolicy: { platformNamespace: props.platformNamespace, clusterNetwork: defaults.clusterNetwork },
       rbac: deployerEnabled ?? true,
     });
     const names = new Set<string>();
-    for (const [i, s] of (props.servers ?? []).entries()) {
+    for (const [i, s] of (settings.servers ?? []).entries()) {
       const { ingress, name, ...rest } = s;
       if (names.has(name)) invalid(this, `servers[${i}].name`, name, 'server names must be unique in the environment');
       names.add(name);
-      if (ingress && !props.ingress) invalid(this, `servers[${i}].ingress`, true, 'set the environment ingress (host, className, tls) to expose servers');
+      // Validated before it becomes a construct id (an invalid id is a raw constructs error).
+      if (typeof name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 52) {
+        invalid(this, `servers[${i}].name`, name, "use at most 52 lower-case letters, digits and '-', starting and ending with a letter or digit (RFC 1123 label)");
+      }
+      if (ingress && !defaults.ingress && (ingress === true || !ingress.host)) {
+        invalid(this, `servers[${i}].ingress`, ingress, 'set the environment ingress (host, className, tls), or ingress.host on the server');
+      }
+      const own = ingress === true ? {} : ingress || undefined;
       this.servers.push(new McpServer(this, name, {
         ...rest,
         name,
         catalog: this.catalog,
         namespace,
-        registryPrefix: props.registryPrefix ?? SERVER_RUNTIME.registryPrefix,
-        ingress: ingress ? props.ingress : undefined,
-        networkPolicy: { platformNamespace: props.platformNamespace, clusterNetwork: props.clusterNetwork },
+        registryPrefix: settings.registryPrefix,
+        platformNamespace: props.platformNamespace,
+        ingress: own && mergeIngressOptions(own, defaults.ingress, name, defaults.certManager),
+        monitoring: { ...defaults.monitoring, ...rest.monitoring },
+        networkPolicy: { clusterNetwork: defaults.clusterNetwork, ...rest.networkPolicy },
       }));
     }
   }

@@ -4,7 +4,6 @@ import { McpServer } from '../../src/server/mcp-server';
 import { BUILTIN_TEMPLATES } from '../../src/server/server-catalog';
 import { templateImage } from '../../src/server/server-template';
 
-const fileServer = BUILTIN_TEMPLATES.find(t => t.id === 'file-server')!;
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
 describe('ImageReference.parse (distribution reference grammar)', () => {
@@ -54,40 +53,35 @@ describe('ImageReference.parse (distribution reference grammar)', () => {
   });
 });
 
-describe('template images under a registry prefix', () => {
+describe('template images and a mirror registry', () => {
+  const github = BUILTIN_TEMPLATES.find(t => t.id === 'github')!;
+
   test.each([
-    ['ghcr.io/data-everything', 'ghcr.io/data-everything/mcp-file-server:1.0.0'],
-    ['registry.local:5000', 'registry.local:5000/mcp-file-server:1.0.0'],
-    ['registry.local:5000/team/mcp/', 'registry.local:5000/team/mcp/mcp-file-server:1.0.0'],
-    ['localhost:32000/mcp', 'localhost:32000/mcp/mcp-file-server:1.0.0'],
+    [undefined, 'dataeverything/mcp-github:sha-d4c379b'],
+    ['registry.local:5000', 'registry.local:5000/dataeverything/mcp-github:sha-d4c379b'],
+    ['registry.local:5000/team/mirror/', 'registry.local:5000/team/mirror/dataeverything/mcp-github:sha-d4c379b'],
+    ['localhost:32000/mcp', 'localhost:32000/mcp/dataeverything/mcp-github:sha-d4c379b'],
   ])('prefix %s', (prefix, expected) => {
-    expect(templateImage(fileServer, prefix).toString()).toBe(expected);
+    expect(templateImage(github, prefix).toString()).toBe(expected);
   });
 
-  test('tag plus digest', () => {
-    const image = templateImage({ ...fileServer, digest: DIGEST }, 'registry.local:5000/mcp');
-    expect(image).toMatchObject({ registry: 'registry.local:5000', repository: 'mcp/mcp-file-server', tag: '1.0.0', digest: DIGEST });
-    expect(image.toString()).toBe(`registry.local:5000/mcp/mcp-file-server:1.0.0@${DIGEST}`);
+  test('tag plus digest, and a repository with its own registry host', () => {
+    const image = templateImage({ ...github, repository: 'quay.io/acme/files', digest: DIGEST }, 'registry.local:5000/mirror');
+    expect(image).toMatchObject({ registry: 'registry.local:5000', repository: 'mirror/acme/files', tag: 'sha-d4c379b', digest: DIGEST });
+    expect(templateImage({ ...github, repository: 'quay.io/acme/files' }).toString()).toBe('quay.io/acme/files:sha-d4c379b');
   });
 
-  test('a repository with its own registry host ignores the prefix', () => {
-    expect(templateImage({ ...fileServer, repository: 'quay.io/acme/files' }, 'ghcr.io/data-everything').toString()).toBe('quay.io/acme/files:1.0.0');
-  });
-
-  test('the rendered Deployment uses the parsed reference, with the tag as the version label', () => {
+  test('image replaces the template\'s, with the tag as the version label', () => {
     const chart = Testing.chart();
-    const server = new McpServer(chart, 'fs', {
-      template: 'file-server', registryPrefix: 'registry.local:5000/team/mcp', digest: DIGEST, tag: '1.0.1',
-      config: { allowed_directories: ['/data'] },
-    });
+    const server = new McpServer(chart, 'demo', { template: 'demo', image: `registry.local:5000/team/mcp-demo:1.0.1@${DIGEST}` });
     const deployment = Testing.synth(chart).find(o => o.kind === 'Deployment');
-    expect(deployment.spec.template.spec.containers[0].image).toBe(`registry.local:5000/team/mcp/mcp-file-server:1.0.1@${DIGEST}`);
+    expect(deployment.spec.template.spec.containers[0].image).toBe(`registry.local:5000/team/mcp-demo:1.0.1@${DIGEST}`);
     expect(deployment.metadata.labels['app.kubernetes.io/version']).toBe('1.0.1');
     expect(server.image.pinned).toBe(true);
   });
 
   test('an unpinned server image fails at synth with the field and the fix', () => {
-    expect(() => new McpServer(Testing.chart(), 'fs', { template: 'demo', tag: 'latest' }))
-      .toThrow(/fs: invalid tag "latest": pin the image to a version tag or a digest/);
+    expect(() => new McpServer(Testing.chart(), 'demo', { template: 'demo', image: 'dataeverything/mcp-demo:latest' }))
+      .toThrow(/demo: invalid image "dataeverything\/mcp-demo:latest": pin the image to a version tag or a digest/);
   });
 });

@@ -11,6 +11,7 @@ import { find, ofKind, synthChart } from '../support/synth';
 
 const schema = new SchemaValidator();
 const GITHUB_TOKEN = { secretName: 'mcp-github-token', key: 'token' };
+const MY_IMAGE = 'registry.example.com/mcp-snowflake:2.1.0';
 
 function server(props: McpServerProps, build?: (chart: Chart) => void) {
   return synthChart(chart => {
@@ -31,12 +32,13 @@ function envNames(objects: K8sObject[], name: string): string[] {
 }
 
 describe.each<[string, McpServerProps]>([
-  ['demo (http)', { template: 'demo', name: 'demo', ingress: { baseHost: 'mcp.example.com', tls: { clusterIssuer: 'letsencrypt-prod' }, certManager: true } }],
-  ['file-server (http, volume, HPA)', {
-    template: 'file-server', name: 'file-server', volumeClaims: { data: 'files' },
-    autoscaling: { minReplicas: 2, maxReplicas: 5 }, config: { allowed_directories: ['/data', '/data/shared'], read_only_mode: true },
+  ['demo (http)', { template: 'demo', name: 'demo', ingress: { host: 'demo.mcp.example.com', tls: { clusterIssuer: 'letsencrypt-prod' } } }],
+  ['filesystem (stdio behind the bridge, volume, HPA)', {
+    template: 'filesystem', name: 'filesystem', volumeClaims: { data: 'files' },
+    autoscaling: { minReplicas: 2, maxReplicas: 5 }, config: { allowed_dirs: ['/data', '/data/shared'] },
   }],
   ['github (stdio behind the bridge)', { template: 'github', name: 'github', replicas: 2, config: { github_token: GITHUB_TOKEN } }],
+  ['snowflake (the user\'s image)', { template: 'snowflake', name: 'snowflake', image: MY_IMAGE, config: { account: 'acme', password: { secretName: 'sf', key: 'password' } } }],
 ])('%s on its own', (_name, props) => {
   const { objects, externals } = server(props);
 
@@ -54,14 +56,15 @@ describe.each<[string, McpServerProps]>([
 
   test('every env var reaches the container exactly once', () => {
     const names = envNames(objects, props.name!);
-    expect(names.length).toBeGreaterThan(0);
     expect(names).toEqual([...new Set(names)]);
   });
 
-  test('probes /health (startup, liveness) and /ready (readiness) on the port the container declares', () => {
+  test('probes a declared container port, never the MCP endpoint', () => {
     const c = container(objects, props.name!);
-    expect([c.startupProbe.httpGet.path, c.livenessProbe.httpGet.path, c.readinessProbe.httpGet.path]).toEqual(['/health', '/health', '/ready']);
-    expect(c.ports.map((p: any) => p.containerPort)).toContain(c.livenessProbe.httpGet.port);
+    for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe]) {
+      expect(c.ports.map((p: any) => p.containerPort)).toContain(probe.httpGet.port);
+      expect(probe.httpGet.path).not.toMatch(/^\/(mcp|sse)/);
+    }
   });
 
   test('every object carries the managed-by and server labels kubectl selects on', () => {
@@ -75,77 +78,72 @@ describe.each<[string, McpServerProps]>([
   });
 });
 
-describe('config', () => {
-  test('plain values go to the ConfigMap, loaded with envFrom; secrets are secretKeyRefs', () => {
-    const { objects, externals } = server({ template: 'snowflake', name: 'sf', config: { account: 'acme', password: { secretName: 'snowflake', key: 'password' }, read_only: false } });
-    expect(find(objects, 'ConfigMap', 'sf-config').data).toEqual({
-      MCP_LOG_LEVEL: 'info', MCP_PORT: '7071', MCP_TRANSPORT: 'http', PORT: '7071',
-      SNOWFLAKE_ACCOUNT: 'acme', SNOWFLAKE_AUTHENTICATOR: 'snowflake', SNOWFLAKE_QUERY_TIMEOUT: '300', SNOWFLAKE_READ_ONLY: 'false',
-    });
-    const c = container(objects, 'sf');
-    expect(c.envFrom).toEqual([{ configMapRef: { name: 'sf-config' } }]);
-    expect(c.env).toEqual([{ name: 'SNOWFLAKE_PASSWORD', valueFrom: { secretKeyRef: { name: 'snowflake', key: 'password', optional: false } } }]);
-    expect(externals.Secret).toEqual(['snowflake']);
-    expect(JSON.stringify(objects)).not.toMatch(/"password":"[^{]/);
+describe('runtime contract per template', () => {
+  test('demo: MCP_PORT and MCP_TRANSPORT (never PORT), /health for every probe', () => {
+    const { objects } = server({ template: 'demo', name: 'demo' });
+    expect(find(objects, 'ConfigMap', 'demo-config').data).toEqual({ MCP_HELLO_FROM: 'MCP Platform', MCP_LOG_LEVEL: 'info', MCP_PORT: '7071', MCP_TRANSPORT: 'http' });
+    const c = container(objects, 'demo');
+    expect([c.startupProbe, c.livenessProbe, c.readinessProbe].map((p: any) => `${p.httpGet.path}:${p.httpGet.port}`)).toEqual(['/health:7071', '/health:7071', '/health:7071']);
+    expect(c.image).toBe('dataeverything/mcp-demo:sha-1e0f1c1');
   });
 
-  test('arrays are joined with the key separator, defaults fill omitted keys', () => {
-    const { objects } = server({ template: 'file-server', name: 'fs', config: { allowed_directories: ['/data/a', '/data/b'] } });
-    expect(find(objects, 'ConfigMap', 'fs-config').data).toMatchObject({ MCP_ALLOWED_DIRS: '/data/a:/data/b', MCP_READ_ONLY: 'false', MCP_MAX_FILE_SIZE: '100' });
+  test('logLevel maps onto the template\'s log level key', () => {
+    const { objects } = server({ template: 'demo', name: 'demo', logLevel: 'warning' });
+    expect(find(objects, 'ConfigMap', 'demo-config').data.MCP_LOG_LEVEL).toBe('warning');
+  });
+
+  test('github: GITHUB_TOOLSETS (plural), the token from a Secret, read-only as the --read-only flag', () => {
+    const { objects, externals } = server({ template: 'github', name: 'github', config: { github_token: GITHUB_TOKEN } });
+    expect(find(objects, 'ConfigMap', 'github-config').data).toEqual({ GITHUB_DYNAMIC_TOOLSETS: 'false', GITHUB_TOOLSETS: 'repos,issues,pull_requests' });
+    expect(container(objects, 'github').env).toEqual([{ name: 'GITHUB_PERSONAL_ACCESS_TOKEN', valueFrom: { secretKeyRef: { name: 'mcp-github-token', key: 'token', optional: false } } }]);
+    const config = parse(find(objects, 'ConfigMap', 'github-bridge').data['config.yaml']);
+    expect(config.mcp.targets[0].stdio.args).toEqual(['stdio', '--read-only']);
+    const writable = parse(find(server({ template: 'github', name: 'github', config: { github_token: GITHUB_TOKEN, read_only: false } }).objects, 'ConfigMap', 'github-bridge').data['config.yaml']);
+    expect(writable.mcp.targets[0].stdio.args).toEqual(['stdio']);
+    expect(externals.Secret).toEqual(['mcp-github-token']);
+  });
+
+  test('filesystem: the allowed directories are the server\'s arguments, no env var', () => {
+    const { objects } = server({ template: 'filesystem', name: 'fs', config: { allowed_dirs: ['/data/a', '/data/b'] } });
+    const config = parse(find(objects, 'ConfigMap', 'fs-bridge').data['config.yaml']);
+    expect(config.mcp.targets[0].stdio).toEqual({ cmd: '/opt/mcp-server/server', args: ['/data/a', '/data/b'] });
+    expect(ofKind(objects, 'ConfigMap').map(c => c.metadata.name)).toEqual(['fs-bridge']);
+    expect(container(objects, 'fs').env).toBeUndefined();
   });
 
   test('a config change rolls the pods (checksum annotation)', () => {
     const checksum = (hello: string) => find(server({ template: 'demo', name: 'd', config: { hello_from: hello } }).objects, 'Deployment', 'd').spec.template.metadata.annotations['checksum/config'];
     expect(checksum('a')).not.toEqual(checksum('b'));
-  });
-
-  test.each<[string, McpServerProps, RegExp]>([
-    ['a missing required key', { template: 'file-server' },
-      /server: invalid config\.allowed_directories \(unset\): template 'file-server' requires allowed_directories .*env MCP_ALLOWED_DIRS.*set config\.allowed_directories = \['\.\.\.'\]/],
-    ['a missing required secret', { template: 'github' },
-      /server: invalid config\.github_token \(unset\): template 'github' requires github_token .*set config\.github_token = \{ secretName: '<existing Secret>', key: '<key>' \}/],
-    ['an unknown key', { template: 'demo', config: { greeting: 'hi' } },
-      /server: invalid config\.greeting "\(redacted\)": template 'demo' has no config key 'greeting': use one of hello_from, log_level/],
-    ['a plain value for a secret key', { template: 'github', config: { github_token: 'ghp_123' } },
-      /server: invalid config\.github_token "\(redacted\)": github_token is a secret of template 'github': reference an existing Secret/],
-    ['a value of the wrong type', { template: 'file-server', config: { allowed_directories: '/data' } },
-      /server: invalid config\.allowed_directories "\/data": use a list of strings/],
-    ['a value outside the enum', { template: 'demo', config: { log_level: 'verbose' } },
-      /server: invalid config\.log_level "verbose": use one of 'debug', 'info', 'warning', 'error'/],
-    ['a non-integer', { template: 'file-server', config: { allowed_directories: ['/data'], max_file_size: 1.5 } },
-      /server: invalid config\.max_file_size 1\.5: use a whole number/],
-    ['a malformed Secret reference', { template: 'github', config: { github_token: { secretName: 'Bad_Name', key: 'token' } } },
-      /server: invalid config\.github_token\.secretName "Bad_Name": use the name of an existing Secret/],
-  ])('refuses %s with the path, field, value and fix', (_case, props, message) => {
-    expect(() => server(props)).toThrow(McpConfigError);
-    expect(() => server(props)).toThrow(message);
+    const args = (dirs: string[]) => find(server({ template: 'filesystem', name: 'f', config: { allowed_dirs: dirs } }).objects, 'Deployment', 'f').spec.template.metadata.annotations['checksum/config'];
+    expect(args(['/data/a'])).not.toEqual(args(['/data/b']));
   });
 });
 
-describe('transports and the stdio bridge', () => {
+describe('the stdio bridge', () => {
   const { objects } = server({ template: 'github', name: 'github', config: { github_token: GITHUB_TOKEN } });
+  const spec = find(objects, 'Deployment', 'github').spec.template.spec;
 
-  test('the server image runs the bridge binary an init container copied from the pinned bridge image', () => {
-    const spec = find(objects, 'Deployment', 'github').spec.template.spec;
+  test('the pinned bridge image runs as the container; an init container copies the server out of its own image', () => {
     expect(spec.initContainers).toHaveLength(1);
-    expect(spec.initContainers[0]).toMatchObject({ image: STDIO_BRIDGE.image, args: ['--copy-self', '/opt/mcp-bridge/agentgateway'] });
-    expect(spec.containers[0]).toMatchObject({
-      image: 'ghcr.io/data-everything/mcp-github:0.13.0',
-      command: ['/opt/mcp-bridge/agentgateway', '-f', '/etc/mcp-bridge/config.yaml'],
+    expect(spec.initContainers[0]).toMatchObject({
+      name: 'install-server', image: 'dataeverything/mcp-github:sha-d4c379b',
+      command: ['cp', '/server/github-mcp-server', '/opt/mcp-server/github-mcp-server'],
+      volumeMounts: [{ name: 'mcp-server-bin', mountPath: '/opt/mcp-server' }],
     });
-    expect(STDIO_BRIDGE.image).toMatch(/^ghcr\.io\/agentgateway\/agentgateway:\d+\.\d+\.\d+-musl$/);
+    expect(spec.containers[0]).toMatchObject({ image: STDIO_BRIDGE.image, args: ['-f', '/etc/mcp-bridge/config.yaml'] });
+    expect(spec.containers[0].command).toBeUndefined();
+    expect(spec.containers[0].volumeMounts).toEqual(expect.arrayContaining([
+      { name: 'mcp-server-bin', mountPath: '/opt/mcp-server', readOnly: true },
+      { name: 'bridge-config', mountPath: '/etc/mcp-bridge', readOnly: true },
+    ]));
+    expect(STDIO_BRIDGE.image).toMatch(/^ghcr\.io\/agentgateway\/agentgateway:v\d+\.\d+\.\d+$/);
   });
 
-  test('the bridge serves the server on the Service port, /health and /ready itself, and no secret', () => {
+  test('the bridge serves MCP on the Service port and is probed on its readiness server', () => {
     const config = parse(find(objects, 'ConfigMap', 'github-bridge').data['config.yaml']);
-    const bind = config.binds[0];
-    expect(bind.port).toBe(find(objects, 'Service', 'github').spec.ports[0].port);
-    const routes = bind.listeners[0].routes;
-    expect(routes.filter((r: any) => r.policies?.directResponse?.status === 200).map((r: any) => r.matches[0].path.exact)).toEqual(['/health', '/ready']);
-    const mcp = routes.find((r: any) => r.backends);
-    expect(mcp.matches.map((m: any) => m.path.pathPrefix)).toEqual(['/mcp', '/sse']);
-    expect(mcp.backends[0].mcp.targets[0].stdio).toEqual({ cmd: '/server/github-mcp-server', args: ['stdio'] });
-    expect(JSON.stringify(config)).not.toMatch(/GITHUB_PERSONAL_ACCESS_TOKEN|token/);
+    expect(config.gateways.default.port).toBe(find(objects, 'Service', 'github').spec.ports[0].port);
+    expect(spec.containers[0].readinessProbe.httpGet).toEqual({ path: '/healthz/ready', port: 15021, scheme: 'HTTP' });
+    expect(JSON.stringify(config)).not.toMatch(/GITHUB_PERSONAL_ACCESS_TOKEN|token/i);
   });
 
   test('a stdio-only template without the bridge is refused, not deployed unreachable', () => {
@@ -154,42 +152,44 @@ describe('transports and the stdio bridge', () => {
   });
 
   test('templates that speak HTTP never get the bridge; stdio on request does', () => {
-    const http = server({ template: 'demo', name: 'demo' }).objects;
-    expect(find(http, 'Deployment', 'demo').spec.template.spec.initContainers).toBeUndefined();
-    const template: McpServerTemplate = { id: 'both', title: 'Both', description: 'x', tag: '1.0.0', transports: ['http', 'stdio'], port: 9000, stdio: { command: 'srv' } };
+    expect(find(server({ template: 'demo', name: 'demo' }).objects, 'Deployment', 'demo').spec.template.spec.initContainers).toBeUndefined();
+    const template: McpServerTemplate = {
+      id: 'both', title: 'Both', description: 'x', repository: 'acme/both', tag: '1.0.0', transports: ['http', 'stdio'], port: 9000, healthPath: '/healthz', stdio: { command: '/bin/srv' },
+    };
     const viaBridge = server({ template, name: 'both', transport: 'stdio' }).objects;
-    expect(find(viaBridge, 'Deployment', 'both').spec.template.spec.initContainers[0].name).toBe('install-bridge');
-    expect(() => server({ template: 'demo', transport: 'sse' })).toThrow(/invalid transport "sse": template 'demo' supports http, stdio/);
+    expect(find(viaBridge, 'Deployment', 'both').spec.template.spec.initContainers[0].name).toBe('install-server');
+    expect(() => server({ template: 'demo', transport: 'stdio' })).toThrow(/invalid transport "stdio": template 'demo' supports http: pick one of those/);
+  });
+
+  test('a mirror registry prefixes both images', () => {
+    const s = find(server({ template: 'github', name: 'github', registryPrefix: 'registry.local:5000/mirror', config: { github_token: GITHUB_TOKEN } }).objects, 'Deployment', 'github').spec.template.spec;
+    expect(s.initContainers[0].image).toBe('registry.local:5000/mirror/dataeverything/mcp-github:sha-d4c379b');
+    expect(s.containers[0].image).toBe('registry.local:5000/mirror/agentgateway/agentgateway:v1.4.1');
   });
 });
 
 describe('ingress', () => {
   const ingressOf = (props: McpServerProps['ingress']) => ofKind(server({ template: 'demo', name: 'demo', ingress: props }).objects, 'Ingress')[0];
 
-  test('with cert-manager: the ClusterIssuer annotation and a TLS Secret cert-manager fills', () => {
-    const ing = ingressOf({ baseHost: 'mcp.example.com', tls: { clusterIssuer: 'letsencrypt-prod' }, certManager: true });
+  test('routes the MCP path only, with cert-manager TLS', () => {
+    const ing = ingressOf({ host: 'demo.mcp.example.com', tls: { clusterIssuer: 'letsencrypt-prod' } });
     expect(ing.metadata.annotations?.['cert-manager.io/cluster-issuer']).toBe('letsencrypt-prod');
     expect(ing.spec.tls).toEqual([{ hosts: ['demo.mcp.example.com'], secretName: 'demo-tls' }]);
-    expect(ing.spec.rules[0].host).toBe('demo.mcp.example.com');
+    expect(ing.spec.rules[0].http.paths.map((p: any) => p.path)).toEqual(['/mcp']);
   });
 
   test('with an existing TLS Secret: no cert-manager annotation, the Secret is an external reference', () => {
-    const { objects, externals } = server({ template: 'demo', name: 'demo', ingress: { baseHost: 'mcp.example.com', tls: { secretName: 'wildcard-tls' } } });
+    const { objects, externals } = server({ template: 'demo', name: 'demo', ingress: { host: 'demo.mcp.example.com', tls: { secretName: 'wildcard-tls' } } });
     const ing = ofKind(objects, 'Ingress')[0];
     expect(ing.metadata.annotations?.['cert-manager.io/cluster-issuer']).toBeUndefined();
     expect(ing.spec.tls).toEqual([{ hosts: ['demo.mcp.example.com'], secretName: 'wildcard-tls' }]);
     expect(externals.Secret).toEqual(['wildcard-tls']);
   });
-
-  test('a ClusterIssuer without cert-manager is refused', () => {
-    expect(() => ingressOf({ baseHost: 'mcp.example.com', tls: { clusterIssuer: 'letsencrypt-prod' } }))
-      .toThrow(/invalid ingress\.tls\.clusterIssuer "letsencrypt-prod": a ClusterIssuer needs cert-manager/);
-  });
 });
 
 describe('network policy', () => {
   test('admits the edge gateway, agents and the ingress controller on the server port only', () => {
-    const { objects } = server({ template: 'demo', name: 'demo', networkPolicy: { platformNamespace: 'mcp-prod' } });
+    const { objects } = server({ template: 'demo', name: 'demo', platformNamespace: 'mcp-prod' });
     const np = find(objects, 'NetworkPolicy', 'demo');
     expect(np.spec.policyTypes).toEqual(['Ingress']);
     const peers = np.spec.ingress.map((r: any) => ({
@@ -205,10 +205,10 @@ describe('network policy', () => {
   });
 });
 
-describe('placement and props', () => {
-  test('namespace moves every object and the URL', () => {
+describe('placement and shared props', () => {
+  test('namespace lands in every object\'s metadata and the URL', () => {
     const chart = Testing.chart();
-    const s = new McpServer(chart, 'demo', { template: 'demo', namespace: 'mcp-servers-dev' });
+    const s = new McpServer(chart, 'demo', { template: 'demo', namespace: 'mcp-servers-dev', monitoring: { prometheusRule: true, dashboard: true }, replicas: 2 });
     const objects = Testing.synth(chart) as K8sObject[];
     expect(new Set(objects.map(o => o.metadata.namespace))).toEqual(new Set(['mcp-servers-dev']));
     expect(s.url).toBe('http://demo.mcp-servers-dev.svc:7071');
@@ -221,38 +221,53 @@ describe('placement and props', () => {
     const scaled = server({ template: 'demo', name: 'demo', autoscaling: { maxReplicas: 4 } }).objects;
     expect(find(scaled, 'Deployment', 'demo').spec!.replicas).toBeUndefined();
     expect(find(scaled, 'HorizontalPodAutoscaler', 'demo').spec).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
-    expect(() => server({ template: 'demo', replicas: 2, autoscaling: { maxReplicas: 4 } })).toThrow(/invalid replicas 2: leave replicas unset with autoscaling/);
   });
 
-  test.each<[string, McpServerProps, RegExp]>([
-    ['an unknown template', { template: 'slack' }, /server: invalid template "slack": use a template of the catalog \(demo, file-server, github, snowflake\) or register it first/],
-    ['an invalid port in an inline template', { template: { id: 'weather', title: 'W', description: 'd', tag: '1.0.0', transports: ['http'], port: 70000 } },
-      /server: invalid templates\.weather\.port 70000: use the TCP port the server listens on, a whole number between 1 and 65535/],
-    ['a privileged port', { template: { id: 'weather', title: 'W', description: 'd', tag: '1.0.0', transports: ['http'], port: 80 } },
-      /invalid templates\.weather\.port 80: use a port of 1024 or more/],
-    ['a bad name', { template: 'demo', name: 'Demo_1' }, /server: invalid name "Demo_1": use at most 52 lower-case letters/],
-    ['a claim for a volume the template lacks', { template: 'demo', volumeClaims: { data: 'x' } }, /invalid volumeClaims\.data "x": template 'demo' has no volume 'data'/],
-  ])('refuses %s', (_case, props, message) => {
-    expect(() => server(props)).toThrow(message);
+  test('resources are quantities; scheduling and pod template options reach the pod', () => {
+    const { objects } = server({
+      template: 'demo', name: 'demo', resources: { requests: { cpu: '0.25', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      scheduling: { nodeSelector: { pool: 'mcp' }, priorityClassName: 'mcp-high' },
+      podAnnotations: { 'example.com/scrape': 'no' }, imagePullSecrets: ['regcred'],
+      extraEnv: [{ name: 'HTTPS_PROXY', value: 'http://proxy:3128' }],
+    });
+    const pod = find(objects, 'Deployment', 'demo').spec.template;
+    expect(pod.spec.containers[0].resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '1024Mi' } });
+    expect(pod.spec).toMatchObject({ nodeSelector: { pool: 'mcp' }, priorityClassName: 'mcp-high', imagePullSecrets: [{ name: 'regcred' }] });
+    expect(pod.metadata.annotations['example.com/scrape']).toBe('no');
+    expect(pod.spec.containers[0].env).toEqual([{ name: 'HTTPS_PROXY', value: 'http://proxy:3128' }]);
   });
 
   test('user templates come from a user catalog', () => {
     const catalog = McpServerCatalog.withBuiltins().register({
       id: 'weather', title: 'Weather', description: 'Forecasts', repository: 'quay.io/acme/mcp-weather', digest: `sha256:${'b'.repeat(64)}`,
-      transports: ['sse'], port: 3001, config: { api_key: { env: 'WEATHER_API_KEY', secret: true, required: true, description: 'API key' } },
+      transports: ['sse'], port: 3001, portEnv: ['PORT'], config: { api_key: { env: 'WEATHER_API_KEY', secret: true, required: true, description: 'API key' } },
     });
-    const { objects } = server({ template: 'weather', catalog, name: 'weather', config: { api_key: { secretName: 'weather', key: 'api-key' } } });
-    const c = container(objects, 'weather');
-    expect(c.image).toBe(`quay.io/acme/mcp-weather@sha256:${'b'.repeat(64)}`);
+    const { objects } = server({ template: 'weather', catalog, name: 'weather', config: { api_key: { secretName: 'weather', key: 'api-key' } }, ingress: { host: 'weather.example.com' } });
+    expect(container(objects, 'weather').image).toBe(`quay.io/acme/mcp-weather@sha256:${'b'.repeat(64)}`);
+    expect(container(objects, 'weather').livenessProbe.tcpSocket).toEqual({ port: 3001 });
     expect(find(objects, 'ConfigMap', 'weather-config').data).toEqual({ PORT: '3001' });
-    expect(find(objects, 'Deployment', 'weather').metadata.labels?.[SERVER_LABELS.transport]).toBe('sse');
+    expect(find(objects, 'Ingress', 'weather').spec.rules[0].http.paths[0].path).toBe('/sse');
   });
 
-  test('policy facts: a PDB above one replica, debug logging from log_level', () => {
+  test('policy facts: a PDB above one replica, debug logging from logLevel', () => {
     const chart = Testing.chart();
-    const one = new McpServer(chart, 'a', { template: 'demo', name: 'a', config: { log_level: 'debug' } });
+    const one = new McpServer(chart, 'a', { template: 'demo', name: 'a', logLevel: 'debug' });
     const two = new McpServer(chart, 'b', { template: 'demo', name: 'b', replicas: 2 });
     expect(one.policyFacts()).toMatchObject({ disruptionBudget: { present: false }, debugLogging: { enabled: true } });
     expect(two.policyFacts()).toMatchObject({ disruptionBudget: { present: true }, debugLogging: { enabled: false } });
+    expect(() => new McpServer(Testing.chart(), 'g', { template: 'github', logLevel: 'debug', config: { github_token: GITHUB_TOKEN } }))
+      .toThrow(McpConfigError);
+  });
+});
+
+describe('workload identity', () => {
+  test('serviceAccountAnnotations give the pods their own ServiceAccount, still without an API token', () => {
+    const { objects } = server({ template: 'demo', name: 'demo', serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/mcp-demo' } });
+    const sa = find(objects, 'ServiceAccount', 'demo');
+    expect(sa.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/mcp-demo' });
+    expect(sa.automountServiceAccountToken).toBe(false);
+    const pod = find(objects, 'Deployment', 'demo').spec.template.spec;
+    expect(pod).toMatchObject({ serviceAccountName: 'demo', automountServiceAccountToken: false });
+    expect(ofKind(server({ template: 'demo', name: 'demo' }).objects, 'ServiceAccount')).toEqual([]);
   });
 });

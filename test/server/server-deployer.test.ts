@@ -100,9 +100,12 @@ describe('McpServerDeployer', () => {
   test('a LimitRange always, a ResourceQuota on request', () => {
     expect(find(objects, 'LimitRange', 'mcp-server-defaults').spec.limits[0]).toMatchObject({ type: 'Container', default: { cpu: '500m', memory: '512Mi' } });
     expect(ofKind(objects, 'ResourceQuota')).toEqual([]);
-    const quota = find(deployer({ quota: { cpuLimitMillis: 4000, memoryLimitMebibytes: 8192, pods: 20 } }).objects, 'ResourceQuota', 'mcp-servers');
+    const quota = find(deployer({ quota: { cpu: '4', memory: '8Gi', pods: 20 } }).objects, 'ResourceQuota', 'mcp-servers');
     expect(quota.spec.hard).toEqual({ 'limits.cpu': '4000m', 'limits.memory': '8192Mi', 'pods': '20' });
-    expect(() => deployer({ quota: { cpuLimitMillis: 4000, memoryLimitMebibytes: 8192, pods: 0 } })).toThrow(/invalid quota\.pods 0: use a whole number >= 1/);
+    expect(() => deployer({ quota: { cpu: '4', memory: '8Gi', pods: 0 } })).toThrow(/invalid quota\.pods 0: use a whole number >= 1/);
+    expect(() => deployer({ quota: { cpu: '4 cores', memory: '8Gi', pods: 2 } })).toThrow(/invalid quota\.cpu "4 cores"/);
+    const custom = find(deployer({ defaultContainerResources: { limits: { cpu: '1', memory: '1Gi' } } }).objects, 'LimitRange', 'mcp-server-defaults');
+    expect(custom.spec.limits[0]).toMatchObject({ default: { cpu: '1000m', memory: '1024Mi' }, defaultRequest: { cpu: '100m', memory: '128Mi' } });
   });
 
   test('rbac: false renders the namespace setup only', () => {

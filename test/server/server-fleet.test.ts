@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { defineEnvironment } from '../../src/platform/environment';
 import { defaultEnvironments, prodEnvironment } from '../../src/platform/presets';
+import { DEFAULT_CLUSTER_NETWORK } from '../../src/common/network';
 import { McpServerFleet } from '../../src/server/server-fleet';
 import { synthEnvironment } from '../support/synth';
 
@@ -41,8 +42,8 @@ describe('MCP servers in the environment charts', () => {
   test('prod refuses a single-replica server (PDB policy) and debug logging', () => {
     const single = defineEnvironment(prodEnvironment(), { servers: { servers: [{ name: 'demo', template: 'demo' }] } });
     expect(() => synthEnvironment(single)).toThrow(/^prod\/servers\/demo: invalid .*: the 'prod' policy requires a PodDisruptionBudget for McpServer 'demo'/);
-    const debug = defineEnvironment(prodEnvironment(), { servers: { servers: [{ name: 'demo', template: 'demo', replicas: 2, config: { log_level: 'debug' } }] } });
-    expect(() => synthEnvironment(debug)).toThrow(/^prod\/servers\/demo: invalid config.log_level "debug": the 'prod' policy forbids debug logging: set config.log_level/);
+    const debug = defineEnvironment(prodEnvironment(), { servers: { servers: [{ name: 'demo', template: 'demo', replicas: 2, logLevel: 'debug' }] } });
+    expect(() => synthEnvironment(debug)).toThrow(/^prod\/servers\/demo: invalid logLevel "debug": the 'prod' policy forbids debug logging: set logLevel/);
   });
 
   test('a server ingress in prod gets cert-manager TLS at <server>.<host>', () => {
@@ -53,8 +54,12 @@ describe('MCP servers in the environment charts', () => {
   });
 
   test('duplicate names and ingress without environment ingress settings are refused', () => {
-    const fleet = (servers: any[], ingress?: any) => () => new McpServerFleet(Testing.chart(), 'servers', { defaultNamespace: 'mcp-servers', platformNamespace: 'mcp', servers, ingress });
+    const fleet = (servers: any[], ingress?: any) => () => new McpServerFleet(Testing.chart(), 'servers', {
+      settings: { servers }, defaultNamespace: 'mcp-servers', platformNamespace: 'mcp',
+      defaults: { monitoring: {}, clusterNetwork: DEFAULT_CLUSTER_NETWORK, ingress, certManager: false },
+    });
     expect(fleet([{ name: 'a', template: 'demo' }, { name: 'a', template: 'demo' }])).toThrow(/servers: invalid servers\[1\]\.name "a": server names must be unique/);
     expect(fleet([{ name: 'a', template: 'demo', ingress: true }])).toThrow(/servers: invalid servers\[0\]\.ingress true: set the environment ingress/);
+    expect(fleet([{ name: 'a', template: 'demo', ingress: true }], { host: 'mcp.example.com', tls: { clusterIssuer: 'le' } })).not.toThrow();
   });
 });
