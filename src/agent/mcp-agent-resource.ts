@@ -6,7 +6,8 @@ import { validateDnsLabel } from '../common/validation';
 import { AGENT_RUNTIME } from './agent-runtime';
 import { McpAgentSpec } from './agent-spec';
 import { MCP_AGENT_API, MCP_AGENT_API_VERSION } from './mcp-agent-crd';
-import { AGENT_COMPONENT, validateAgentSpec } from './mcp-agent';
+import { validateAgentSpec } from './agent-spec-validation';
+import { AGENT_COMPONENT } from './mcp-agent';
 
 /** Annotation telling a controller who renders the agent's Deployment, Service and policies. */
 export const WORKLOADS_ANNOTATION = 'mesh.mcp.io/workloads';

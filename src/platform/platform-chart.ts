@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { McpAgentMesh } from '../agent/agent-mesh';
 import { AGENT_POD_LABELS } from '../agent/mcp-agent';
 import { invalid } from '../common/errors';
+import { componentDefaults, withComponentDefaults } from './component-defaults';
 import { externalReferences, ExternalReference } from '../common/external-references';
 import { createRestrictedNamespace } from '../common/namespace';
 import { DEFAULT_CLUSTER_NETWORK } from '../common/network';
@@ -101,12 +102,12 @@ export class McpPlatformChart extends Chart {
 
     if (env.agents?.length) {
       if (!this.registry) invalid(this, 'environment.registry', undefined, 'agents register with the MCP Mesh registry: configure environment.registry or remove environment.agents');
+      const defaults = componentDefaults(env);
       this.agents = new McpAgentMesh(this, 'agents', {
         registry: this.registry,
-        agents: env.agents,
+        agents: env.agents.map(a => withComponentDefaults(defaults, a)),
         delivery: env.agentDelivery,
         clusterNetwork,
-        defaultMonitoring: integrations.prometheusOperator ? 'ServiceMonitor' : 'None',
       });
       // The registry admits agent pods by label unless its clients were customised.
       if (env.registry?.networkPolicy?.clients) this.registry.allowClient('agents', { podLabels: { ...AGENT_POD_LABELS } });
