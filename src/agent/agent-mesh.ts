@@ -1,13 +1,14 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../common/errors';
+import { checkProps } from '../common/props-schema';
 import { recommendedLabels } from '../common/labels';
 import { ClusterNetwork, DEFAULT_CLUSTER_NETWORK } from '../common/network';
 import { createAgentDashboard } from './agent-monitoring';
 import { createAgentNetworkPolicy } from './agent-network-policy';
 import { AGENT_RUNTIME } from './agent-runtime';
 import { CapabilityGraph } from './capability-graph';
-import { AGENT_COMPONENT, McpAgent, McpAgentDefinition } from './mcp-agent';
+import { AGENT_COMPONENT, checkRegistry, McpAgent, McpAgentDefinition } from './mcp-agent';
 import { McpAgentResource } from './mcp-agent-resource';
 import { IMcpMeshRegistry } from './mesh-registry';
 
@@ -66,6 +67,8 @@ export class McpAgentMesh extends Construct {
   public constructor(scope: Construct, id: string, props: McpAgentMeshProps) {
     super(scope, id);
     this.delivery = props.delivery ?? 'workloads';
+    checkRegistry(this, 'registry', props.registry);
+    if (!Array.isArray(props.agents)) invalid(this, 'agents', props.agents, 'use a list of agent definitions');
     this.checkNames(props);
     const definitions = props.agents;
     this.definitions = definitions;
@@ -122,6 +125,7 @@ export class McpAgentMesh extends Construct {
   private checkNames(props: McpAgentMeshProps): void {
     const seen = new Map<string, number>();
     props.agents.forEach((a, i) => {
+      checkProps(this, 'McpAgentDefinition', a, `agents[${i}]`);
       const first = seen.get(a.name);
       if (first !== undefined) invalid(this, `agents[${i}].name`, a.name, `agents[${first}] already uses it: agent names are Deployment and Service names and must be unique`);
       if (a.name === props.registry.service.name) invalid(this, `agents[${i}].name`, a.name, "the registry's Service has this name: choose another agent name");

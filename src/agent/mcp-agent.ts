@@ -94,6 +94,7 @@ export class McpAgent extends Construct implements IPolicySubject {
     super(scope, id);
     checkProps(this, 'McpAgentProps', props);
     const { name, registry, ...rest } = props;
+    checkRegistry(this, 'registry', registry);
     this.name = validateDnsLabel(this, 'name', name, 52);
     this.spec = validateAgentSpec(this, { ...rest, registryUrl: registry.url });
     const spec = this.spec;
@@ -269,6 +270,16 @@ export class McpAgent extends Construct implements IPolicySubject {
     if (m.scrape) createAgentScrape(this, target, m, this.spec.scrapeWith ?? 'ServiceMonitor');
     if (m.prometheusRule) createAgentPrometheusRule(this, target, m, resolveAlerts(this.spec.alerts));
     if (m.dashboard) createAgentDashboard(this, 'dashboard', { name: this.name, namespace, labels: this.objectLabels, title: `MCP Mesh agent ${this.name} (${namespace})`, pod: agentPodRegex(this.name) });
+  }
+}
+
+/**
+ * The handle is not data, so the props schema accepts anything there: check it has what agents use.
+ * @internal
+ */
+export function checkRegistry(scope: Construct, field: string, registry: IMcpMeshRegistry | undefined): void {
+  if (typeof registry?.url !== 'string' || typeof registry.port !== 'number' || typeof registry.selector !== 'object' || typeof registry.service?.name !== 'string') {
+    invalid(scope, field, registry === undefined ? undefined : '(not a registry)', 'pass the Registry construct, or McpMeshRegistry.fromAttributes({ url, selector }) for a registry rendered elsewhere');
   }
 }
 
