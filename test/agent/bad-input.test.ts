@@ -104,7 +104,8 @@ describe('agent mistakes in a whole environment are refused before anything is w
 
   test('a typo in an agent of the prod environment', () => expectEnvironmentRejected(
     { ...prodEnvironment(), agents: [{ name: 'a', code: { script: 'x' }, replicas: 2, monitorng: { scrape: true } } as McpAgentDefinition] },
-    { path: 'prod/agents', field: 'agents[0].monitorng', fix: /did you mean 'monitoring'\?/ },
+    // The environment is checked as a whole before any construct exists.
+    { path: 'prod', field: 'agents[0].monitorng', fix: /did you mean 'monitoring'\?/ },
   ));
 });
 

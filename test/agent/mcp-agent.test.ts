@@ -3,13 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { AgentCodeSource } from '../../src/agent/agent-code';
-import { AGENT_ENV } from '../../src/agent/agent-runtime';
 import { McpAgent, McpAgentProps } from '../../src/agent/mcp-agent';
 import { Registry } from '../../src/registry/registry';
 import { checkInvariants } from '../support/invariants';
 import { SchemaValidator } from '../support/schema';
 import { find, ofKind, synthChart } from '../support/synth';
-import { agent, synthMesh } from './support';
 
 const schema = new SchemaValidator();
 
@@ -150,9 +148,9 @@ describe('McpAgent', () => {
   });
   test('monitoring objects carry the Prometheus selector labels and one agent\'s dashboard', () => {
     const monitors = full.objects.filter(o => ['ServiceMonitor', 'PrometheusRule'].includes(o.kind));
-    expect(monitors.map(o => [o.kind, o.metadata.labels.release])).toEqual([['ServiceMonitor', 'kube-prometheus-stack'], ['PrometheusRule', 'kube-prometheus-stack']]);
+    expect(monitors.map(o => [o.kind, o.metadata.labels?.release])).toEqual([['ServiceMonitor', 'kube-prometheus-stack'], ['PrometheusRule', 'kube-prometheus-stack']]);
     const rule = find(full.objects, 'PrometheusRule', 'weather');
-    expect(rule.spec.groups[0].rules.map((r: any) => r.alert)).toEqual(['McpAgentDown', 'McpAgentDegraded', 'McpAgentRestarting', 'McpAgentMetricsMissing']);
-    expect(find(full.objects, 'ConfigMap', 'weather-dashboard').metadata.labels.grafana_dashboard).toBe('1');
+    expect((rule.spec as any).groups[0].rules.map((r: any) => r.alert)).toEqual(['McpAgentDown', 'McpAgentDegraded', 'McpAgentRestarting', 'McpAgentMetricsMissing']);
+    expect(find(full.objects, 'ConfigMap', 'weather-dashboard').metadata.labels?.grafana_dashboard).toBe('1');
   });
 });

@@ -63,7 +63,7 @@ describe('the gateway in the environment charts', () => {
   test('staging and prod refuse a generated Secret', () => {
     for (const base of [stagingEnvironment(), prodEnvironment()]) {
       const env = defineEnvironment(base, { edgeGateway: { generateDevSecret: true } });
-      expect(() => synthEnvironment(env)).toThrow(`${base.name}/edge-gateway: EdgeGateway renders a generated Secret with a plaintext value, which only dev allows: set generateDevSecret to an existing Secret reference or an ExternalSecret`);
+      expect(() => synthEnvironment(env)).toThrow(`${base.name}/edge-gateway: invalid generateDevSecret true: generated Secrets with plaintext values are for dev only: reference an existing Secret or an ExternalSecret instead of generateDevSecret`);
     }
   });
 
@@ -71,7 +71,7 @@ describe('the gateway in the environment charts', () => {
     const env = defineEnvironment(prodEnvironment(), { edgeGateway: { image: 'registry.example.com/edge-mcp@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' } });
     expect(() => synthEnvironment(env)).not.toThrow();
     const floating = defineEnvironment(prodEnvironment(), { edgeGateway: { image: 'registry.example.com/edge-mcp:1' } });
-    expect(() => synthEnvironment(floating)).toThrow("container 'edge-mcp' uses image registry.example.com/edge-mcp:1, which is not pinned");
+    expect(() => synthEnvironment(floating)).toThrow("prod/edge-gateway: invalid image \"registry.example.com/edge-mcp:1\": Deployment edge-mcp container 'edge-mcp' is not pinned");
   });
 
   test('without the integrations: no ServiceMonitor, no ExternalSecret, no cert-manager annotation', () => {
