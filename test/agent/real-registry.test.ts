@@ -1,12 +1,10 @@
-import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
-import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { declaredTools } from '../../src/agent/agent-code-decorators';
 import { AGENT_ENV, AGENT_ENV_CONTRACT } from '../../src/agent/agent-runtime';
 import { defaultEnvironments } from '../../src/platform/presets';
+import { startMeshRegistry, TestMeshRegistry } from '../support/mesh-registry';
 
 // The real MCP Mesh registry (npm @mcpmesh/cli-linux-x64 3.7.1, a devDependency) resolves the
 // dependencies of the agents each committed environment renders, registered through its HTTP API
@@ -14,7 +12,6 @@ import { defaultEnvironments } from '../../src/platform/presets';
 // the result must equal the edges dist/<env>.graph.md shows (and the NetworkPolicies allow).
 
 const ROOT = path.join(__dirname, '..', '..');
-const BINARY = path.join(ROOT, 'node_modules', '@mcpmesh', 'cli-linux-x64', 'bin', 'mcp-mesh-registry');
 const ENVIRONMENTS = defaultEnvironments().map(e => e.name);
 
 interface Rendered { name: string; env: Record<string, string>; files: Record<string, string> }
@@ -43,79 +40,38 @@ function graphEdges(environment: string): string[] {
     .map(l => l.split('|').map(c => c.trim())).map(([, consumer, capability, , provider]) => `${consumer} -> ${capability} -> ${provider}`).sort();
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
-
-async function waitForHealth(url: string, process: ChildProcess, log: () => string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (process.exitCode !== null) throw new Error(`mcp-mesh-registry exited with ${process.exitCode}:\n${log()}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch { /* not listening yet */ }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error(`mcp-mesh-registry did not become healthy:\n${log()}`);
-}
-
 describe.each(ENVIRONMENTS)('the real MCP Mesh registry resolves the %s agents as dist/<env>.graph.md says', environment => {
-  let registry: ChildProcess;
-  let url: string;
-  let dir: string;
-  let output = '';
+  let registry: TestMeshRegistry;
 
-  beforeAll(async () => {
-    // Fails (never skips) when the optional dependency is missing on linux-x64.
-    expect(fs.existsSync(BINARY)).toBe(true);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-registry-'));
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    registry = spawn(BINARY, [], { env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: path.join(dir, 'registry.db') }, stdio: ['ignore', 'pipe', 'pipe'] });
-    registry.stdout!.on('data', d => (output += d));
-    registry.stderr!.on('data', d => (output += d));
-    await waitForHealth(url, registry, () => output);
-  }, 30_000);
-
-  afterAll(() => {
-    if (registry?.pid && registry.exitCode === null) registry.kill('SIGTERM');
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  // Fails (never skips) when the optional dependency is missing on linux-x64.
+  beforeAll(async () => { registry = await startMeshRegistry(); }, 60_000);
+  afterAll(async () => registry?.stop());
 
   test('every registered dependency resolves to the provider the graph names', async () => {
     const agents = renderedAgents(environment);
     expect(agents.length).toBeGreaterThan(0);
-    const heartbeat = async (a: Rendered) => {
+    const heartbeat = (a: Rendered) => {
       const tools = declaredTools({ files: { entrypoint: 'main.py', contents: a.files } })!;
       expect(tools.length).toBeGreaterThan(0);
-      const body = {
+      return registry.client.heartbeat({
         agent_id: a.env[AGENT_ENV.agentName],
         name: a.env[AGENT_ENV.agentName],
         http_host: a.env[AGENT_ENV.httpHost],
         http_port: Number(a.env[AGENT_ENV.httpPort]),
-        tools: tools.map((t, i) => ({ function_name: `tool_${i}`, capability: t.capability, version: t.version, dependencies: t.dependencies })),
-      };
-      const response = await fetch(`${url}/heartbeat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      expect(response.status).toBe(200);
-      return (await response.json()) as { dependencies_resolved?: Record<string, { agent_id: string; capability: string; status: string; endpoint: string }[]> };
+        tools: tools.map((t, i) => ({ function_name: `tool_${i}`, capability: t.capability, version: t.version, dependencies: [...t.dependencies] })),
+      });
     };
     // First every agent registers, then each heartbeats again and reads what the registry resolved.
     for (const a of agents) await heartbeat(a);
     const edges: string[] = [];
     for (const a of agents) {
       const resolved = (await heartbeat(a)).dependencies_resolved ?? {};
-      for (const deps of Object.values(resolved)) {
-        for (const d of deps) {
-          expect([a.name, d.capability, d.status]).toEqual([a.name, d.capability, 'available']);
-          const provider = agents.find(p => p.env[AGENT_ENV.agentName] === d.agent_id)!;
-          // The registry hands out the provider's advertised Service, on the port its policy allows.
-          expect(d.endpoint).toBe(`http://${provider.env[AGENT_ENV.httpHost]}:${provider.env[AGENT_ENV.httpPort]}`);
-          edges.push(`${a.name} -> ${d.capability} -> ${provider.name}`);
-        }
+      for (const d of Object.values(resolved).flat()) {
+        expect([a.name, d.capability, d.status]).toEqual([a.name, d.capability, 'available']);
+        const provider = agents.find(p => p.env[AGENT_ENV.agentName] === d.agent_id)!;
+        // The registry hands out the provider's advertised Service, on the port its policy allows.
+        expect(d.endpoint).toBe(`http://${provider.env[AGENT_ENV.httpHost]}:${provider.env[AGENT_ENV.httpPort]}`);
+        edges.push(`${a.name} -> ${d.capability} -> ${provider.name}`);
       }
     }
     expect(edges.sort()).toEqual(graphEdges(environment));
