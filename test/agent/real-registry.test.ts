@@ -9,7 +9,7 @@ import { startMeshRegistry, TestMeshRegistry } from '../support/mesh-registry';
 // The real MCP Mesh registry (npm @mcpmesh/cli-linux-x64 3.7.1, a devDependency) resolves the
 // dependencies of the agents each committed environment renders, registered through its HTTP API
 // exactly as the Python runtime does (POST /heartbeat, api/mcp-mesh-registry.openapi.yaml), and
-// the result must equal the edges dist/<env>.graph.md shows (and the NetworkPolicies allow).
+// the result must equal the edges dist/<env>/graph.md shows (and the NetworkPolicies allow).
 
 const ROOT = path.join(__dirname, '..', '..');
 const ENVIRONMENTS = defaultEnvironments().map(e => e.name);
@@ -18,7 +18,7 @@ interface Rendered { name: string; env: Record<string, string>; files: Record<st
 
 /** The agent containers of dist/<env>.k8s.yaml with their literal env and their code ConfigMap's files. */
 function renderedAgents(environment: string): Rendered[] {
-  const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(ROOT, 'dist', `${environment}.k8s.yaml`), 'utf8')).map(d => d.toJS()).filter(Boolean);
+  const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(ROOT, 'dist', environment, 'manifests.k8s.yaml'), 'utf8')).map(d => d.toJS()).filter(Boolean);
   const configMaps = new Map(docs.filter(d => d.kind === 'ConfigMap').map(d => [d.metadata.name, d]));
   return docs.filter(d => d.kind === 'Deployment' && d.metadata.labels?.['app.kubernetes.io/component'] === 'agent').map(d => {
     const pod = d.spec.template.spec;
@@ -34,13 +34,13 @@ function renderedAgents(environment: string): Rendered[] {
 
 /** `| consumer | capability | range | provider | version |` rows of the graph file. */
 function graphEdges(environment: string): string[] {
-  const md = fs.readFileSync(path.join(ROOT, 'dist', `${environment}.graph.md`), 'utf8');
+  const md = fs.readFileSync(path.join(ROOT, 'dist', environment, 'graph.md'), 'utf8');
   const section = md.slice(md.indexOf('## Resolved edges'), md.indexOf('## Cycles'));
   return section.split('\n').filter(l => l.startsWith('| ') && !l.startsWith('| Consumer') && !l.startsWith('| ---'))
     .map(l => l.split('|').map(c => c.trim())).map(([, consumer, capability, , provider]) => `${consumer} -> ${capability} -> ${provider}`).sort();
 }
 
-describe.each(ENVIRONMENTS)('the real MCP Mesh registry resolves the %s agents as dist/<env>.graph.md says', environment => {
+describe.each(ENVIRONMENTS)('the real MCP Mesh registry resolves the %s agents as dist/<env>/graph.md says', environment => {
   let registry: TestMeshRegistry;
 
   // Fails (never skips) when the optional dependency is missing on linux-x64.
