@@ -1,11 +1,16 @@
+import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../common/errors';
+import { checkProps } from '../common/props-schema';
+import { recommendedLabels } from '../common/labels';
 import { ClusterNetwork, DEFAULT_CLUSTER_NETWORK } from '../common/network';
+import { createAgentDashboard } from './agent-monitoring';
 import { createAgentNetworkPolicy } from './agent-network-policy';
-import { McpAgentSpec } from './agent-spec';
+import { AGENT_RUNTIME } from './agent-runtime';
 import { CapabilityGraph } from './capability-graph';
-import { AgentRegistryHandle, McpAgent, McpAgentDefinition } from './mcp-agent';
+import { AGENT_COMPONENT, checkRegistry, McpAgent, McpAgentDefinition } from './mcp-agent';
 import { McpAgentResource } from './mcp-agent-resource';
+import { IMcpMeshRegistry } from './mesh-registry';
 
 /**
  * How agents are delivered:
@@ -17,26 +22,18 @@ import { McpAgentResource } from './mcp-agent-resource';
  */
 export type AgentDelivery = 'workloads' | 'custom-resources' | 'both';
 
-/** The registry an agent mesh registers with: the Registry construct satisfies it. */
-export interface MeshRegistryHandle extends AgentRegistryHandle {
-  /** The registry's client Service (its name is reserved: no agent may take it). */
-  readonly service: { readonly name: string };
-}
-
 /** Props of {@link McpAgentMesh}. */
 export interface McpAgentMeshProps {
-  /** The registry every agent registers with. */
-  readonly registry: MeshRegistryHandle;
+  /** The registry every agent registers with (its Service name is reserved: no agent may take it). */
+  readonly registry: IMcpMeshRegistry;
   /** The agents; names must be unique. */
   readonly agents: readonly McpAgentDefinition[];
   /** What to render for each agent. @default 'workloads' */
   readonly delivery?: AgentDelivery;
-  /** Render the graph-derived NetworkPolicies (with workloads). @default true */
+  /** Render the graph-derived NetworkPolicies (with workloads); an agent may opt out with `networkPolicy.enabled: false`. @default true */
   readonly networkPolicies?: boolean;
   /** Where Prometheus and DNS run. @default DEFAULT_CLUSTER_NETWORK */
   readonly clusterNetwork?: ClusterNetwork;
-  /** `monitoring` of agents that leave it unset (e.g. ServiceMonitor when Prometheus Operator runs). @default 'None' */
-  readonly defaultMonitoring?: NonNullable<McpAgentSpec['monitoring']>;
 }
 
 /**
@@ -48,7 +45,9 @@ export interface McpAgentMeshProps {
  * reported in {@link graph}.cycles and in the graph file.
  *
  * From the resolved graph it derives one NetworkPolicy per agent that allows exactly the
- * resolved edges (plus registry, Prometheus, DNS and declared extra egress).
+ * resolved edges (plus registry, Prometheus, DNS, declared clients, tracing and extra egress).
+ * When any agent asks for a dashboard, the mesh renders one for all agents of the namespace
+ * instead of one per agent.
  * @throws McpConfigError for duplicate names, a name taken by the registry, or an
  * unresolved required dependency
  */
@@ -68,15 +67,19 @@ export class McpAgentMesh extends Construct {
   public constructor(scope: Construct, id: string, props: McpAgentMeshProps) {
     super(scope, id);
     this.delivery = props.delivery ?? 'workloads';
+    checkRegistry(this, 'registry', props.registry);
+    if (!Array.isArray(props.agents)) invalid(this, 'agents', props.agents, 'use a list of agent definitions');
     this.checkNames(props);
-    const definitions = props.agents.map(a => (a.monitoring || !props.defaultMonitoring ? a : { ...a, monitoring: props.defaultMonitoring }));
+    const definitions = props.agents;
     this.definitions = definitions;
+    const dashboard = definitions.some(d => d.monitoring?.dashboard);
     const agents = new Map<string, McpAgent>();
     const resources = new Map<string, McpAgentResource>();
     const scopes = new Map<string, IConstruct>();
     if (this.delivery !== 'custom-resources') {
       for (const def of definitions) {
-        const agent = new McpAgent(this, def.name, { ...def, registry: props.registry });
+        const monitoring = def.monitoring?.dashboard ? { ...def.monitoring, dashboard: false } : def.monitoring;
+        const agent = new McpAgent(this, def.name, { ...def, monitoring, registry: props.registry });
         agents.set(def.name, agent);
         scopes.set(def.name, agent);
       }
@@ -107,16 +110,22 @@ export class McpAgentMesh extends Construct {
     if (this.delivery !== 'custom-resources' && (props.networkPolicies ?? true)) {
       this.renderNetworkPolicies(props, agents);
     }
+    if (this.delivery !== 'custom-resources' && dashboard) this.renderDashboard();
   }
 
   /** Replicas per agent for the graph file: `3`, or `2-10 (HPA)` when autoscaled. */
   public replicaSummary(): Map<string, string> {
-    return new Map(this.definitions.map(d => [d.name, d.autoscaling ? `${d.autoscaling.minReplicas}-${d.autoscaling.maxReplicas} (HPA)` : String(d.replicas ?? 1)]));
+    return new Map(this.definitions.map(d => {
+      const agent = this.agents.get(d.name);
+      const autoscaled = d.autoscaling && d.autoscaling.enabled !== false;
+      return [d.name, autoscaled ? `${agent?.minReplicas ?? d.autoscaling!.minReplicas ?? 2}-${d.autoscaling!.maxReplicas} (HPA)` : String(d.replicas ?? 1)];
+    }));
   }
 
   private checkNames(props: McpAgentMeshProps): void {
     const seen = new Map<string, number>();
     props.agents.forEach((a, i) => {
+      checkProps(this, 'McpAgentDefinition', a, `agents[${i}]`);
       const first = seen.get(a.name);
       if (first !== undefined) invalid(this, `agents[${i}].name`, a.name, `agents[${first}] already uses it: agent names are Deployment and Service names and must be unique`);
       if (a.name === props.registry.service.name) invalid(this, `agents[${i}].name`, a.name, "the registry's Service has this name: choose another agent name");
@@ -126,15 +135,25 @@ export class McpAgentMesh extends Construct {
 
   private renderNetworkPolicies(props: McpAgentMeshProps, agents: Map<string, McpAgent>): void {
     const clusterNetwork = props.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
+    const subject = (a: McpAgent) => ({ name: a.name, selector: a.selector, labels: a.labels, egress: a.spec.egress, clients: a.spec.networkPolicy?.clients, tracing: a.spec.tracing });
     for (const agent of agents.values()) {
-      const subject = (a: McpAgent) => ({ name: a.name, selector: a.selector, labels: a.labels, egress: a.spec.egress });
+      if (agent.spec.networkPolicy?.enabled === false) continue;
       createAgentNetworkPolicy(agent, 'network-policy', {
         agent: subject(agent),
         consumers: this.graph.consumersOf(agent.name).map(n => subject(agents.get(n)!)),
         providers: this.graph.providersOf(agent.name).map(n => subject(agents.get(n)!)),
-        registry: { selector: props.registry.selector, port: props.registry.port },
+        registry: { selector: { ...props.registry.selector }, port: props.registry.port },
         clusterNetwork,
       });
     }
+  }
+
+  private renderDashboard(): void {
+    const namespace = Chart.of(this).namespace;
+    if (!namespace) invalid(this, 'agents[].monitoring.dashboard', true, 'the dashboard selects the agents\' namespace: give the chart a namespace');
+    createAgentDashboard(this, 'dashboard', {
+      name: 'mcp-mesh-agents', namespace, title: `MCP Mesh agents (${namespace})`,
+      labels: recommendedLabels({ name: 'mcp-mesh-agents', instance: 'mcp-mesh-agents', component: AGENT_COMPONENT, version: AGENT_RUNTIME.version }),
+    });
   }
 }

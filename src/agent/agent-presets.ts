@@ -1,13 +1,12 @@
 import { AgentCodeSource } from './agent-code';
 import { McpAgentDefinition } from './mcp-agent';
 
-/**
- * The seed's two MCPAgent examples as real agents (seeds/mcp-mesh-k8s-manifests.md, "Basic
- * Example" and "Advanced Example"), plus the database-service 3.x provider the advanced
- * example depends on, so that every dependency resolves. The code is complete MCP Mesh
- * Python (FastMCP tools registered with @mesh.tool); the seed's `script` path and
- * `scriptConfigMap` become an inline script and a multi-file ConfigMap.
- */
+// The seed's two MCPAgent examples as real agents (seeds/mcp-mesh-k8s-manifests.md, "Basic
+// Example" and "Advanced Example"), plus the database-service 3.x provider the advanced example
+// depends on, so that every dependency resolves. The code is complete MCP Mesh Python (FastMCP
+// tools registered with @mesh.tool, declaring the same capabilities, versions and dependency
+// ranges as the specs: the construct refuses a disagreement); the seed's `script` path and
+// `scriptConfigMap` become an inline script and a multi-file ConfigMap.
 
 const HELLO_WORLD_PY = `"""hello-world: the MCP Mesh greeting agent (capability greeting 1.0.0)."""
 import mesh
@@ -43,7 +42,7 @@ app = FastMCP("Data Processor")
     capability="data_transformation",
     version="2.0.0",
     tags=["data", "etl"],
-    dependencies=["database-service"],
+    dependencies=[{"capability": "database-service", "version": ">=3.0.0"}],
 )
 def transform(table: str, operation: str, limit: int = 1000, database_service: mesh.McpMeshAgent = None) -> dict:
     """Reads up to limit rows of table from database-service and applies operation."""
@@ -173,8 +172,8 @@ export const DATABASE_SERVICE_AGENT: McpAgentDefinition = {
     { name: 'database-service', version: '3.2.0', tags: ['database', 'read'] },
     { name: 'database-writer', version: '3.2.0', tags: ['database', 'write'] },
   ],
-  env: [{ name: 'WORKSPACE_DIR', value: '/data' }],
-  persistence: { sizeGibibytes: 1, accessMode: 'ReadWriteOnce', mountPath: '/data' },
+  extraEnv: [{ name: 'WORKSPACE_DIR', value: '/data' }],
+  persistence: { size: '1Gi', accessMode: 'ReadWriteOnce', mountPath: '/data' },
 };
 
 /** Agents per environment tier: dev runs one pod each; staging and prod the seed's replicas. */
@@ -185,5 +184,5 @@ export const AGENT_PRESETS: Record<'dev' | 'staging' | 'prod', McpAgentDefinitio
     DATABASE_SERVICE_AGENT,
   ],
   staging: [HELLO_WORLD_AGENT, DATA_PROCESSOR_AGENT, DATABASE_SERVICE_AGENT],
-  prod: [HELLO_WORLD_AGENT, DATA_PROCESSOR_AGENT, { ...DATABASE_SERVICE_AGENT, persistence: { ...DATABASE_SERVICE_AGENT.persistence!, sizeGibibytes: 10 } }],
+  prod: [HELLO_WORLD_AGENT, DATA_PROCESSOR_AGENT, { ...DATABASE_SERVICE_AGENT, persistence: { ...DATABASE_SERVICE_AGENT.persistence!, size: '10Gi' } }],
 };

@@ -1,141 +1,196 @@
-import { AGENT_RUNTIME } from './agent-runtime';
-import { Infer, s } from './spec-schema';
+import { ComponentProps } from '../common/component-props';
+import { NetworkPeer } from '../common/network';
+import { Quantity } from '../common/quantity';
+import { SecretKeyReference } from '../common/secrets';
+import { CAPABILITY_SCHEMA, CODE_SCHEMA, DEPENDENCY_SCHEMA, MCP_AGENT_SPEC_SCHEMA } from './agent-spec-schema';
+import { Infer } from './spec-schema';
+
+export { CAPABILITY_NAME_PATTERN, MCP_AGENT_SPEC_SCHEMA, MCP_AGENT_STATUS_SCHEMA, SEMVER_PATTERN, SEMVER_RANGE_PATTERN } from './agent-spec-schema';
 
 /**
- * The MCPAgent spec: ONE definition from which the McpAgent props type, the MCPAgent CRD's
- * openAPIV3Schema and the props validation are all derived (see spec-schema.ts). Patterns are
- * RE2- and JavaScript-compatible; bounds are the ones the construct enforces.
- *
- * The seed CRD's defects are fixed here: `code` replaces the `script` field that was
- * required yet omitted by its own sample; cpu accepts "0.5"; the short name is `mcpa` only.
+ * A capability the agent provides: what its code registers with `@mesh.tool(capability=...)`.
  */
+export interface Capability {
+  /** Name other agents depend on: 1-63 lower-case letters, digits, `_`, `-`, `.` (e.g. `data_transformation`). */
+  readonly name: string;
+  /** Semantic version (`MAJOR.MINOR.PATCH`, e.g. `2.0.0`). */
+  readonly version: string;
+  /** Tags for tag-based selection. @default - none */
+  readonly tags?: readonly string[];
+  /** What the capability does. @default - none */
+  readonly description?: string;
+}
 
-const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
-/** Semantic Versioning 2.0.0 (semver.org's regular expression without named groups). */
-export const SEMVER_PATTERN = '^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-((0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(\\.(0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*))?(\\+([0-9a-zA-Z-]+(\\.[0-9a-zA-Z-]+)*))?$';
-/** Characters of an npm-style semver range (`>=3.0.0`, `^1.2`, `1.x || 2.x`); the construct parses it fully. */
-export const SEMVER_RANGE_PATTERN = '^[0-9A-Za-z.*^~<>=|+ -]+$';
-/** Capability and dependency names: `greeting`, `data_transformation`, `database-service`. */
-export const CAPABILITY_NAME_PATTERN = '^[a-z]([a-z0-9_.-]{0,61}[a-z0-9])?$';
-const CAPABILITY_NAME_HINT = "use 1 to 63 lower-case letters, digits, '_', '-' and '.', starting with a letter and ending with a letter or digit (e.g. 'data_transformation')";
-/** Kubernetes CPU quantity: millicores (`500m`) or cores with up to three decimals (`2`, `0.5`). */
-export const CPU_PATTERN = '^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$';
-/** Memory in binary units: `256Mi`, `1Gi`, `1.5Gi`. */
-export const MEMORY_PATTERN = '^[0-9]+(\\.[0-9]+)?(Mi|Gi|Ti)$';
-const ENV_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
-const IMAGE = '^[a-z0-9]+([._/:-][a-zA-Z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@[a-z0-9]+:[a-fA-F0-9]{32,})$';
-const CIDR = '^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$';
-const RELATIVE_FILE = '^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$';
-const ABSOLUTE_PATH = '^/[A-Za-z0-9_./-]*$';
+/**
+ * A capability the agent calls. Resolved at synth against the capabilities of the environment's
+ * agents; the NetworkPolicies allow exactly the resolved edges.
+ */
+export interface Dependency {
+  /** Capability name. */
+  readonly name: string;
+  /** npm-style semver range the provider's version must satisfy (`>=3.0.0`, `^2.1`, `1.x`). @default '*' */
+  readonly version?: string;
+  /** An optional dependency may stay unresolved (a synth warning instead of an error). @default false */
+  readonly optional?: boolean;
+}
 
-const quantities = (what: string) => s.object(`${what} of the agent container.`, {
-  cpu: s.string('CPU: millicores ("500m") or cores ("2", "0.5").', { pattern: CPU_PATTERN, hint: 'use millicores such as "500m" or cores such as "2" or "0.5"', maxLength: 16 }),
-  memory: s.string('Memory in binary units ("512Mi", "4Gi").', { pattern: MEMORY_PATTERN, hint: 'use Mi, Gi or Ti such as "512Mi" or "4Gi"', maxLength: 16 }),
-}, ['cpu', 'memory']);
+/** An existing ConfigMap holding the agent's code. */
+export interface AgentCodeConfigMap {
+  /** ConfigMap name in the agent's namespace (it must exist before the pods start). */
+  readonly name: string;
+  /** Key of the file to run. @default 'main.py' */
+  readonly entrypoint?: string;
+}
 
-/** One capability an agent provides. */
-export const CAPABILITY_SCHEMA = s.object('A capability the agent provides (what @mesh.tool(capability=...) registers).', {
-  name: s.string('Capability name other agents depend on.', { pattern: CAPABILITY_NAME_PATTERN, hint: CAPABILITY_NAME_HINT, maxLength: 63 }),
-  version: s.string('Semantic version of the capability, e.g. "2.0.0".', { pattern: SEMVER_PATTERN, hint: 'use a semantic version such as "1.0.0" (MAJOR.MINOR.PATCH)', maxLength: 64 }),
-  tags: s.array('Tags for tag-based selection.', s.string('A tag.', { pattern: '^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$', hint: "use 1 to 63 letters, digits, '_', '-' and '.'", maxLength: 63 }), { maxItems: 32 }),
-  description: s.string('What the capability does.', { maxLength: 1024 }),
-}, ['name', 'version']);
+/** A multi-file agent rendered into one ConfigMap and mounted as a tree. */
+export interface AgentCodeFiles {
+  /** Relative path of the file to run, e.g. `main.py`. */
+  readonly entrypoint: string;
+  /** File contents by relative path (at most 256 files, 1 MiB in all). */
+  readonly contents: Readonly<Record<string, string>>;
+}
 
-/** One dependency of an agent on a capability of another. */
-export const DEPENDENCY_SCHEMA = s.object('A capability the agent calls, resolved at synth against the agents of the environment.', {
-  name: s.string('Capability name.', { pattern: CAPABILITY_NAME_PATTERN, hint: CAPABILITY_NAME_HINT, maxLength: 63 }),
-  version: s.string('Semantic version range the provider must satisfy, e.g. ">=3.0.0" or "^2.1". Default "*".', { pattern: SEMVER_RANGE_PATTERN, hint: 'use a semver range such as ">=3.0.0", "^2.1.0" or "*"', maxLength: 128, default: '*' }),
-  optional: s.boolean('An optional dependency may stay unresolved (a warning, not an error). Default false.', false),
-}, ['name']);
+/**
+ * Where the agent's code comes from: set exactly one field. Build it with `AgentCodeSource`.
+ */
+export interface AgentCode {
+  /** Inline Python source, rendered into a ConfigMap and run as `/app/agent/main.py`. @default - another source */
+  readonly script?: string;
+  /** An existing ConfigMap, mounted read-only at `/app/agent`. @default - another source */
+  readonly configMap?: AgentCodeConfigMap;
+  /** Files by relative path, rendered into a ConfigMap. @default - another source */
+  readonly files?: AgentCodeFiles;
+  /** A custom image with the code baked in, pinned by tag or digest; it runs its own entrypoint unless `command` is set. @default - another source */
+  readonly image?: string;
+}
 
-/** How the agent's code reaches the container: exactly one source. */
-export const CODE_SCHEMA = s.object('Where the agent code comes from: exactly one of script, configMap, files or image.', {
-  script: s.string(`Inline Python source, rendered into a ConfigMap and run as ${AGENT_RUNTIME.codePath}/${AGENT_RUNTIME.defaultEntrypoint}.`, { minLength: 1, maxLength: 900_000 }),
-  configMap: s.object('An existing ConfigMap in the namespace holding the code (mounted read-only).', {
-    name: s.string('ConfigMap name.', { pattern: DNS_SUBDOMAIN, hint: 'use an RFC 1123 subdomain', maxLength: 253 }),
-    entrypoint: s.string(`Key of the file to run. Default "${AGENT_RUNTIME.defaultEntrypoint}".`, { pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]*$', hint: 'use a ConfigMap key such as "main.py"', maxLength: 253 }),
-  }, ['name']),
-  files: s.object('A multi-file agent (e.g. a directory), rendered into a ConfigMap and mounted as a tree.', {
-    entrypoint: s.string('Relative path of the file to run, e.g. "main.py".', { pattern: RELATIVE_FILE, hint: 'use a relative path such as "main.py" or "pkg/app.py"', maxLength: 253 }),
-    contents: s.map('File contents by relative path.', s.string('File content.'), { keyPattern: RELATIVE_FILE, keyHint: 'use relative paths of letters, digits, "_", "-" and "." separated by "/"', maxProperties: 256 }),
-  }, ['entrypoint', 'contents']),
-  image: s.string('A custom image with the code baked in (pinned by tag or digest); it runs its own entrypoint unless command is set.', { pattern: IMAGE, hint: 'use a pinned image reference such as "ghcr.io/acme/agent:1.2.0"', maxLength: 512 }),
-}, [], ['script', 'configMap', 'files', 'image']);
+/**
+ * A workspace PersistentVolumeClaim mounted into every pod of the agent.
+ * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/
+ */
+export interface AgentPersistence {
+  /** Size as a storage quantity (`'1Gi'`, `'50Gi'`, whole MiB). */
+  readonly size: Quantity;
+  /** StorageClass. @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /**
+   * `ReadWriteMany` when more than one pod mounts it; with `ReadWriteOnce` the Deployment uses the
+   * Recreate strategy and runs one pod.
+   * @default 'ReadWriteOnce'
+   */
+  readonly accessMode?: 'ReadWriteOnce' | 'ReadWriteMany';
+  /** Mount path in the agent container. @default '/data' */
+  readonly mountPath?: string;
+}
 
-/** The MCPAgent spec definition. */
-export const MCP_AGENT_SPEC_SCHEMA = s.object('Desired state of an MCP Mesh agent.', {
-  description: s.string('What the agent is for.', { maxLength: 1024 }),
-  code: CODE_SCHEMA,
-  image: s.string(`Runtime image for script, configMap and files code, pinned. Default "${AGENT_RUNTIME.image}".`, { pattern: IMAGE, hint: 'use a pinned image reference such as "mcpmesh/python-runtime:3.6.0"', maxLength: 512 }),
-  command: s.array('Command override, e.g. ["python", "-m", "myagent"]. Default: run the entrypoint with python, or the image CMD for code.image.', s.string('An argument.', { maxLength: 4096 }), { minItems: 1, maxItems: 64 }),
-  replicas: s.integer('Pod replicas when autoscaling is off. Default 1.', { minimum: 0, maximum: 100, default: 1 }),
-  logLevel: s.enum('MCP_MESH_LOG_LEVEL. Default INFO.', ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const, 'INFO'),
-  capabilities: s.array('Capabilities the agent provides.', CAPABILITY_SCHEMA, { maxItems: 128, mapKeys: ['name'] }),
-  dependencies: s.array('Capabilities the agent depends on.', DEPENDENCY_SCHEMA, { maxItems: 128, mapKeys: ['name'] }),
-  resources: s.object('Requests and limits of the agent container. Default 100m/256Mi requests, 1/1Gi limits.', {
-    requests: quantities('Requests'),
-    limits: quantities('Limits'),
-  }, ['requests', 'limits']),
-  env: s.array('Extra plain env vars (never secrets; use secretEnv).', s.object('An env var.', {
-    name: s.string('Variable name.', { pattern: ENV_NAME, hint: 'use letters, digits and "_", not starting with a digit', maxLength: 128 }),
-    value: s.string('Value.', { maxLength: 32768 }),
-  }, ['name', 'value']), { maxItems: 64, mapKeys: ['name'] }),
-  secretEnv: s.array('Env vars read from keys of existing Secrets (API keys by reference).', s.object('A Secret-backed env var.', {
-    name: s.string('Variable name.', { pattern: ENV_NAME, hint: 'use letters, digits and "_", not starting with a digit', maxLength: 128 }),
-    secretName: s.string('Secret in the namespace.', { pattern: DNS_SUBDOMAIN, hint: 'use an RFC 1123 subdomain', maxLength: 253 }),
-    key: s.string('Key in the Secret.', { pattern: '^[-._a-zA-Z0-9]+$', hint: 'use letters, digits, "-", "_" and "."', maxLength: 253 }),
-    optional: s.boolean('Start even when the Secret or key is missing. Default false.', false),
-  }, ['name', 'secretName', 'key']), { maxItems: 64, mapKeys: ['name'] }),
-  persistence: s.object('A workspace PersistentVolumeClaim mounted into every pod.', {
-    sizeGibibytes: s.integer('Size in GiB.', { minimum: 1, maximum: 65536 }),
-    storageClassName: s.string('StorageClass. Default: the cluster default.', { pattern: DNS_SUBDOMAIN, hint: 'use an RFC 1123 subdomain', maxLength: 253 }),
-    accessMode: s.enum('ReadWriteMany is needed when more than one pod mounts it. Default ReadWriteOnce.', ['ReadWriteOnce', 'ReadWriteMany'] as const, 'ReadWriteOnce'),
-    mountPath: s.string('Mount path. Default "/data".', { pattern: ABSOLUTE_PATH, hint: 'use an absolute path such as "/data"', maxLength: 512 }),
-  }, ['sizeGibibytes']),
-  autoscaling: s.object('A HorizontalPodAutoscaler (autoscaling/v2) on CPU and optionally memory utilisation.', {
-    minReplicas: s.integer('Lower bound.', { minimum: 1, maximum: 100 }),
-    maxReplicas: s.integer('Upper bound.', { minimum: 1, maximum: 1000 }),
-    targetCpuUtilizationPercent: s.integer('Average CPU utilisation of requests to aim for. Default 80.', { minimum: 1, maximum: 100, default: 80 }),
-    targetMemoryUtilizationPercent: s.integer('Average memory utilisation of requests to aim for. Default: not used.', { minimum: 1, maximum: 100 }),
-  }, ['minReplicas', 'maxReplicas']),
-  podDisruptionBudget: s.object('Disruption budget: exactly one field. Default maxUnavailable 1 when more than one replica runs.', {
-    minAvailable: s.integer('Pods that must stay available.', { minimum: 1, maximum: 1000 }),
-    maxUnavailable: s.integer('Pods that may be unavailable at once.', { minimum: 1, maximum: 1000 }),
-  }, [], ['minAvailable', 'maxUnavailable']),
-  monitoring: s.enum('How Prometheus Operator scrapes /metrics. Default None.', ['None', 'ServiceMonitor', 'PodMonitor'] as const, 'None'),
-  egress: s.array('Extra egress for agents that call outside services: CIDRs and ports.', s.object('An egress allowance.', {
-    cidr: s.string('Destination IP block, e.g. "203.0.113.0/24".', { pattern: CIDR, hint: 'use CIDR notation such as "203.0.113.0/24"', maxLength: 64 }),
-    ports: s.array('Destination ports.', s.object('A port.', {
-      port: s.integer('Port number.', { minimum: 1, maximum: 65535 }),
-      protocol: s.enum('Protocol. Default TCP.', ['TCP', 'UDP'] as const, 'TCP'),
-    }, ['port']), { minItems: 1, maxItems: 16 }),
-  }, ['cidr', 'ports']), { maxItems: 32 }),
-  registryUrl: s.string('Base URL of the MCP Mesh registry (the construct fills it from its Registry handle).', { pattern: '^https?://[^\\s/]+(:[0-9]+)?/?$', hint: 'use http(s)://host:port', maxLength: 512 }),
-}, ['code', 'registryUrl']);
+/** Extra egress for an agent that calls a service outside the cluster. */
+export interface AgentEgress {
+  /** Destination IP block, e.g. `203.0.113.0/24`. */
+  readonly cidr: string;
+  /** Destination ports (1-16). */
+  readonly ports: readonly { readonly port: number; readonly protocol?: 'TCP' | 'UDP' }[];
+}
 
-/** The spec of an MCPAgent custom resource, inferred from {@link MCP_AGENT_SPEC_SCHEMA}. */
-export type McpAgentSpec = Infer<typeof MCP_AGENT_SPEC_SCHEMA>;
-/** One capability (name, semver version, tags). */
-export type Capability = Infer<typeof CAPABILITY_SCHEMA>;
-/** One dependency (name, semver range, optional). */
-export type Dependency = Infer<typeof DEPENDENCY_SCHEMA>;
-/** Code source: exactly one of script, configMap, files, image. */
-export type AgentCode = Infer<typeof CODE_SCHEMA>;
+/**
+ * Distributed tracing. The agent runtime publishes spans to a Redis stream
+ * (`MCP_MESH_DISTRIBUTED_TRACING_ENABLED`, `REDIS_URL`); the registry, configured with the same
+ * Redis and a `TELEMETRY_ENDPOINT`, exports them to Tempo or another OTLP backend. The agent's
+ * NetworkPolicy gets an egress rule to `redis`. Set exactly one of `redisUrl` and `redisUrlSecret`.
+ */
+export interface AgentTracing {
+  /** Publish spans. @default true */
+  readonly enabled?: boolean;
+  /** Redis URL without credentials, e.g. `redis://redis.tracing.svc:6379/0`. @default - use redisUrlSecret */
+  readonly redisUrl?: string;
+  /** A Secret key holding the Redis URL (use it when the URL carries a password). @default - use redisUrl */
+  readonly redisUrlSecret?: SecretKeyReference;
+  /** Where the Redis pods run, for the egress rule. */
+  readonly redis: NetworkPeer;
+  /** Redis port for the egress rule. @default - the URL's port, else 6379 */
+  readonly redisPort?: number;
+}
 
-/** The status a controller reports; printed by `kubectl get mcpa`. */
-export const MCP_AGENT_STATUS_SCHEMA = s.object('Observed state, written by a controller.', {
-  replicas: s.integer('Pods of the agent.', { minimum: 0 }),
-  readyReplicas: s.integer('Ready pods.', { minimum: 0 }),
-  selector: s.string('Label selector of the pods (for the scale subresource and HPA).', { maxLength: 1024 }),
-  phase: s.enum('Lifecycle phase.', ['Pending', 'Running', 'Failed', 'Unknown'] as const),
-  registration: s.enum('Registration with the MCP Mesh registry.', ['Registered', 'Pending', 'Failed', 'Unknown'] as const),
-  observedGeneration: s.integer('Generation the status describes.', { minimum: 0 }),
-  conditions: s.array('Standard conditions.', s.object('A condition.', {
-    type: s.string('Condition type.', { maxLength: 316 }),
-    status: s.enum('Condition status.', ['True', 'False', 'Unknown'] as const),
-    reason: s.string('Machine-readable reason.', { maxLength: 1024 }),
-    message: s.string('Human-readable message.', { maxLength: 32768 }),
-    lastTransitionTime: s.string('When the status last changed (RFC 3339).', { maxLength: 64 }),
-    observedGeneration: s.integer('Generation the condition describes.', { minimum: 0 }),
-  }, ['type', 'status']), { maxItems: 32, mapKeys: ['type'] }),
-}, []);
+/**
+ * Thresholds of the agent's alerts (rendered with `monitoring.prometheusRule`). Durations are
+ * Prometheus durations (`30s`, `5m`, `1h`).
+ */
+export interface AgentAlertThresholds {
+  /** How long no pod may be available before `McpAgentDown` (critical) fires. @default '5m' */
+  readonly downFor?: string;
+  /** How long fewer pods than desired may be available before `McpAgentDegraded` fires. @default '15m' */
+  readonly degradedFor?: string;
+  /** Container restarts within `restartWindow` that fire `McpAgentRestarting`. @default 3 */
+  readonly restartThreshold?: number;
+  /** The window `restartThreshold` counts over. @default '15m' */
+  readonly restartWindow?: string;
+  /**
+   * How long available pods may export no `mcp_mesh_up` before `McpAgentMetricsMissing` fires
+   * (only with `monitoring.scrape`).
+   * @default '10m'
+   */
+  readonly metricsMissingFor?: string;
+}
+
+/**
+ * The desired state of one MCP Mesh agent: the MCPAgent custom resource's `spec` and, with a
+ * name and a registry handle, the McpAgent construct's props. The MCPAgent CRD schema is
+ * generated from the same definition, and this type is checked against it when compiling.
+ */
+export interface McpAgentSpec extends ComponentProps {
+  /** What the agent is for. @default - none */
+  readonly description?: string;
+  /** Where the code comes from: exactly one of script, configMap, files, image. */
+  readonly code: AgentCode;
+  /**
+   * Command of the agent container, e.g. `['python', '-m', 'myagent']`.
+   * @see https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/
+   * @default - `python /app/agent/<entrypoint>`, or the image's own entrypoint for `code.image`
+   */
+  readonly command?: readonly string[];
+  /** Capabilities the agent provides (unique names). @default - none */
+  readonly capabilities?: readonly Capability[];
+  /** Capabilities the agent calls (unique names). @default - none */
+  readonly dependencies?: readonly Dependency[];
+  /** A workspace volume. @default - none */
+  readonly persistence?: AgentPersistence;
+  /**
+   * Which Prometheus Operator object scrapes `/metrics` when `monitoring.scrape` is on: a
+   * ServiceMonitor through the agent's Service, or a PodMonitor on the pods directly (for a
+   * Prometheus that selects only PodMonitors).
+   * @default 'ServiceMonitor'
+   */
+  readonly scrapeWith?: 'ServiceMonitor' | 'PodMonitor';
+  /** Alert thresholds. @default - the documented defaults of each field */
+  readonly alerts?: AgentAlertThresholds;
+  /** Distributed tracing through Redis. @default - off */
+  readonly tracing?: AgentTracing;
+  /** Extra egress (CIDRs and ports) for calls outside the cluster. @default - none */
+  readonly egress?: readonly AgentEgress[];
+  /** Base URL of the MCP Mesh registry, e.g. `http://mcp-mesh-registry.mcp-prod.svc:8000` (the construct fills it from its registry). */
+  readonly registryUrl: string;
+}
+
+// Compile-time proof that the documented types above describe exactly what the schema
+// definition (and so the CRD and the validation) accepts: a field added to, dropped from or typed
+// differently in one of them fails `tsc`, naming the field. Readonly-ness is ignored; optionality
+// and value types must match.
+type Primitive = string | number | boolean | undefined | null;
+type Normalize<T> = T extends Primitive ? T : T extends readonly (infer U)[] ? Normalize<U>[] : { -readonly [K in keyof T]: Normalize<T[K]> };
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type IsOptional<T, K extends keyof T> = {} extends Pick<T, K> ? true : false;
+/** Fields whose presence, optionality or type differ between `T` and `I` (never when they agree). @internal */
+export type FieldMismatches<T, I> = {
+  [K in keyof T | keyof I]-?: K extends keyof T
+    ? K extends keyof I
+      ? Equals<IsOptional<T, K>, IsOptional<I, K>> extends true ? Equals<Normalize<T[K]>, Normalize<I[K]>> extends true ? never : K : K
+      : K
+    : K;
+}[keyof T | keyof I];
+type Agree<T, S> = [FieldMismatches<T, Infer<S>>] extends [never] ? true : FieldMismatches<T, Infer<S>>;
+const specMatchesSchema: [
+  Agree<McpAgentSpec, typeof MCP_AGENT_SPEC_SCHEMA>,
+  Agree<Capability, typeof CAPABILITY_SCHEMA>,
+  Agree<Dependency, typeof DEPENDENCY_SCHEMA>,
+  Agree<AgentCode, typeof CODE_SCHEMA>,
+] = [true, true, true, true];
+void specMatchesSchema;

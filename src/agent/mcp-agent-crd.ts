@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MANAGED_BY, PART_OF } from '../common/labels';
-import { MCP_AGENT_SPEC_SCHEMA, MCP_AGENT_STATUS_SCHEMA } from './agent-spec';
+import { MCP_AGENT_SPEC_SCHEMA, MCP_AGENT_STATUS_SCHEMA } from './agent-spec-schema';
 import { toOpenApi } from './spec-schema';
 
 /** The MCPAgent API: group, version and names. */

@@ -1,12 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { invalid } from '../common/errors';
 import { ImageReference } from '../common/image';
 import { recommendedLabels } from '../common/labels';
 import { validateDnsLabel } from '../common/validation';
 import { AGENT_RUNTIME } from './agent-runtime';
 import { McpAgentSpec } from './agent-spec';
 import { MCP_AGENT_API, MCP_AGENT_API_VERSION } from './mcp-agent-crd';
-import { AGENT_COMPONENT, validateAgentSpec } from './mcp-agent';
+import { validateAgentSpec } from './agent-spec-validation';
+import { AGENT_COMPONENT } from './mcp-agent';
 
 /** Annotation telling a controller who renders the agent's Deployment, Service and policies. */
 export const WORKLOADS_ANNOTATION = 'mesh.mcp.io/workloads';
@@ -36,6 +38,7 @@ export class McpAgentResource extends ApiObject {
 
   public constructor(scope: Construct, id: string, props: McpAgentResourceProps) {
     super(scope, id, { apiVersion: MCP_AGENT_API_VERSION, kind: MCP_AGENT_API.kind, metadata: { name: props.name }, spec: props.spec });
+    if (typeof props.name !== 'string') invalid(this, 'name', props.name, 'use the agent name (an RFC 1123 label of at most 52 characters)');
     validateDnsLabel(this, 'name', props.name, 52);
     this.spec = validateAgentSpec(this, props.spec);
     const image = props.spec.code.image ?? props.spec.image ?? AGENT_RUNTIME.image;

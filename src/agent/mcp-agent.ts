@@ -1,27 +1,31 @@
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import * as semver from 'semver';
-import { PodMonitor, PodMonitorSpecPodMetricsEndpointsScheme } from '../../imports/podmonitors-monitoring.coreos.com';
+import { resolveAutoscaling, ResolvedAutoscaling, createAutoscaler } from '../common/autoscaling';
 import { contentHash, CONFIG_CHECKSUM_ANNOTATION } from '../common/checksum';
 import { PodDisruptionBudget } from '../common/disruption-budget';
 import { invalid } from '../common/errors';
 import { declareExternal } from '../common/external-references';
 import { ImageReference, parseImageProp } from '../common/image';
 import { ComponentLabels, PLATFORM_COMPONENTS, platformComponentPeer, recommendedLabels, selectorLabels } from '../common/labels';
-import { createServiceMonitor, METRICS_SERVICE_LABEL } from '../common/monitoring';
+import { METRICS_SERVICE_LABEL, MonitoringOptions } from '../common/monitoring';
 import { applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
+import { applyPodTemplateOptions } from '../common/pod-template';
 import { IPolicySubject, PolicyFacts } from '../common/policy-facts';
 import { httpProbes } from '../common/probes';
-import { toContainerResources } from '../common/resources';
+import { checkProps } from '../common/props-schema';
+import { quantityBytes } from '../common/quantity';
+import { resolveResources } from '../common/resources';
+import { applyScheduling } from '../common/scheduling';
 import { envFromSecret } from '../common/secrets';
 import { createService } from '../common/service';
 import { validateDnsLabel } from '../common/validation';
-import { codeProblems, renderCode } from './agent-code';
-import { toResourceSpec } from './agent-quantities';
+import { renderCode } from './agent-code';
+import { agentPodRegex, createAgentDashboard, createAgentPrometheusRule, createAgentScrape, DEFAULT_AGENT_ALERTS } from './agent-monitoring';
 import { AGENT_ENV, AGENT_PROBE_TIMINGS, AGENT_RESOURCES, AGENT_RUNTIME, RESERVED_AGENT_ENV } from './agent-runtime';
-import { MCP_AGENT_SPEC_SCHEMA, McpAgentSpec } from './agent-spec';
-import { validateAgainst } from './spec-schema';
+import { AgentAlertThresholds, McpAgentSpec } from './agent-spec';
+import { validateAgentSpec } from './agent-spec-validation';
+import { IMcpMeshRegistry } from './mesh-registry';
 
 /** The `app.kubernetes.io/component` of every agent; the registry admits pods carrying it. */
 export const AGENT_COMPONENT = PLATFORM_COMPONENTS.agent;
@@ -29,53 +33,42 @@ export const AGENT_COMPONENT = PLATFORM_COMPONENTS.agent;
 /** Labels every agent pod carries, whatever its name: what the registry's NetworkPolicy admits by default. */
 export const AGENT_POD_LABELS: Readonly<Record<string, string>> = platformComponentPeer(AGENT_COMPONENT).podLabels;
 
-/** Pod-template annotations that list what an agent provides and needs (for `kubectl describe`). */
+/** Pod-template annotation that lists what an agent provides (for `kubectl describe`). */
 export const CAPABILITIES_ANNOTATION = 'mesh.mcp.io/capabilities';
+/** Pod-template annotation that lists what an agent needs (for `kubectl describe`). */
 export const DEPENDENCIES_ANNOTATION = 'mesh.mcp.io/dependencies';
 
-/** What an agent needs from the registry: typed handles, never a URL string. The Registry construct satisfies it. */
-export interface AgentRegistryHandle {
-  /** Base URL of the registry API, e.g. `http://mcp-mesh-registry.mcp-dev.svc:8000`. */
-  readonly url: string;
-  /** Labels of the registry pods (for egress policies). */
-  readonly selector: Record<string, string>;
-  /** The API port. */
-  readonly port: number;
-}
-
 /**
- * An agent as an environment declares it: its name plus every field of the MCPAgent spec
- * (see agent-spec.ts; all documented there and in the CRD) except `registryUrl`, which comes
- * from the Registry handle.
+ * An agent as an environment declares it: its name plus every field of the MCPAgent spec except
+ * `registryUrl`, which comes from the registry.
  */
 export interface McpAgentDefinition extends Omit<McpAgentSpec, 'registryUrl'> {
   /**
    * Agent name: the Deployment, Service and ServiceAccount name, `app.kubernetes.io/name` and
-   * MCP_MESH_AGENT_NAME (RFC 1123 label, at most 52 characters).
+   * `MCP_MESH_AGENT_NAME` (RFC 1123 label, at most 52 characters).
    */
   readonly name: string;
 }
 
 /** Props of {@link McpAgent}. */
 export interface McpAgentProps extends McpAgentDefinition {
-  /** The registry the agent registers and heartbeats with. */
-  readonly registry: AgentRegistryHandle;
+  /** The registry the agent registers and heartbeats with (a `Registry`, or `McpMeshRegistry.fromAttributes`). */
+  readonly registry: IMcpMeshRegistry;
 }
 
 /**
  * One MCP Mesh agent on the Python runtime: a Deployment (UID 999, read-only root filesystem,
  * HTTP 8080 probed at /startupz, /livez and /ready), its Service (the host the agent
  * advertises to the registry), a ServiceAccount without a token, the code ConfigMap, and
- * optionally a workspace PVC, an HPA, a PDB and a ServiceMonitor or PodMonitor.
+ * optionally a workspace PVC, an HPA, a PDB, a ServiceMonitor or PodMonitor, a PrometheusRule and
+ * a Grafana dashboard.
  *
  * NetworkPolicies are not rendered here: they follow from the capability graph of all agents,
  * which {@link McpAgentMesh} resolves.
  *
- * Sources: seeds/mcp-mesh-k8s-completed-tasks.md (agent chart features);
- * design/upstream.md §1.6 (runtime contract) and §1.5/§1.7 (defects not to repeat).
- *
- * @throws McpConfigError at construction for any field outside the MCPAgent schema, invalid
- * semver, reserved env names, a missing code source, RWO persistence shared by several pods.
+ * @throws McpConfigError at construction for unknown or mistyped fields, invalid names, semver,
+ * quantities or CIDRs, env vars the construct sets itself, a missing code source, code whose
+ * `@mesh.tool` decorators disagree with the spec, RWO persistence shared by several pods.
  */
 export class McpAgent extends Construct implements IPolicySubject {
   /** The Deployment. */
@@ -84,58 +77,61 @@ export class McpAgent extends Construct implements IPolicySubject {
   public readonly service: kplus.Service;
   /** Agent name. */
   public readonly name: string;
-  /** Labels the agent's pods are selected by. */
-  public readonly selector: Record<string, string>;
-  /** Recommended labels of the agent's objects. */
-  public readonly labels: Record<string, string>;
   /** The validated spec, as an MCPAgent custom resource would carry it. */
   public readonly spec: McpAgentSpec;
   /** The ConfigMap holding inline or multi-file code, when the chart renders one. */
   public readonly codeConfigMap?: kplus.ConfigMap;
+  /** Pods that run at least: the HPA minimum when autoscaled, else replicas. */
+  public readonly minReplicas: number;
+  /** Pods that run at most: the HPA maximum when autoscaled, else replicas. */
+  public readonly maxReplicas: number;
+  private readonly selectorLabels: Record<string, string>;
+  private readonly objectLabels: Record<string, string>;
+  private readonly autoscaling?: ResolvedAutoscaling;
+  private readonly monitoring: MonitoringOptions;
 
   public constructor(scope: Construct, id: string, props: McpAgentProps) {
     super(scope, id);
+    checkProps(this, 'McpAgentProps', props);
     const { name, registry, ...rest } = props;
+    checkRegistry(this, 'registry', registry);
     this.name = validateDnsLabel(this, 'name', name, 52);
     this.spec = validateAgentSpec(this, { ...rest, registryUrl: registry.url });
     const spec = this.spec;
+    this.autoscaling = resolveAutoscaling(this, 'autoscaling', spec.autoscaling);
+    this.minReplicas = this.autoscaling?.minReplicas ?? spec.replicas ?? 1;
+    this.maxReplicas = this.autoscaling?.maxReplicas ?? spec.replicas ?? 1;
+    this.monitoring = spec.monitoring ?? {};
     const image = parseImageProp(this, spec.code.image ? 'code.image' : 'image', spec.code.image ?? spec.image ?? AGENT_RUNTIME.image);
     const identity: ComponentLabels = { name: this.name, instance: this.name, component: AGENT_COMPONENT, version: image.version };
-    this.selector = selectorLabels(identity);
-    const labels = recommendedLabels(identity);
-    this.labels = labels;
+    this.selectorLabels = selectorLabels(identity);
+    this.objectLabels = recommendedLabels(identity);
+    const labels = this.objectLabels;
 
     const rendered = renderCode(spec.code);
     if (rendered) {
       this.codeConfigMap = new kplus.ConfigMap(this, 'code', { metadata: { name: `${this.name}-code`, labels }, data: rendered.data });
     }
-    const monitoring = spec.monitoring ?? 'None';
+    const serviceMonitored = (this.monitoring.scrape ?? false) && (spec.scrapeWith ?? 'ServiceMonitor') === 'ServiceMonitor';
     this.service = createService(this, 'service', {
       name: this.name,
-      labels: monitoring === 'ServiceMonitor' ? { ...labels, [METRICS_SERVICE_LABEL]: 'true' } : labels,
-      selector: this.selector,
+      labels: serviceMonitored ? { ...labels, [METRICS_SERVICE_LABEL]: 'true' } : labels,
+      selector: this.selectorLabels,
       ports: [{ name: AGENT_RUNTIME.portName, port: AGENT_RUNTIME.httpPort, containerPort: AGENT_RUNTIME.httpPort }],
     });
-    this.deployment = this.renderDeployment(image, labels);
-    this.renderScaling(labels);
-    if (monitoring === 'ServiceMonitor') {
-      createServiceMonitor(this, 'service-monitor', {
-        metadata: { name: this.name, labels }, serviceSelector: { ...this.selector, [METRICS_SERVICE_LABEL]: 'true' }, port: AGENT_RUNTIME.portName, path: AGENT_RUNTIME.metricsPath,
-      });
-    } else if (monitoring === 'PodMonitor') {
-      new PodMonitor(this, 'pod-monitor', {
-        metadata: { name: this.name, labels },
-        spec: {
-          selector: { matchLabels: this.selector },
-          podMetricsEndpoints: [{ port: AGENT_RUNTIME.portName, path: AGENT_RUNTIME.metricsPath, scheme: PodMonitorSpecPodMetricsEndpointsScheme.HTTP, interval: '30s', scrapeTimeout: '10s' }],
-        },
-      });
-    }
+    this.deployment = this.renderDeployment(image);
+    this.renderScaling();
+    this.renderMonitoring();
   }
 
-  /** Pods that run at least: the HPA minimum when autoscaled, else replicas. */
-  public get minReplicas(): number {
-    return this.spec.autoscaling?.minReplicas ?? this.spec.replicas ?? 1;
+  /** Labels the agent's pods are selected by. */
+  public get selector(): Record<string, string> {
+    return { ...this.selectorLabels };
+  }
+
+  /** Recommended labels of the agent's objects. */
+  public get labels(): Record<string, string> {
+    return { ...this.objectLabels };
   }
 
   /** The host the agent advertises: its Service's DNS name in the namespace. */
@@ -148,13 +144,14 @@ export class McpAgent extends Construct implements IPolicySubject {
   public policyFacts(): PolicyFacts {
     return {
       component: `McpAgent ${this.name}`,
-      disruptionBudget: this.minReplicas > 1 ? { present: true, field: 'podDisruptionBudget' } : undefined,
-      debugLogging: { enabled: this.spec.logLevel === 'DEBUG', field: 'logLevel' },
+      disruptionBudget: this.minReplicas > 1 ? { present: PodDisruptionBudget.applies(this.spec.podDisruptionBudget, this.minReplicas), field: 'podDisruptionBudget' } : undefined,
+      debugLogging: { enabled: this.spec.logLevel === 'debug', field: 'logLevel' },
     };
   }
 
-  private renderDeployment(image: ImageReference, labels: Record<string, string>): kplus.Deployment {
+  private renderDeployment(image: ImageReference): kplus.Deployment {
     const spec = this.spec;
+    const labels = this.objectLabels;
     const user = { uid: AGENT_RUNTIME.uid };
     const serviceAccount = new kplus.ServiceAccount(this, 'service-account', { metadata: { name: this.name, labels }, automountToken: false });
     const deployment = new kplus.Deployment(this, 'Resource', {
@@ -169,23 +166,23 @@ export class McpAgent extends Construct implements IPolicySubject {
       select: false,
       // A ReadWriteOnce workspace attaches to one node: stop the old pod before starting the new one.
       strategy: spec.persistence && (spec.persistence.accessMode ?? 'ReadWriteOnce') === 'ReadWriteOnce' ? kplus.DeploymentStrategy.recreate() : undefined,
-      replicas: spec.autoscaling ? undefined : spec.replicas ?? 1,
+      replicas: this.autoscaling ? undefined : spec.replicas ?? 1,
       serviceAccount,
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurityContext(user),
     });
     applyPodConventions(deployment, {
-      selector: this.selector,
+      selector: this.selectorLabels,
       labels,
       annotations: this.codeConfigMap ? { [CONFIG_CHECKSUM_ANNOTATION]: contentHash(this.codeConfigMap.data) } : {},
-      topologySpread: this.minReplicas > 1 || (spec.autoscaling?.maxReplicas ?? 0) > 1,
     });
+    applyScheduling(this, 'scheduling', deployment, this.selectorLabels, spec.scheduling, this.maxReplicas > 1);
     const probes = httpProbes(AGENT_RUNTIME.httpPort, AGENT_RUNTIME.health, AGENT_PROBE_TIMINGS);
     const rendered = renderCode(spec.code);
     const entrypoint = rendered?.entrypoint ?? spec.code.configMap?.entrypoint ?? AGENT_RUNTIME.defaultEntrypoint;
     const command = spec.command ?? (spec.code.image ? undefined : [AGENT_RUNTIME.interpreter, `${AGENT_RUNTIME.codePath}/${entrypoint}`]);
     const container = deployment.addContainer({
-      name: 'agent',
+      name: AGENT_RUNTIME.containerName,
       image: image.toString(),
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       command: command ? [...command] : undefined,
@@ -194,32 +191,42 @@ export class McpAgent extends Construct implements IPolicySubject {
       liveness: probes.liveness,
       readiness: probes.readiness,
       securityContext: restrictedContainerSecurityContext(user),
-      resources: toContainerResources(toResourceSpec(this, spec.resources ?? AGENT_RESOURCES)),
+      resources: resolveResources(this, 'resources', spec.resources, AGENT_RESOURCES),
       envVariables: this.environment(),
     });
     container.mount('/tmp', scratchVolume(deployment, 'tmp'));
-    if (this.codeConfigMap && rendered) {
-      const items = Object.keys(rendered.items).length ? rendered.items : undefined;
-      container.mount(AGENT_RUNTIME.codePath, kplus.Volume.fromConfigMap(this, 'code-volume', this.codeConfigMap, { name: 'code', items }), { readOnly: true });
-    } else if (spec.code.configMap) {
-      declareExternal(this, 'ConfigMap', spec.code.configMap.name);
-      const existing = kplus.ConfigMap.fromConfigMapName(this, 'existing-code', spec.code.configMap.name);
-      container.mount(AGENT_RUNTIME.codePath, kplus.Volume.fromConfigMap(this, 'code-volume', existing, { name: 'code' }), { readOnly: true });
-    }
-    if (spec.persistence) {
-      const p = spec.persistence;
-      const claim = new kplus.PersistentVolumeClaim(this, 'workspace', {
-        metadata: { name: `${this.name}-workspace`, labels },
-        storage: Size.gibibytes(p.sizeGibibytes),
-        accessModes: [p.accessMode === 'ReadWriteMany' ? kplus.PersistentVolumeAccessMode.READ_WRITE_MANY : kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
-        storageClassName: p.storageClassName,
-      });
-      container.mount(p.mountPath ?? '/data', kplus.Volume.fromPersistentVolumeClaim(this, 'workspace-volume', claim, { name: 'workspace' }));
-    }
+    this.mountCode(container, rendered?.items);
+    if (spec.persistence) this.mountWorkspace(container);
+    applyPodTemplateOptions(this, '', { workload: deployment, container, serviceAccount, reservedEnv: [...RESERVED_AGENT_ENV] }, spec);
     return deployment;
   }
 
-  /** Exactly the env vars the runtime reads, then the user's plain and Secret-backed extras. */
+  private mountCode(container: kplus.Container, items: Record<string, { path: string }> | undefined): void {
+    const configMap = this.spec.code.configMap;
+    if (this.codeConfigMap) {
+      const projected = items && Object.keys(items).length ? items : undefined;
+      container.mount(AGENT_RUNTIME.codePath, kplus.Volume.fromConfigMap(this, 'code-volume', this.codeConfigMap, { name: 'code', items: projected }), { readOnly: true });
+    } else if (configMap) {
+      declareExternal(this, 'ConfigMap', configMap.name);
+      const existing = kplus.ConfigMap.fromConfigMapName(this, 'existing-code', configMap.name);
+      container.mount(AGENT_RUNTIME.codePath, kplus.Volume.fromConfigMap(this, 'code-volume', existing, { name: 'code' }), { readOnly: true });
+    }
+  }
+
+  private mountWorkspace(container: kplus.Container): void {
+    const p = this.spec.persistence!;
+    const bytes = quantityBytes(this, 'persistence.size', p.size, 'storage', 2 ** 30);
+    if (bytes % 2 ** 20 !== 0) invalid(this, 'persistence.size', p.size, "use a whole number of MiB, such as '1Gi' or '1536Mi'");
+    const claim = new kplus.PersistentVolumeClaim(this, 'workspace', {
+      metadata: { name: `${this.name}-workspace`, labels: this.objectLabels },
+      storage: bytes % 2 ** 30 === 0 ? Size.gibibytes(bytes / 2 ** 30) : Size.mebibytes(bytes / 2 ** 20),
+      accessModes: [p.accessMode === 'ReadWriteMany' ? kplus.PersistentVolumeAccessMode.READ_WRITE_MANY : kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
+      storageClassName: p.storageClassName,
+    });
+    container.mount(p.mountPath ?? '/data', kplus.Volume.fromPersistentVolumeClaim(this, 'workspace-volume', claim, { name: 'workspace' }));
+  }
+
+  /** Exactly the env vars the runtime reads (agent-runtime.ts); the user's extras come from extraEnv. */
   private environment(): Record<string, kplus.EnvValue> {
     const spec = this.spec;
     const v = kplus.EnvValue.fromValue;
@@ -233,85 +240,49 @@ export class McpAgent extends Construct implements IPolicySubject {
       [AGENT_ENV.autoRun]: v('true'),
       [AGENT_ENV.autoRunInterval]: v(String(AGENT_RUNTIME.heartbeatSeconds)),
       [AGENT_ENV.healthInterval]: v(String(AGENT_RUNTIME.heartbeatSeconds)),
-      [AGENT_ENV.logLevel]: v(spec.logLevel ?? 'INFO'),
-      [AGENT_ENV.metricsEnabled]: v('true'),
+      [AGENT_ENV.logLevel]: v((spec.logLevel ?? 'info').toUpperCase()),
       [AGENT_ENV.podIp]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_IP),
-      [AGENT_ENV.podName]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
-      [AGENT_ENV.podNamespace]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),
       [AGENT_ENV.pythonUnbuffered]: v('1'),
       [AGENT_ENV.pythonNoBytecode]: v('1'),
     };
-    for (const e of spec.env ?? []) env[e.name] = v(e.value);
-    for (const e of spec.secretEnv ?? []) env[e.name] = envFromSecret(this, { secretName: e.secretName, key: e.key }, e.optional ?? false);
+    const tracing = spec.tracing;
+    if (tracing && tracing.enabled !== false) {
+      env[AGENT_ENV.tracingEnabled] = v('true');
+      env[AGENT_ENV.redisUrl] = tracing.redisUrlSecret ? envFromSecret(this, tracing.redisUrlSecret) : v(tracing.redisUrl!);
+    }
     return env;
   }
 
-  private renderScaling(labels: Record<string, string>): void {
-    const spec = this.spec;
-    if (spec.autoscaling) {
-      const a = spec.autoscaling;
-      const metrics = [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(a.targetCpuUtilizationPercent ?? 80))];
-      if (a.targetMemoryUtilizationPercent) metrics.push(kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(a.targetMemoryUtilizationPercent)));
-      new kplus.HorizontalPodAutoscaler(this, 'hpa', {
-        metadata: { name: this.name, labels }, target: this.deployment, minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, metrics,
-      });
+  private renderScaling(): void {
+    const metadata = { name: this.name, labels: this.objectLabels };
+    if (this.autoscaling) createAutoscaler(this, 'hpa', { metadata, target: this.deployment, autoscaling: this.autoscaling });
+    if (PodDisruptionBudget.applies(this.spec.podDisruptionBudget, this.minReplicas)) {
+      new PodDisruptionBudget(this, 'pdb', { metadata, selector: this.selectorLabels, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas, budget: this.spec.podDisruptionBudget });
     }
-    if (spec.podDisruptionBudget || this.minReplicas > 1) {
-      const budget = spec.podDisruptionBudget ?? { maxUnavailable: 1 };
-      new PodDisruptionBudget(this, 'pdb', { metadata: { name: this.name, labels }, selector: this.selector, minReplicas: this.minReplicas, budget });
-    }
+  }
+
+  private renderMonitoring(): void {
+    const m = this.monitoring;
+    if (!m.scrape && !m.prometheusRule && !m.dashboard) return;
+    const namespace = Chart.of(this).namespace;
+    if (!namespace) invalid(this, 'monitoring', m, "alerts, dashboards and monitors select the agent's namespace: give the chart a namespace, or turn monitoring off");
+    const target = { name: this.name, namespace, labels: this.objectLabels, selector: this.selectorLabels, serviceLabel: { [METRICS_SERVICE_LABEL]: 'true' } };
+    if (m.scrape) createAgentScrape(this, target, m, this.spec.scrapeWith ?? 'ServiceMonitor');
+    if (m.prometheusRule) createAgentPrometheusRule(this, target, m, resolveAlerts(this.spec.alerts));
+    if (m.dashboard) createAgentDashboard(this, 'dashboard', { name: this.name, namespace, labels: this.objectLabels, title: `MCP Mesh agent ${this.name} (${namespace})`, pod: agentPodRegex(this.name) });
   }
 }
 
 /**
- * Validates a whole MCPAgent spec: the schema (the same one the CRD carries), then what a
- * schema cannot say: semver parsing, reserved env names, one image, shared RWO volumes,
- * conflicting mounts and ports. Used by McpAgent and by the MCPAgent custom resource construct.
- * @throws McpConfigError naming the first offending field
+ * The handle is not data, so the props schema accepts anything there: check it has what agents use.
+ * @internal
  */
-export function validateAgentSpec(scope: Construct, spec: McpAgentSpec): McpAgentSpec {
-  const violations = validateAgainst(MCP_AGENT_SPEC_SCHEMA, spec);
-  if (violations.length) {
-    const [first, ...more] = violations;
-    invalid(scope, first.field, first.value, more.length ? `${first.fix} (and ${more.length} more: ${more.map(m => m.field).join(', ')})` : first.fix);
+export function checkRegistry(scope: Construct, field: string, registry: IMcpMeshRegistry | undefined): void {
+  if (typeof registry?.url !== 'string' || typeof registry.port !== 'number' || typeof registry.selector !== 'object' || typeof registry.service?.name !== 'string') {
+    invalid(scope, field, registry === undefined ? undefined : '(not a registry)', 'pass the Registry construct, or McpMeshRegistry.fromAttributes({ url, selector }) for a registry rendered elsewhere');
   }
-  (spec.capabilities ?? []).forEach((c, i) => {
-    if (!semver.valid(c.version)) invalid(scope, `capabilities[${i}].version`, c.version, 'use a semantic version such as "1.0.0"');
-  });
-  (spec.dependencies ?? []).forEach((d, i) => {
-    if (d.version !== undefined && semver.validRange(d.version) === null) invalid(scope, `dependencies[${i}].version`, d.version, 'use a semver range such as ">=3.0.0", "^2.1.0", "1.x" or "*"');
-  });
-  const names = new Map<string, string>();
-  const envFields = [...(spec.env ?? []).map((e, i) => [e.name, `env[${i}].name`]), ...(spec.secretEnv ?? []).map((e, i) => [e.name, `secretEnv[${i}].name`])];
-  for (const [name, field] of envFields) {
-    if (RESERVED_AGENT_ENV.has(name)) {
-      const port = name === AGENT_ENV.httpPort ? `: the agent listens on port ${AGENT_RUNTIME.httpPort}, which its Service, probes and NetworkPolicies target` : '';
-      invalid(scope, field, name, `remove it${port}; the construct sets ${name} itself (reserved: ${[...RESERVED_AGENT_ENV].join(', ')})`);
-    }
-    if (names.has(name)) invalid(scope, field, name, `${names.get(name)} sets it already: set each variable once`);
-    names.set(name, field);
-  }
-  if (spec.code.image && spec.image) invalid(scope, 'image', spec.image, 'code.image already names the image: set one of image (runtime for script/configMap/files code) and code.image');
-  for (const p of codeProblems(spec.code)) invalid(scope, p.field, p.value, p.fix);
-  if (spec.autoscaling) {
-    if (spec.replicas !== undefined) invalid(scope, 'replicas', spec.replicas, 'the HPA owns the replica count: remove replicas or autoscaling');
-    if (spec.autoscaling.minReplicas > spec.autoscaling.maxReplicas) invalid(scope, 'autoscaling.minReplicas', spec.autoscaling.minReplicas, `use at most maxReplicas (${spec.autoscaling.maxReplicas})`);
-  }
-  const maxPods = spec.autoscaling?.maxReplicas ?? spec.replicas ?? 1;
-  if (spec.persistence && (spec.persistence.accessMode ?? 'ReadWriteOnce') === 'ReadWriteOnce' && maxPods > 1) {
-    invalid(scope, 'persistence.accessMode', 'ReadWriteOnce', `${maxPods} pods would share one ReadWriteOnce volume, which attaches to one node only: use ReadWriteMany or a single replica`);
-  }
-  const mountPath = spec.persistence?.mountPath ?? '/data';
-  if (spec.persistence && ['/tmp', AGENT_RUNTIME.codePath].some(p => mountPath === p || mountPath.startsWith(`${p}/`) || p.startsWith(`${mountPath}/`))) {
-    invalid(scope, 'persistence.mountPath', mountPath, `it overlaps a path the construct mounts (/tmp, ${AGENT_RUNTIME.codePath}): use another path such as /data`);
-  }
-  (spec.egress ?? []).forEach((rule, i) => {
-    const seen = new Set<string>();
-    rule.ports.forEach((p, j) => {
-      const key = `${p.protocol ?? 'TCP'}/${p.port}`;
-      if (seen.has(key)) invalid(scope, `egress[${i}].ports[${j}]`, p, `port ${key} is listed twice for ${rule.cidr}: list each port once`);
-      seen.add(key);
-    });
-  });
-  return spec;
+}
+
+function resolveAlerts(alerts: AgentAlertThresholds | undefined): Required<AgentAlertThresholds> {
+  return { ...DEFAULT_AGENT_ALERTS, ...Object.fromEntries(Object.entries(alerts ?? {}).filter(([, v]) => v !== undefined)) };
 }

@@ -12,6 +12,9 @@ import { formatValue } from '../common/errors';
  * @see https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#specifying-a-structural-schema
  */
 
+/** The Kubernetes quantity grammar (the API server's own pattern for int-or-string quantities). */
+export const QUANTITY_PATTERN = '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$';
+
 /** Fields every node carries. */
 interface Documented {
   /** Rendered as the schema `description` (what `kubectl explain` prints). */
@@ -45,6 +48,16 @@ export interface BooleanSchema extends Documented {
   readonly default?: boolean;
 }
 
+/** A Kubernetes quantity (`500m`, `2`, `512Mi`): a string or a number (`x-kubernetes-int-or-string`). */
+export interface QuantitySchema extends Documented {
+  readonly type: 'quantity';
+}
+
+/** A free-form object kept as given (`x-kubernetes-preserve-unknown-fields`), e.g. a pod `affinity`. */
+export interface FreeformSchema extends Documented {
+  readonly type: 'freeform';
+}
+
 /** A list; with `mapKeys` a list-map whose items are unique by those keys. */
 export interface ArraySchema<I extends Schema = Schema> extends Documented {
   readonly type: 'array';
@@ -75,7 +88,7 @@ export interface ObjectSchema<P extends Record<string, Schema> = Record<string, 
 }
 
 /** Any schema node. */
-export type Schema = StringSchema<any> | IntegerSchema | BooleanSchema | ArraySchema<any> | MapSchema<any> | ObjectSchema<any, any>;
+export type Schema = StringSchema<any> | IntegerSchema | BooleanSchema | QuantitySchema | FreeformSchema | ArraySchema<any> | MapSchema<any> | ObjectSchema<any, any>;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
@@ -84,6 +97,8 @@ export type Infer<S> =
   S extends StringSchema<infer E> ? E :
     S extends IntegerSchema ? number :
       S extends BooleanSchema ? boolean :
+        S extends QuantitySchema ? string | number :
+          S extends FreeformSchema ? Record<string, unknown> :
         S extends ArraySchema<infer I> ? ReadonlyArray<Infer<I>> :
           S extends MapSchema<infer V> ? Readonly<Record<string, Infer<V>>> :
             S extends ObjectSchema<infer P, infer R> ? Simplify<
@@ -96,6 +111,8 @@ export const s = {
   string: (description: string, opts: Omit<StringSchema, 'type' | 'description' | 'enum'> = {}): StringSchema => ({ type: 'string', description, ...opts }),
   enum: <E extends string>(description: string, values: readonly E[], def?: E): StringSchema<E> => ({ type: 'string', description, enum: values, ...(def !== undefined ? { default: def } : {}) }),
   integer: (description: string, opts: Omit<IntegerSchema, 'type' | 'description'> = {}): IntegerSchema => ({ type: 'integer', description, ...opts }),
+  quantity: (description: string): QuantitySchema => ({ type: 'quantity', description }),
+  freeform: (description: string): FreeformSchema => ({ type: 'freeform', description }),
   boolean: (description: string, def?: boolean): BooleanSchema => ({ type: 'boolean', description, ...(def !== undefined ? { default: def } : {}) }),
   array: <I extends Schema>(description: string, items: I, opts: Omit<ArraySchema<I>, 'type' | 'description' | 'items'> = {}): ArraySchema<I> => ({ type: 'array', description, items, ...opts }),
   map: <V extends Schema>(description: string, values: V, opts: Omit<MapSchema<V>, 'type' | 'description' | 'values'> = {}): MapSchema<V> => ({ type: 'map', description, values, ...opts }),
@@ -113,6 +130,10 @@ export function toOpenApi(schema: Schema): Record<string, unknown> {
       return prune({ type: 'integer', ...base, minimum: schema.minimum, maximum: schema.maximum, default: schema.default });
     case 'boolean':
       return prune({ type: 'boolean', ...base, default: schema.default });
+    case 'quantity':
+      return { 'x-kubernetes-int-or-string': true, ...base, pattern: QUANTITY_PATTERN };
+    case 'freeform':
+      return { type: 'object', ...base, 'x-kubernetes-preserve-unknown-fields': true };
     case 'array':
       return prune({
         type: 'array', ...base, items: toOpenApi(schema.items), minItems: schema.minItems, maxItems: schema.maxItems,
@@ -172,6 +193,14 @@ function check(schema: Schema, value: unknown, field: string, out: SchemaViolati
     }
     case 'boolean':
       if (typeof value !== 'boolean') fail('use true or false');
+      return;
+    case 'quantity':
+      if (typeof value === 'number' ? !(Number.isFinite(value) && value >= 0) : typeof value !== 'string' || !new RegExp(QUANTITY_PATTERN).test(value)) {
+        fail("use a Kubernetes quantity such as '500m', '2', '512Mi' or '1Gi'");
+      }
+      return;
+    case 'freeform':
+      if (!isRecord(value)) fail('use an object');
       return;
     case 'array': {
       if (!Array.isArray(value)) return void fail('use a list');

@@ -17,7 +17,6 @@ import { SERVER_RUNTIME } from '../server/server-runtime';
 import { ToolRegistry } from '../tool-registry/tool-registry';
 import { componentDefaults, withComponentDefaults } from './component-defaults';
 import { McpEnvironment } from './environment';
-import { componentDefaults } from './component-defaults';
 import { assertPolicy, checkPolicy } from './policy';
 
 /** The label every object of an environment carries, for `kubectl get all -l`. */
@@ -106,12 +105,12 @@ export class McpPlatformChart extends Chart {
 
     if (env.agents?.length) {
       if (!this.registry) invalid(this, 'environment.registry', undefined, 'agents register with the MCP Mesh registry: configure environment.registry or remove environment.agents');
+      const defaults = componentDefaults(env);
       this.agents = new McpAgentMesh(this, 'agents', {
         registry: this.registry,
-        agents: env.agents,
+        agents: env.agents.map(a => withComponentDefaults(defaults, a)),
         delivery: env.agentDelivery,
         clusterNetwork,
-        defaultMonitoring: integrations.prometheusOperator ? 'ServiceMonitor' : 'None',
       });
       // The registry admits agent pods by label unless its clients were customised.
       if (env.registry?.networkPolicy?.clients) this.registry.allowClient('agents', { podLabels: { ...AGENT_POD_LABELS } });

@@ -3,13 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { AgentCodeSource } from '../../src/agent/agent-code';
-import { AGENT_ENV } from '../../src/agent/agent-runtime';
 import { McpAgent, McpAgentProps } from '../../src/agent/mcp-agent';
 import { Registry } from '../../src/registry/registry';
 import { checkInvariants } from '../support/invariants';
 import { SchemaValidator } from '../support/schema';
 import { find, ofKind, synthChart } from '../support/synth';
-import { agent, synthMesh } from './support';
 
 const schema = new SchemaValidator();
 
@@ -31,11 +29,11 @@ describe('McpAgent', () => {
     capabilities: [{ name: 'weather', version: '1.4.0', tags: ['forecast'] }],
     autoscaling: { minReplicas: 2, maxReplicas: 6, targetMemoryUtilizationPercent: 75 },
     resources: { requests: { cpu: '0.25', memory: '512Mi' }, limits: { cpu: '1.5', memory: '1.5Gi' } },
-    env: [{ name: 'FORECAST_DAYS', value: '5' }],
-    secretEnv: [{ name: 'WEATHER_API_KEY', secretName: 'weather-api', key: 'token' }],
-    persistence: { sizeGibibytes: 5, accessMode: 'ReadWriteMany', storageClassName: 'nfs', mountPath: '/cache' },
-    monitoring: 'ServiceMonitor',
-    logLevel: 'WARNING',
+    extraEnv: [{ name: 'FORECAST_DAYS', value: '5' }, { name: 'WEATHER_API_KEY', secretKeyRef: { secretName: 'weather-api', key: 'token' } }],
+    persistence: { size: '5Gi', accessMode: 'ReadWriteMany', storageClassName: 'nfs', mountPath: '/cache' },
+    monitoring: { scrape: true, prometheusRule: true, dashboard: true, labels: { release: 'kube-prometheus-stack' } },
+    logLevel: 'warning',
+    tracing: { redisUrlSecret: { secretName: 'tracing-redis', key: 'url' }, redis: { namespace: 'tracing', podLabels: { 'app.kubernetes.io/name': 'redis' } } },
   });
 
   test('matches the snapshot', () => {
@@ -45,14 +43,14 @@ describe('McpAgent', () => {
   test('holds every platform invariant and validates against the Kubernetes and CRD schemas', () => {
     expect(checkInvariants(full.objects, full.externals)).toEqual([]);
     expect(full.objects.flatMap(o => schema.validate(o))).toEqual([]);
-    expect(full.externals).toEqual({ Secret: ['weather-api'] });
+    expect(full.externals).toEqual({ Secret: ['tracing-redis', 'weather-api'] });
   });
 
   test('renders the runtime contract: image, UID 999, port 8080, probes, read-only code', () => {
     const deployment = find(full.objects, 'Deployment', 'weather');
     const pod = deployment.spec.template.spec;
     const [c] = pod.containers;
-    expect(c.image).toBe('mcpmesh/python-runtime:3.6.0');
+    expect(c.image).toBe('mcpmesh/python-runtime:3.7.1');
     expect(pod.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     expect(c.ports).toEqual([{ containerPort: 8080, name: 'http' }]);
     expect([c.startupProbe.httpGet.path, c.livenessProbe.httpGet.path, c.readinessProbe.httpGet.path]).toEqual(['/startupz', '/livez', '/ready']);
@@ -75,10 +73,9 @@ describe('McpAgent', () => {
       MCP_MESH_AUTO_RUN_INTERVAL: '5',
       MCP_MESH_HEALTH_INTERVAL: '5',
       MCP_MESH_LOG_LEVEL: 'WARNING',
-      MCP_MESH_METRICS_ENABLED: 'true',
       POD_IP: { fieldRef: { fieldPath: 'status.podIP' } },
-      POD_NAME: { fieldRef: { fieldPath: 'metadata.name' } },
-      POD_NAMESPACE: { fieldRef: { fieldPath: 'metadata.namespace' } },
+      MCP_MESH_DISTRIBUTED_TRACING_ENABLED: 'true',
+      REDIS_URL: { secretKeyRef: { name: 'tracing-redis', key: 'url', optional: false } },
       PYTHONUNBUFFERED: '1',
       PYTHONDONTWRITEBYTECODE: '1',
       FORECAST_DAYS: '5',
@@ -107,7 +104,7 @@ describe('McpAgent', () => {
   });
 
   test('a PodMonitor instead of a ServiceMonitor when asked', () => {
-    const { objects } = synthAgent({ name: 'a', code: { script: 'x' }, monitoring: 'PodMonitor' });
+    const { objects } = synthAgent({ name: 'a', code: { script: 'x' }, monitoring: { scrape: true }, scrapeWith: 'PodMonitor' });
     expect(ofKind(objects, 'ServiceMonitor')).toEqual([]);
     expect(find(objects, 'PodMonitor', 'a').spec).toMatchObject({ selector: { matchLabels: { 'app.kubernetes.io/instance': 'a' } }, podMetricsEndpoints: [{ port: 'http', path: '/metrics' }] });
     expect(schema.validate(find(objects, 'PodMonitor', 'a'))).toEqual([]);
@@ -130,7 +127,7 @@ describe('McpAgent', () => {
   });
 
   test('a ReadWriteOnce workspace with one pod recreates instead of surging', () => {
-    const { objects } = synthAgent({ name: 'db', code: { script: 'x' }, persistence: { sizeGibibytes: 1 } });
+    const { objects } = synthAgent({ name: 'db', code: { script: 'x' }, persistence: { size: '1Gi' } });
     expect(find(objects, 'Deployment', 'db').spec.strategy).toEqual({ type: 'Recreate' });
     expect(ofKind(objects, 'PodDisruptionBudget')).toEqual([]);
   });
@@ -149,56 +146,11 @@ describe('McpAgent', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
-});
-
-describe('bad input fails at synth with path, field, value and fix', () => {
-  const fails = (props: Partial<Omit<McpAgentProps, 'registry'>>) => () => synthAgent({ name: 'a', code: { script: 'x' }, ...props } as any);
-
-  test.each<[string, Partial<Omit<McpAgentProps, 'registry'>>, string]>([
-    ['an invalid capability name', { capabilities: [{ name: 'Data Transformation', version: '1.0.0' }] },
-      `test/a: invalid capabilities[0].name "Data Transformation": use 1 to 63 lower-case letters, digits, '_', '-' and '.', starting with a letter and ending with a letter or digit (e.g. 'data_transformation')`],
-    ['an invalid capability semver', { capabilities: [{ name: 'greeting', version: 'v1' }] },
-      'test/a: invalid capabilities[0].version "v1": use a semantic version such as "1.0.0" (MAJOR.MINOR.PATCH)'],
-    ['an invalid dependency range', { dependencies: [{ name: 'db', version: '>=3.0.0 <' }] },
-      'test/a: invalid dependencies[0].version ">=3.0.0 <": use a semver range such as ">=3.0.0", "^2.1.0", "1.x" or "*"'],
-    ['a duplicate capability', { capabilities: [{ name: 'g', version: '1.0.0' }, { name: 'g', version: '2.0.0' }] },
-      'test/a: invalid capabilities[1].name "g": each name may appear once; capabilities[0] already uses it'],
-    ['no code source', { code: {} },
-      'test/a: invalid code {}: set exactly one of script, configMap, files, image'],
-    ['two code sources', { code: { script: 'x', configMap: { name: 'c' } } },
-      'test/a: invalid code {"script":"...","configMap":"..."}: set exactly one of script, configMap, files, image'],
-    ['a port collision through env', { env: [{ name: 'MCP_MESH_HTTP_PORT', value: '9000' }] },
-      `test/a: invalid env[0].name "MCP_MESH_HTTP_PORT": remove it: the agent listens on port 8080, which its Service, probes and NetworkPolicies target; the construct sets MCP_MESH_HTTP_PORT itself`],
-    ['a port listed twice in extra egress', { egress: [{ cidr: '10.0.0.0/8', ports: [{ port: 443 }, { port: 443, protocol: 'TCP' }] }] },
-      'test/a: invalid egress[0].ports[1] {"port":443,"protocol":"TCP"}: port TCP/443 is listed twice for 10.0.0.0/8: list each port once'],
-    ['an unknown field (typo)', { replica: 2 } as any,
-      "test/a: invalid replica 2: remove it: the spec has no field 'replica'"],
-    ['a shared ReadWriteOnce workspace', { replicas: 2, persistence: { sizeGibibytes: 1 } },
-      'test/a: invalid persistence.accessMode "ReadWriteOnce": 2 pods would share one ReadWriteOnce volume, which attaches to one node only: use ReadWriteMany or a single replica'],
-    ['an unpinned image', { image: 'mcpmesh/python-runtime:latest' },
-      'test/a: invalid image "mcpmesh/python-runtime:latest": pin the image to a version tag or a digest'],
-    ['requests above limits', { resources: { requests: { cpu: '2', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } },
-      'test/a: invalid resources.requests.cpu "2": the request may not exceed the limit 1: lower the request or raise the limit'],
-    ['a mount over the code', { persistence: { sizeGibibytes: 1, mountPath: '/app' } },
-      'test/a: invalid persistence.mountPath "/app": it overlaps a path the construct mounts'],
-  ])('%s', (_what, props, message) => {
-    expect(fails(props)).toThrow(message);
-  });
-
-  test('an invalid agent name', () => {
-    expect(() => synthAgent({ name: 'Hello_World', code: { script: 'x' } })).toThrow("test/Hello_World: invalid name \"Hello_World\": use at most 52 lower-case letters, digits and '-'");
-  });
-
-  test('duplicate agent names', () => {
-    expect(() => synthMesh([agent('a'), agent('b'), agent('a')])).toThrow('test/agents: invalid agents[2].name "a": agents[0] already uses it: agent names are Deployment and Service names and must be unique');
-  });
-
-  test("an agent named like the registry's Service", () => {
-    expect(() => synthMesh([agent('mcp-mesh-registry')])).toThrow("test/agents: invalid agents[0].name \"mcp-mesh-registry\": the registry's Service has this name: choose another agent name");
-  });
-
-  test('environment variables the construct owns', () => {
-    expect(Object.values(AGENT_ENV)).toContain('MCP_MESH_REGISTRY_URL');
-    expect(fails({ secretEnv: [{ name: 'MCP_MESH_REGISTRY_URL', secretName: 's', key: 'k' }] })).toThrow('test/a: invalid secretEnv[0].name "MCP_MESH_REGISTRY_URL": remove it; the construct sets MCP_MESH_REGISTRY_URL itself');
+  test('monitoring objects carry the Prometheus selector labels and one agent\'s dashboard', () => {
+    const monitors = full.objects.filter(o => ['ServiceMonitor', 'PrometheusRule'].includes(o.kind));
+    expect(monitors.map(o => [o.kind, o.metadata.labels?.release])).toEqual([['ServiceMonitor', 'kube-prometheus-stack'], ['PrometheusRule', 'kube-prometheus-stack']]);
+    const rule = find(full.objects, 'PrometheusRule', 'weather');
+    expect((rule.spec as any).groups[0].rules.map((r: any) => r.alert)).toEqual(['McpAgentDown', 'McpAgentDegraded', 'McpAgentRestarting', 'McpAgentMetricsMissing']);
+    expect(find(full.objects, 'ConfigMap', 'weather-dashboard').metadata.labels?.grafana_dashboard).toBe('1');
   });
 });

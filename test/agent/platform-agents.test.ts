@@ -74,7 +74,7 @@ describe('agents in the platform', () => {
   });
 
   test('prod agents meet the prod policy (no debug logging, PDBs for every multi-replica agent)', () => {
-    expect(() => synthEnvironment(defineEnvironment(prodEnvironment(), { agents: [agent('a', { replicas: 2, logLevel: 'DEBUG' })] })))
+    expect(() => synthEnvironment(defineEnvironment(prodEnvironment(), { agents: [agent('a', { replicas: 2, logLevel: 'debug' })] })))
       .toThrow("prod/agents/a: invalid logLevel \"debug\": the 'prod' policy forbids debug logging: set logLevel to 'info'");
   });
 });

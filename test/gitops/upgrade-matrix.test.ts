@@ -62,7 +62,7 @@ const routine: Record<string, Change> = {
   'enlarge standalone claims': e => ({
     registry: { backup: { storageGibibytes: (e.registry?.backup?.storageGibibytes ?? 10) * 2 } },
     ...(e.toolRegistry?.database?.backend === 'cloudnative-pg' ? {} : { toolRegistry: { database: { backup: { storageGibibytes: 100 } } } }),
-    agents: e.agents!.map(a => (a.persistence ? { ...a, persistence: { ...a.persistence, sizeGibibytes: a.persistence.sizeGibibytes! * 2 } } : a)),
+    agents: e.agents!.map(a => (a.persistence ? { ...a, persistence: { ...a.persistence, size: `${parseInt(String(a.persistence.size), 10) * 2}Gi` } } : a)),
   }),
   'add an agent': e => ({
     agents: [...e.agents!, { name: 'weather', code: { script: 'print("weather")\n' }, capabilities: [{ name: 'weather', version: '1.0.0' }], replicas: 2 }],
