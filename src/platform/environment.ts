@@ -38,6 +38,12 @@ export interface EnvironmentPolicy {
   readonly allowDebugLogging?: boolean;
   /** Components may render generated Secrets with plaintext values (dev only). @default false */
   readonly allowGeneratedSecrets?: boolean;
+  /**
+   * Refuse components that would run but reject every client (an Edge MCP gateway without a
+   * core platform answers 401 to everyone); without it they are synth warnings.
+   * @default false
+   */
+  readonly requireWorkingEndpoints?: boolean;
 }
 
 /** External access defaults shared by the components that render an Ingress. */

@@ -4,15 +4,17 @@ import { McpAgentMesh } from '../agent/agent-mesh';
 import { AGENT_POD_LABELS } from '../agent/mcp-agent';
 import { invalid } from '../common/errors';
 import { externalReferences, ExternalReference } from '../common/external-references';
+import { mergeIngressOptions } from '../common/ingress';
 import { createRestrictedNamespace } from '../common/namespace';
 import { DEFAULT_CLUSTER_NETWORK } from '../common/network';
 import { validateDnsLabel, validateLabels } from '../common/validation';
 import { EdgeGateway } from '../edge-gateway/edge-gateway';
-import { resolveEdgeGatewayIngress } from '../edge-gateway/edge-gateway-ingress';
+import { EdgeGatewayIngress } from '../edge-gateway/edge-gateway-ingress';
 import { Registry } from '../registry/registry';
 import { McpServerFleet } from '../server/server-fleet';
 import { SERVER_RUNTIME } from '../server/server-runtime';
 import { ToolRegistry } from '../tool-registry/tool-registry';
+import { componentDefaults, withComponentDefaults } from './component-defaults';
 import { McpEnvironment } from './environment';
 import { checkPolicy } from './policy';
 
@@ -75,15 +77,14 @@ export class McpPlatformChart extends Chart {
       });
     }
     if (env.edgeGateway) {
-      const gateway = env.edgeGateway;
+      const defaults = componentDefaults(env);
+      const gateway = withComponentDefaults(defaults, env.edgeGateway);
       this.edgeGateway = new EdgeGateway(this, 'edge-gateway', {
         environment: env.name,
         ...gateway,
-        serviceMonitor: gateway.serviceMonitor ?? integrations.prometheusOperator ?? false,
         // Without the operator the referenced Secrets must exist (declared as external references).
-        externalSecret: integrations.externalSecrets ? gateway.externalSecret : undefined,
-        ingress: resolveEdgeGatewayIngress(gateway.ingress, env.ingress, integrations.certManager ?? false),
-        networkPolicy: { clusterNetwork, ...gateway.networkPolicy },
+        externalSecret: defaults.externalSecrets ? gateway.externalSecret : undefined,
+        ingress: mergeIngressOptions(gateway.ingress, defaults.ingress, 'edge', defaults.certManager) as EdgeGatewayIngress | undefined,
       });
     }
 

@@ -31,10 +31,24 @@ function checkFacts(path: string, facts: PolicyFacts, env: string, policy: Envir
   if (policy.allowDebugLogging === false && facts.debugLogging?.enabled) {
     errors.push(`${path}: ${facts.component} logs at DEBUG, which the '${env}' policy forbids: set ${facts.debugLogging.field} to 'INFO'`);
   }
+  if (policy.requireWorkingEndpoints && facts.rejectsAllClients?.present) {
+    errors.push(`${path}: ${facts.component} would reject every client, which the '${env}' policy forbids: ${facts.rejectsAllClients.reason}; set ${facts.rejectsAllClients.field}`);
+  }
   if (!policy.allowGeneratedSecrets && facts.generatedSecrets?.present) {
     errors.push(`${path}: ${facts.component} renders a generated Secret with a plaintext value, which only dev allows: set ${facts.generatedSecrets.field} to an existing Secret reference or an ExternalSecret`);
   }
   return errors;
+}
+
+/**
+ * What the policy tolerates but the user should know: one message per component that would
+ * reject every client where the policy does not forbid it.
+ */
+export function policyWarnings(chart: Chart, policyName: string, policy: EnvironmentPolicy): string[] {
+  if (policy.requireWorkingEndpoints) return [];
+  return chart.node.findAll().filter(isPolicySubject).map(c => ({ path: c.node.path, facts: c.policyFacts() }))
+    .filter(({ facts }) => facts.rejectsAllClients?.present)
+    .map(({ path, facts }) => `${path}: ${facts.component} will reject every client in '${policyName}': ${facts.rejectsAllClients!.reason}; set ${facts.rejectsAllClients!.field}`);
 }
 
 const POD_SPEC_PATHS: Record<string, string[]> = {

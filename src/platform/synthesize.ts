@@ -5,6 +5,7 @@ import { renderGraphMarkdown } from '../agent/graph-markdown';
 import { CRDS_CHART_ID, McpCrdsChart } from './crds-chart';
 import { McpEnvironment } from './environment';
 import { McpPlatformChart } from './platform-chart';
+import { policyWarnings } from './policy';
 
 /** Options of {@link synthesizePlatform}. */
 export interface SynthesizeOptions {
@@ -36,6 +37,7 @@ export function synthesizePlatform(environments: McpEnvironment[], outdir: strin
     new McpCrdsChart(app, CRDS_CHART_ID);
     const charts = environments.map(environment => new McpPlatformChart(app, environment.name, { environment }));
     app.synth();
+    for (const chart of charts) policyWarnings(chart, chart.environment.name, chart.environment.policy ?? {}).forEach(warn);
     for (const chart of charts) {
       if (!chart.agents) continue;
       chart.agents.warnings.forEach(warn);
