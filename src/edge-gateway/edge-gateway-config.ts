@@ -12,7 +12,7 @@ export interface RateLimit {
   readonly burst?: number;
 }
 
-/** Request rate limits the gateway enforces, per scope. */
+/** Request rate limits per scope, for an image that reads them (the default image enforces built-in limits). */
 export interface EdgeGatewayRateLimits {
   /** Across all clients (EDGE_MCP_GLOBAL_RPS / _BURST). @default { rps: 1000, burst: 2000 } */
   readonly global?: RateLimit;
@@ -24,7 +24,7 @@ export interface EdgeGatewayRateLimits {
   readonly enableQuotas?: boolean;
 }
 
-/** The in-process L1 cache. */
+/** The in-process L1 cache, for an image that reads its settings (the default image uses a fixed one). */
 export interface EdgeGatewayL1Cache {
   /** Entries kept per pod (EDGE_MCP_L1_MAX_ITEMS). @default 10000 */
   readonly maxItems?: number;
@@ -32,7 +32,7 @@ export interface EdgeGatewayL1Cache {
   readonly ttlSeconds?: number;
 }
 
-/** How the gateway uses its Redis L2 cache (only applies when Redis is configured). */
+/** How the gateway uses its Redis L2 cache (needs `redis`; inert with the default image). */
 export interface EdgeGatewayL2Cache {
   /** Entry lifetime in seconds (EDGE_MCP_L2_TTL). @default 3600 */
   readonly ttlSeconds?: number;
@@ -41,16 +41,16 @@ export interface EdgeGatewayL2Cache {
   /** Seconds to wait for a Redis connection (EDGE_MCP_REDIS_CONNECT_TIMEOUT). @default 5 */
   readonly connectTimeoutSeconds?: number;
   /**
-   * Keep serving from L1 when Redis is unreachable (EDGE_MCP_REDIS_FALLBACK_MODE). Watch
-   * the cache-miss metrics: fallback hides a broken Redis from clients.
+   * Keep serving from L1 when Redis is unreachable (EDGE_MCP_REDIS_FALLBACK_MODE); fallback
+   * hides a broken Redis from clients, so watch the Redis alerts.
    * @default true
    */
   readonly fallbackMode?: boolean;
 }
 
-/** WebSocket message compression. */
+/** Payload compression settings, for an image that reads them (the default image always compresses WebSocket messages). */
 export interface EdgeGatewayCompression {
-  /** EDGE_MCP_ENABLE_COMPRESSION @default true */
+  /** Compress payloads (EDGE_MCP_ENABLE_COMPRESSION). @default true */
   readonly enabled?: boolean;
   /** Smallest payload compressed, in bytes (EDGE_MCP_COMPRESSION_THRESHOLD). @default 1024 */
   readonly thresholdBytes?: number;
@@ -194,6 +194,7 @@ function tracingData(scope: IConstruct, tracing: EdgeGatewayTracing, environment
 /**
  * Splits `host:port` (no scheme, no path), the form REDIS_ADDR and OTLP_ENDPOINT take.
  * @throws McpConfigError naming `field` for anything else.
+ * @internal
  */
 export function parseHostPort(scope: IConstruct, field: string, value: string): { host: string; port: number } {
   const m = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(value);
