@@ -9,10 +9,13 @@ const TJS = require('typescript-json-schema');
 
 const root = path.join(__dirname, '..');
 const out = path.join(root, 'schema', 'cdk8s-mcp.schema.json');
+// For editors: the same schema with no required fields, since a values file over a preset holds
+// only what differs. Synth checks the merged environment against the strict schema.
+const valuesOut = path.join(root, 'schema', 'values.schema.json');
 
 // Types a user writes as data. Types reached from these are included too.
 const ROOT_TYPES = [
-  'McpEnvironment', 'RegistryProps', 'EdgeGatewayProps', 'EdgeRedisProps', 'ToolRegistryProps', 'PgvectorDatabaseProps',
+  'McpEnvironmentValues', 'McpEnvironment', 'RegistryProps', 'EdgeGatewayProps', 'EdgeRedisProps', 'ToolRegistryProps', 'PgvectorDatabaseProps',
   'McpAgentProps', 'McpServerProps', 'DatabaseBackupProps',
 ];
 
@@ -36,9 +39,16 @@ function generate() {
     $id: 'https://github.com/cdk8s-mcp/cdk8s-mcp/schema/cdk8s-mcp.schema.json',
     title: 'cdk8s-mcp environment',
     description: 'An MCP platform environment (values file) for cdk8s-mcp: loadEnvironment() validates YAML or JSON against it.',
-    $ref: '#/definitions/McpEnvironment',
+    $ref: '#/definitions/McpEnvironmentValues',
     definitions,
   };
+}
+
+/** The schema without `required`, for editing values files that override a preset. */
+function lenient(node) {
+  if (Array.isArray(node)) return node.map(lenient);
+  if (typeof node !== 'object' || node === null) return node;
+  return Object.fromEntries(Object.entries(node).filter(([k]) => k !== 'required').map(([k, v]) => [k, lenient(v)]));
 }
 
 /**
@@ -54,15 +64,19 @@ function recordValues(name, def, all) {
   return { ...def, additionalProperties: items };
 }
 
-const text = `${JSON.stringify(generate(), null, 2)}\n`;
-if (process.argv.includes('--check')) {
-  const committed = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
-  if (committed !== text) {
-    console.error(`${path.relative(root, out)} is out of date with the props types: run npm run schema and commit it`);
-    process.exit(1);
+const strict = generate();
+const files = [[out, strict], [valuesOut, { ...lenient(strict), $id: strict.$id.replace('cdk8s-mcp.schema.json', 'values.schema.json') }]];
+for (const [file, schema] of files) {
+  const text = `${JSON.stringify(schema, null, 2)}\n`;
+  if (process.argv.includes('--check')) {
+    const committed = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    if (committed !== text) {
+      console.error(`${path.relative(root, file)} is out of date with the props types: run npm run schema and commit it`);
+      process.exitCode = 1;
+    }
+  } else {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    console.log(`wrote ${path.relative(root, file)}`);
   }
-} else {
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, text);
-  console.log(`wrote ${path.relative(root, out)}`);
 }

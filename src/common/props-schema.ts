@@ -41,23 +41,32 @@ export function checkProps(scope: IConstruct, definition: string, props: unknown
   if (problem) throw new McpConfigError(scope.node.path, problem.field || definition, problem.shown, problem.fix);
 }
 
+/**
+ * The first problem of an environment (or a values file when `partial`, where required fields may
+ * come from a preset) against the schema, with field paths from the environment's root.
+ * @internal
+ */
+export function findEnvironmentProblem(env: unknown, partial = false): Problem | undefined {
+  return findProblem(ROOT, { $ref: '#/definitions/McpEnvironment' }, env, '', partial);
+}
+
 /** The first problem of `value` against `node`, or undefined. Exported for the schema's own tests. @internal */
-export function findProblem(root: RootSchema, node: SchemaNode, value: unknown, field: string): Problem | undefined {
+export function findProblem(root: RootSchema, node: SchemaNode, value: unknown, field: string, partial = false): Problem | undefined {
   const n = resolve(root, node);
   if (n.constructHandle) return undefined;
   if (value === undefined) return undefined;
-  if (n.anyOf) return anyOfProblem(root, n.anyOf, value, field);
+  if (n.anyOf) return anyOfProblem(root, n.anyOf, value, field, partial);
   if (n.const !== undefined && value !== n.const) return problem(field, value, `use ${JSON.stringify(n.const)}`);
   if (n.enum && !n.enum.includes(value)) return problem(field, value, `use one of ${n.enum.map(v => JSON.stringify(v)).join(', ')}`);
   const types = n.type === undefined ? [] : Array.isArray(n.type) ? n.type : [n.type];
   if (types.length && !types.some(t => hasType(value, t))) return problem(field, value, `use ${types.map(describeType).join(' or ')}${hint(n)}`, expectsObject(types));
   if (Array.isArray(value) && n.items) {
     for (let i = 0; i < value.length; i++) {
-      const p = findProblem(root, n.items, value[i], `${field}[${i}]`);
+      const p = findProblem(root, n.items, value[i], `${field}[${i}]`, partial);
       if (p) return p;
     }
   }
-  if (isObject(value) && (n.properties || n.additionalProperties !== undefined)) return objectProblem(root, n, value, field);
+  if (isObject(value) && (n.properties || n.additionalProperties !== undefined)) return objectProblem(root, n, value, field, partial);
   return undefined;
 }
 
@@ -68,12 +77,12 @@ export interface Problem {
   readonly fix: string;
 }
 
-function objectProblem(root: RootSchema, n: SchemaNode, value: Record<string, unknown>, field: string): Problem | undefined {
+function objectProblem(root: RootSchema, n: SchemaNode, value: Record<string, unknown>, field: string, partial: boolean): Problem | undefined {
   const known = Object.keys(n.properties ?? {});
   for (const key of Object.keys(value)) {
     if (n.properties?.[key]) continue;
     if (isObject(n.additionalProperties)) {
-      const p = findProblem(root, n.additionalProperties, value[key], join(field, key));
+      const p = findProblem(root, n.additionalProperties, value[key], join(field, key), partial);
       if (p) return p;
       continue;
     }
@@ -83,30 +92,31 @@ function objectProblem(root: RootSchema, n: SchemaNode, value: Record<string, un
       return problem(join(field, key), value[key], fix, true);
     }
   }
-  for (const key of n.required ?? []) {
+  for (const key of partial ? [] : n.required ?? []) {
     if (value[key] === undefined) {
       const description = resolve(root, n.properties?.[key] ?? {}).description ?? n.properties?.[key]?.description;
       return { field: join(field, key), shown: undefined, fix: `set ${key}${description ? ` (${firstSentence(description)})` : ''}` };
     }
   }
   for (const key of known) {
-    const p = findProblem(root, n.properties![key], value[key], join(field, key));
+    const p = findProblem(root, n.properties![key], value[key], join(field, key), partial);
     if (p) return p;
   }
   return undefined;
 }
 
-function anyOfProblem(root: RootSchema, branches: SchemaNode[], value: unknown, field: string): Problem | undefined {
+function anyOfProblem(root: RootSchema, branches: SchemaNode[], value: unknown, field: string, partial: boolean): Problem | undefined {
   const resolved = branches.map(b => resolve(root, b));
   // Discriminated unions ({ type: 'sqlite' } | { type: 'postgres' }): judge by the matching branch.
   const discriminator = isObject(value) ? discriminatorKey(resolved) : undefined;
-  if (discriminator && isObject(value)) {
+  // A partial block (a values file over a preset) may leave the discriminator to the preset.
+  if (discriminator && isObject(value) && !(partial && value[discriminator] === undefined)) {
     const options = resolved.map(b => resolve(root, b.properties![discriminator]).const ?? resolve(root, b.properties![discriminator]).enum?.[0]);
     const index = options.findIndex(o => o === value[discriminator]);
     if (index < 0) return problem(join(field, discriminator), value[discriminator], `use one of ${options.map(o => JSON.stringify(o)).join(', ')}`);
-    return findProblem(root, resolved[index], value, field);
+    return findProblem(root, resolved[index], value, field, partial);
   }
-  const problems = resolved.map(b => findProblem(root, b, value, field));
+  const problems = resolved.map(b => findProblem(root, b, value, field, partial));
   if (problems.some(p => p === undefined)) return undefined;
   // Prefer the branch whose type matched and that failed deepest.
   const typed = problems.filter((p, i) => p!.field !== field || typesOf(resolved[i]).some(t => hasType(value, t)));

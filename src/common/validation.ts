@@ -144,3 +144,18 @@ export function validateSemverRange(scope: IConstruct, field: string, value: str
   }
   return value;
 }
+
+/**
+ * Checks an absolute http(s) URL.
+ * @throws McpConfigError naming `field` for anything else.
+ */
+export function validateHttpUrl(scope: IConstruct, field: string, value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) invalid(scope, field, value, "use an absolute http(s) URL such as 'https://runbooks.example.com/mcp'");
+  return value;
+}

@@ -24,7 +24,13 @@ export function componentDefaults(env: McpEnvironment): ComponentDefaults {
   const integrations = env.integrations ?? {};
   const prometheus = integrations.prometheusOperator ?? false;
   return {
-    monitoring: { scrape: prometheus, prometheusRule: prometheus, dashboard: prometheus },
+    monitoring: {
+      scrape: prometheus,
+      prometheusRule: prometheus,
+      dashboard: prometheus,
+      ...(env.monitoring?.labels ? { labels: env.monitoring.labels } : {}),
+      ...(env.monitoring?.runbookBaseUrl ? { runbookBaseUrl: env.monitoring.runbookBaseUrl } : {}),
+    },
     clusterNetwork: env.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK,
     ingress: env.ingress,
     certManager: integrations.certManager ?? false,

@@ -46,6 +46,24 @@ export interface EnvironmentPolicy {
   readonly requireWorkingEndpoints?: boolean;
 }
 
+/**
+ * Monitoring settings every component of the environment shares. Components render
+ * ServiceMonitors, PodMonitors, PrometheusRules and Grafana dashboards when
+ * `integrations.prometheusOperator` is on; each component's own `monitoring` prop wins.
+ */
+export interface EnvironmentMonitoring {
+  /**
+   * Labels on every ServiceMonitor, PodMonitor and PrometheusRule, so that Prometheus selects
+   * them. A default kube-prometheus-stack selects on its Helm release name:
+   * `{ release: 'kube-prometheus-stack' }`.
+   * @see https://prometheus-operator.dev/docs/developer/troubleshooting/#overview-of-servicemonitor-tagging-and-related-elements
+   * @default - none (Prometheus must select every monitor in the namespace)
+   */
+  readonly labels?: Record<string, string>;
+  /** Base URL of the runbooks; alerts link `<base>#<alert name in lower case>`. @default - no runbook_url annotation */
+  readonly runbookBaseUrl?: string;
+}
+
 /** External access defaults shared by the components that render an Ingress. */
 export interface IngressSettings {
   /** Base DNS domain; components use `<component>.<host>` or the host itself. */
@@ -73,8 +91,10 @@ export interface McpEnvironment {
   readonly policy?: EnvironmentPolicy;
   /** Operator integrations that are installed. @default - none */
   readonly integrations?: PlatformIntegrations;
-  /** Where Prometheus, the ingress controller and DNS run. @default DEFAULT_CLUSTER_NETWORK */
+  /** Where Prometheus, the ingress controller and DNS run. @default - kube-prometheus-stack in `monitoring`, ingress-nginx, CoreDNS */
   readonly clusterNetwork?: ClusterNetwork;
+  /** Monitoring settings shared by every component. @default - no selector labels */
+  readonly monitoring?: EnvironmentMonitoring;
   /** Ingress defaults. @default - no Ingress */
   readonly ingress?: IngressSettings;
   /** The MCP Mesh registry. @default - not rendered */

@@ -2,12 +2,13 @@ import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { McpAgentMesh } from '../agent/agent-mesh';
 import { AGENT_POD_LABELS } from '../agent/mcp-agent';
-import { invalid } from '../common/errors';
+import { invalid, McpConfigError } from '../common/errors';
 import { externalReferences, ExternalReference } from '../common/external-references';
 import { mergeIngressOptions } from '../common/ingress';
 import { createRestrictedNamespace } from '../common/namespace';
 import { DEFAULT_CLUSTER_NETWORK } from '../common/network';
-import { validateDnsLabel, validateLabels } from '../common/validation';
+import { findEnvironmentProblem } from '../common/props-schema';
+import { validateDnsLabel, validateHttpUrl, validateLabels } from '../common/validation';
 import { EdgeGateway } from '../edge-gateway/edge-gateway';
 import { EdgeGatewayIngress } from '../edge-gateway/edge-gateway-ingress';
 import { Registry } from '../registry/registry';
@@ -16,7 +17,7 @@ import { SERVER_RUNTIME } from '../server/server-runtime';
 import { ToolRegistry } from '../tool-registry/tool-registry';
 import { componentDefaults, withComponentDefaults } from './component-defaults';
 import { McpEnvironment } from './environment';
-import { checkPolicy } from './policy';
+import { assertPolicy, checkPolicy } from './policy';
 
 /** The label every object of an environment carries, for `kubectl get all -l`. */
 export const ENVIRONMENT_LABEL = 'mcp.platform/environment';
@@ -51,8 +52,13 @@ export class McpPlatformChart extends Chart {
   /** The Tool Registry and its database, when the environment configures one. */
   public readonly toolRegistry?: ToolRegistry;
 
+  /**
+   * @throws McpConfigError for an environment that does not match its schema (unknown keys with
+   * the closest valid key, wrong types), an invalid or duplicate name, invalid labels, a component
+   * that rejects its props, or the first violation of the environment's policy
+   */
   public constructor(scope: Construct, id: string, props: McpPlatformChartProps) {
-    const env = props.environment;
+    const env = McpPlatformChart.checkEnvironment(scope, id, props.environment);
     const namespace = env.namespace ?? `mcp-${env.name}`;
     super(scope, id, {
       ...props,
@@ -62,6 +68,8 @@ export class McpPlatformChart extends Chart {
     });
     validateDnsLabel(this, 'environment.name', env.name);
     validateLabels(this, 'environment.commonLabels', env.commonLabels ?? {});
+    validateLabels(this, 'environment.monitoring.labels', env.monitoring?.labels ?? {});
+    if (env.monitoring?.runbookBaseUrl !== undefined) validateHttpUrl(this, 'environment.monitoring.runbookBaseUrl', env.monitoring.runbookBaseUrl);
     validateDnsLabel(this, 'environment.namespace', namespace);
     this.environment = env;
     this.namespaceName = namespace;
@@ -133,7 +141,28 @@ export class McpPlatformChart extends Chart {
       });
     }
 
+    // Everything is composed above, so the policy holds now; the validation re-checks at synth
+    // what users add to the chart afterwards.
+    assertPolicy(this, env.name, env.policy ?? {});
     this.node.addValidation({ validate: () => checkPolicy(this, env.name, env.policy ?? {}) });
+  }
+
+  /**
+   * Checks the environment before any construct exists, so that no raw constructs error (an empty
+   * or duplicate id) reaches the user.
+   */
+  private static checkEnvironment(scope: Construct, id: string, env: McpEnvironment): McpEnvironment {
+    const path = [scope.node.path, id || '(environment)'].filter(Boolean).join('/');
+    if (typeof env !== 'object' || env === null || Array.isArray(env)) {
+      throw new McpConfigError(path, 'environment', env, 'pass an environment object such as prodEnvironment() or one loaded with loadEnvironment()');
+    }
+    const problem = findEnvironmentProblem(env);
+    if (problem) throw new McpConfigError(path, problem.field, problem.shown, problem.fix);
+    if (!id) throw new McpConfigError(path, 'name', id, "give the environment a name such as 'dev' (an RFC 1123 label)");
+    if (scope.node.tryFindChild(id)) {
+      throw new McpConfigError(path, 'name', id, `an environment named '${id}' is already in this app: give each environment a unique name`);
+    }
+    return env;
   }
 
   /** Objects the chart references but expects to exist (e.g. database Secrets), for the README's prerequisites. */

@@ -1,43 +1,68 @@
 import { ApiObject, Chart } from 'cdk8s';
+import { McpConfigError } from '../common/errors';
 import { ImageReference } from '../common/image';
+import { IConstruct } from 'constructs';
 import { isPolicySubject, PolicyFacts } from '../common/policy-facts';
 import { EnvironmentPolicy } from './environment';
 
 /**
- * Checks everything rendered under `chart` against `policy`; returns one message per
- * violation, each naming the construct, the field to change and the rule.
+ * One policy violation: the construct, the field to change, its value and the fix.
+ * @internal
  */
-export function checkPolicy(chart: Chart, policyName: string, policy: EnvironmentPolicy): string[] {
-  const errors: string[] = [];
-  for (const c of chart.node.findAll()) {
-    if (isPolicySubject(c)) errors.push(...checkFacts(c.node.path, c.policyFacts(), policyName, policy));
-  }
-  if (policy.requirePinnedImages) errors.push(...checkImages(chart, policyName));
-  return errors;
+export interface PolicyViolation {
+  readonly path: string;
+  readonly field: string;
+  readonly value: unknown;
+  readonly fix: string;
 }
 
-function checkFacts(path: string, facts: PolicyFacts, env: string, policy: EnvironmentPolicy): string[] {
-  const errors: string[] = [];
+/**
+ * Checks everything rendered under `chart` against `policy`.
+ * @returns one violation per broken rule, in construct order
+ * @internal
+ */
+export function policyViolations(chart: Chart, policyName: string, policy: EnvironmentPolicy): PolicyViolation[] {
+  const violations: PolicyViolation[] = [];
+  for (const c of chart.node.findAll()) {
+    if (isPolicySubject(c)) violations.push(...checkFacts(c.node.path, c.policyFacts(), policyName, policy));
+  }
+  if (policy.requirePinnedImages) violations.push(...checkImages(chart, policyName));
+  return violations;
+}
+
+/** Throws the first violation as an {@link McpConfigError}. @internal */
+export function assertPolicy(chart: Chart, policyName: string, policy: EnvironmentPolicy): void {
+  const [first] = policyViolations(chart, policyName, policy);
+  if (first) throw new McpConfigError(first.path, first.field, first.value, first.fix);
+}
+
+/** The violations as messages, for `node.addValidation`. @internal */
+export function checkPolicy(chart: Chart, policyName: string, policy: EnvironmentPolicy): string[] {
+  return policyViolations(chart, policyName, policy).map(v => new McpConfigError(v.path, v.field, v.value, v.fix).message);
+}
+
+function checkFacts(path: string, facts: PolicyFacts, env: string, policy: EnvironmentPolicy): PolicyViolation[] {
+  const out: PolicyViolation[] = [];
   const min = policy.minHaReplicas ?? 1;
   if (facts.haReplicas && facts.haReplicas.replicas < min) {
-    errors.push(`${path}: ${facts.component} ${facts.haReplicas.field} is ${facts.haReplicas.replicas}, but the '${env}' policy requires at least ${min} replicas of stateful HA components: set ${facts.haReplicas.field} to ${min} or more`);
+    out.push({ path, field: facts.haReplicas.field, value: facts.haReplicas.replicas, fix: `the '${env}' policy requires at least ${min} replicas of highly available components: set ${facts.haReplicas.field} to ${min} or more` });
   }
   if (policy.requireBackups && facts.backups && !facts.backups.enabled) {
-    errors.push(`${path}: ${facts.component} has backups disabled, but the '${env}' policy requires backups: set ${facts.backups.field} to true`);
+    out.push({ path, field: facts.backups.field, value: false, fix: `the '${env}' policy requires backups of ${facts.component}: set ${facts.backups.field} to true` });
   }
   if (policy.requirePodDisruptionBudgets && facts.disruptionBudget && !facts.disruptionBudget.present) {
-    errors.push(`${path}: ${facts.component} has no PodDisruptionBudget, but the '${env}' policy requires one: set ${facts.disruptionBudget.field}`);
+    out.push({ path, field: facts.disruptionBudget.field, value: facts.haReplicas?.replicas, fix: `the '${env}' policy requires a PodDisruptionBudget for ${facts.component}: set ${facts.disruptionBudget.field}` });
   }
   if (policy.allowDebugLogging === false && facts.debugLogging?.enabled) {
-    errors.push(`${path}: ${facts.component} logs at DEBUG, which the '${env}' policy forbids: set ${facts.debugLogging.field} to 'INFO'`);
+    out.push({ path, field: facts.debugLogging.field, value: 'debug', fix: `the '${env}' policy forbids debug logging: set ${facts.debugLogging.field} to 'info'` });
   }
   if (policy.requireWorkingEndpoints && facts.rejectsAllClients?.present) {
-    errors.push(`${path}: ${facts.component} would reject every client, which the '${env}' policy forbids: ${facts.rejectsAllClients.reason}; set ${facts.rejectsAllClients.field}`);
+    out.push({ path, field: facts.rejectsAllClients.field, value: undefined, fix: `the '${env}' policy forbids components that reject every client: ${facts.rejectsAllClients.reason}; set ${facts.rejectsAllClients.field}` });
   }
   if (!policy.allowGeneratedSecrets && facts.generatedSecrets?.present) {
-    errors.push(`${path}: ${facts.component} renders a generated Secret with a plaintext value, which only dev allows: set ${facts.generatedSecrets.field} to an existing Secret reference or an ExternalSecret`);
+    out.push({ path, field: facts.generatedSecrets.field, value: true, fix: `generated Secrets with plaintext values are for dev only: reference an existing Secret or an ExternalSecret instead of ${facts.generatedSecrets.field}` });
   }
-  return errors;
+  return out;
 }
 
 /**
@@ -60,8 +85,14 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
   Pod: ['spec'],
 };
 
-function checkImages(chart: Chart, env: string): string[] {
-  const errors: string[] = [];
+/** The path of the component that rendered `obj`: its nearest policy-reporting ancestor. */
+function componentPath(obj: IConstruct): string {
+  const owner = [...obj.node.scopes].reverse().find(isPolicySubject);
+  return (owner ?? obj).node.path;
+}
+
+function checkImages(chart: Chart, env: string): PolicyViolation[] {
+  const out: PolicyViolation[] = [];
   for (const obj of chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
     const path = POD_SPEC_PATHS[obj.kind];
     if (!path) continue;
@@ -69,9 +100,14 @@ function checkImages(chart: Chart, env: string): string[] {
     const spec = path.reduce((o: any, k) => o?.[k], manifest);
     for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) {
       if (!ImageReference.parse(c.image).pinned) {
-        errors.push(`${obj.node.path}: ${obj.kind} ${obj.name} container '${c.name}' uses image ${c.image}, which is not pinned; the '${env}' policy requires an exact version tag or a digest: set the component's image prop (e.g. repo:1.2.3 or repo@sha256:...)`);
+        out.push({
+          path: componentPath(obj),
+          field: 'image',
+          value: c.image,
+          fix: `${obj.kind} ${obj.name} container '${c.name}' is not pinned, and the '${env}' policy requires an exact version tag or a digest: set the component's image prop (e.g. repo:1.2.3 or repo@sha256:<64 hex>)`,
+        });
       }
     }
   }
-  return errors;
+  return out;
 }

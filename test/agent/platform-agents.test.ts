@@ -75,6 +75,6 @@ describe('agents in the platform', () => {
 
   test('prod agents meet the prod policy (no debug logging, PDBs for every multi-replica agent)', () => {
     expect(() => synthEnvironment(defineEnvironment(prodEnvironment(), { agents: [agent('a', { replicas: 2, logLevel: 'DEBUG' })] })))
-      .toThrow("prod/agents/a: McpAgent a logs at DEBUG, which the 'prod' policy forbids: set logLevel to 'INFO'");
+      .toThrow("prod/agents/a: invalid logLevel \"debug\": the 'prod' policy forbids debug logging: set logLevel to 'info'");
   });
 });

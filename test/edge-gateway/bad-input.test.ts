@@ -63,9 +63,9 @@ describe('EdgeGateway refuses bad props with path, field, value and fix', () => 
 describe('environments refuse a bad gateway and write nothing', () => {
   const withGateway = (base: McpEnvironment, edgeGateway: object) => defineEnvironment(base, { edgeGateway } as never);
 
-  test('prod: a plaintext core platform key (never echoed)', () => {
+  test('prod: a plaintext core platform key (never echoed), caught by the environment schema check', () => {
     expectEnvironmentRejected(withGateway(prodEnvironment(), { corePlatform: { apiKey: 'prod-plain-key-42' } }), {
-      path: 'prod/edge-gateway', field: 'corePlatform.apiKey', value: '<a string, not shown>', fix: /use an object with key, secretName/, never: ['prod-plain-key-42'],
+      path: 'prod', field: 'edgeGateway.corePlatform.apiKey', value: '<a string, not shown>', fix: /use an object with key, secretName/, never: ['prod-plain-key-42'],
     });
   });
 
@@ -77,7 +77,7 @@ describe('environments refuse a bad gateway and write nothing', () => {
 
   test('dev: a Helm-style key in the gateway props', () => {
     expectEnvironmentRejected(withGateway(devEnvironment(), { replicaCount: 2 }), {
-      path: 'dev/edge-gateway', field: 'replicaCount', value: 2, fix: /unknown field/,
+      path: 'dev', field: 'edgeGateway.replicaCount', value: 2, fix: /unknown field/,
     });
   });
 

@@ -62,7 +62,7 @@ describe('the gateway in the environment charts', () => {
   test('staging and prod refuse a gateway without a core platform (it would answer 401 to every client)', () => {
     for (const base of [stagingEnvironment(), prodEnvironment()]) {
       const env = { ...base, edgeGateway: { ...base.edgeGateway, corePlatform: undefined } };
-      expect(() => synthEnvironment(env)).toThrow(`${base.name}/edge-gateway: EdgeGateway would reject every client, which the '${base.name}' policy forbids: without a core platform the gateway validates every client's API key against http://localhost:8081, where nothing listens, and answers 401 while reporting ready; set corePlatform`);
+      expect(() => synthEnvironment(env)).toThrow(`${base.name}/edge-gateway: invalid corePlatform (unset): the '${base.name}' policy forbids components that reject every client: without a core platform the gateway validates every client's API key against http://localhost:8081, where nothing listens, and answers 401 while reporting ready; set corePlatform`);
     }
   });
 
@@ -77,7 +77,7 @@ describe('the gateway in the environment charts', () => {
   test('staging and prod refuse a generated Secret', () => {
     for (const base of [stagingEnvironment(), prodEnvironment()]) {
       const env = defineEnvironment(base, { edgeGateway: { generateDevSecret: true, redis: { type: 'bundled' } } });
-      expect(() => synthEnvironment(env)).toThrow(`${base.name}/edge-gateway: EdgeGateway renders a generated Secret with a plaintext value, which only dev allows: set generateDevSecret to an existing Secret reference or an ExternalSecret`);
+      expect(() => synthEnvironment(env)).toThrow(`${base.name}/edge-gateway: invalid generateDevSecret true: generated Secrets with plaintext values are for dev only: reference an existing Secret or an ExternalSecret instead of generateDevSecret`);
     }
   });
 
@@ -85,7 +85,7 @@ describe('the gateway in the environment charts', () => {
     const env = defineEnvironment(prodEnvironment(), { edgeGateway: { image: 'registry.example.com/edge-mcp@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' } });
     expect(() => synthEnvironment(env)).not.toThrow();
     const floating = defineEnvironment(prodEnvironment(), { edgeGateway: { image: 'registry.example.com/edge-mcp:1' } });
-    expect(() => synthEnvironment(floating)).toThrow("container 'edge-mcp' uses image registry.example.com/edge-mcp:1, which is not pinned");
+    expect(() => synthEnvironment(floating)).toThrow("prod/edge-gateway: invalid image \"registry.example.com/edge-mcp:1\": Deployment edge-mcp container 'edge-mcp' is not pinned");
   });
 
   test('without the integrations: no ServiceMonitor or PrometheusRule, no ExternalSecret, no cert-manager annotation', () => {

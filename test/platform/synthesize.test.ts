@@ -17,7 +17,7 @@ test('writes one manifest and one graph per environment, plus the CRDs', () => {
 });
 
 test.each([
-  ['a policy violation found at synth', defineEnvironment(prodEnvironment(), { registry: { replicas: 1 } }), /Validation failed.*Registry replicas is 1/s],
+  ['a policy violation found at synth', defineEnvironment(prodEnvironment(), { registry: { replicas: 1 } }), /^prod\/registry: invalid replicas 1: the 'prod' policy requires at least 2 replicas/],
   ['a bad prop found at construction', defineEnvironment(prodEnvironment(), { registry: { backup: { schedule: 'every day' } } }), /invalid schedule "every day"/],
 ])('%s leaves the previous output untouched and nothing partial', (_label, bad, message) => {
   const out = path.join(root, 'dist');

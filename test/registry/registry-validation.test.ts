@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { McpConfigError } from '../../src/common/errors';
 import { defineEnvironment } from '../../src/platform/environment';
 import { McpPlatformChart } from '../../src/platform/platform-chart';
+import { policyViolations } from '../../src/platform/policy';
 import { devEnvironment, prodEnvironment } from '../../src/platform/presets';
 import { Registry, RegistryProps } from '../../src/registry/registry';
 import { synthChart } from '../support/synth';
@@ -58,19 +59,25 @@ describe('the prod policy refuses unsafe settings at synth, naming the field to 
     () => Testing.synth(new McpPlatformChart(Testing.app(), 'prod', { environment: defineEnvironment(prodEnvironment(), overrides) }));
 
   test('a single-replica registry', () => {
-    expect(synthProd({ registry: { replicas: 1 } })).toThrow(/\[prod\] prod\/registry: Registry replicas is 1, but the 'prod' policy requires at least 2 replicas of stateful HA components: set replicas to 2 or more/);
+    expect(synthProd({ registry: { replicas: 1 } })).toThrow("prod/registry: invalid replicas 1: the 'prod' policy requires at least 2 replicas of highly available components: set replicas to 2 or more");
   });
   test('disabled backups', () => {
-    expect(synthProd({ registry: { backup: { enabled: false } } })).toThrow(/Registry has backups disabled, but the 'prod' policy requires backups: set backup.enabled to true/);
+    expect(synthProd({ registry: { backup: { enabled: false } } })).toThrow("prod/registry: invalid backup.enabled false: the 'prod' policy requires backups of Registry: set backup.enabled to true");
   });
-  test('a missing PDB (single replica)', () => {
-    expect(synthProd({ registry: { replicas: 1 } })).toThrow(/Registry has no PodDisruptionBudget, but the 'prod' policy requires one: set replicas to 2 or more \(a PodDisruptionBudget is rendered/);
+  test('a missing PDB (single replica) is reported too', () => {
+    const env = defineEnvironment(prodEnvironment(), { registry: { replicas: 1 } });
+    const chart = new McpPlatformChart(Testing.app(), 'lenient', { environment: { ...env, policy: {} } });
+    const violations = policyViolations(chart, 'prod', env.policy!).filter(v => v.path === 'lenient/registry');
+    expect(violations.map(v => v.fix)).toEqual([
+      "the 'prod' policy requires at least 2 replicas of highly available components: set replicas to 2 or more",
+      expect.stringMatching(/^the 'prod' policy requires a PodDisruptionBudget for Registry: set replicas to 2 or more \(a PodDisruptionBudget is rendered/),
+    ]);
   });
   test('an unpinned image', () => {
-    expect(synthProd({ registry: { image: 'mcpmesh/registry:3' } })).toThrow(/StatefulSet mcp-mesh-registry container 'registry' uses image mcpmesh\/registry:3, which is not pinned; the 'prod' policy requires an exact version tag or a digest/);
+    expect(synthProd({ registry: { image: 'mcpmesh/registry:3' } })).toThrow(/^prod\/registry: invalid image "mcpmesh\/registry:3": StatefulSet mcp-mesh-registry container 'registry' is not pinned, and the 'prod' policy requires an exact version tag or a digest/);
   });
   test('debug logging', () => {
-    expect(synthProd({ registry: { logLevel: 'DEBUG' } })).toThrow(/Registry logs at DEBUG, which the 'prod' policy forbids: set logLevel to 'INFO'/);
+    expect(synthProd({ registry: { logLevel: 'DEBUG' } })).toThrow("prod/registry: invalid logLevel \"debug\": the 'prod' policy forbids debug logging: set logLevel to 'info'");
   });
   test('dev allows what prod refuses', () => {
     const env = defineEnvironment(devEnvironment(), { registry: { image: 'mcpmesh/registry:3', logLevel: 'DEBUG', backup: { enabled: false } } });

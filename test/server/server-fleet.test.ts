@@ -40,9 +40,9 @@ describe('MCP servers in the environment charts', () => {
 
   test('prod refuses a single-replica server (PDB policy) and debug logging', () => {
     const single = defineEnvironment(prodEnvironment(), { servers: { servers: [{ name: 'demo', template: 'demo' }] } });
-    expect(() => synthEnvironment(single)).toThrow(/McpServer 'demo' has no PodDisruptionBudget, but the 'prod' policy requires one/);
+    expect(() => synthEnvironment(single)).toThrow(/^prod\/servers\/demo: invalid .*: the 'prod' policy requires a PodDisruptionBudget for McpServer 'demo'/);
     const debug = defineEnvironment(prodEnvironment(), { servers: { servers: [{ name: 'demo', template: 'demo', replicas: 2, config: { log_level: 'debug' } }] } });
-    expect(() => synthEnvironment(debug)).toThrow(/McpServer 'demo' logs at DEBUG, which the 'prod' policy forbids: set config.log_level/);
+    expect(() => synthEnvironment(debug)).toThrow(/^prod\/servers\/demo: invalid config.log_level "debug": the 'prod' policy forbids debug logging: set config.log_level/);
   });
 
   test('a server ingress in prod gets cert-manager TLS at <server>.<host>', () => {
