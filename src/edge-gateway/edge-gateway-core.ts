@@ -17,10 +17,12 @@ export interface EdgeGatewayCorePlatform {
   /** Secret key with the API key the gateway authenticates itself with (DEV_MESH_API_KEY). */
   readonly apiKey: SecretKeyReference;
   /**
-   * The gateway's id at the core platform (EDGE_MCP_ID), sent with every authentication;
-   * 1-128 letters, digits, '.', '_' or '-'.
+   * The gateway's id (EDGE_MCP_ID), sent with every authentication and logged by the core
+   * platform; 1-128 letters, digits, '.', '_' or '-'.
    * @default - the pod name
    */
+  // The core platform's POST /api/v1/auth/edge-mcp (apps/rest-api registration_api.go at
+  // e45c8fca) validates only the API key and logs the id: no id needs registering.
   readonly edgeId?: string;
   /** Where the core platform runs, for the egress NetworkPolicy. @default - any address, on `port` only */
   readonly peer?: NetworkPeer;

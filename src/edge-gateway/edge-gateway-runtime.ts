@@ -128,7 +128,7 @@ const INERT_RATE_LIMIT = 'read into config.RateLimit, but the MCP handler builds
  * container sets against this table, and that the presets set effective ones only.
  */
 export const EDGE_GATEWAY_ENV_CONTRACT: Record<EdgeGatewayEnvName | 'DEV_MESH_EDGE_ID' | 'EDGE_MCP_PORT' | 'PORT' | 'ENABLE_AUTO_UPDATE' | 'DISABLE_AUTO_UPDATE' | 'ZIPKIN_ENDPOINT', EnvVarContract> = {
-  EDGE_MCP_ID: { read: true, effective: true, note: 'the edge id sent with every auth request to the core platform (config.Default; default edge-<hostname>-<date>)' },
+  EDGE_MCP_ID: { read: true, effective: true, note: 'the edge id sent with every auth request to the core platform, which logs it (config.Default; default edge-<hostname>-<date>)' },
   DEV_MESH_URL: { read: true, effective: true, note: 'core platform base URL: client API keys are validated at POST <url>/api/v1/auth/edge-mcp, remote tools are fetched from it; unset, every client gets 401' },
   DEV_MESH_API_KEY: { read: true, effective: true, note: 'the key the gateway authenticates itself to the core platform with' },
   TRACING_ENABLED: { read: true, effective: true, note: 'tracing is on only for the exact value "true"' },
