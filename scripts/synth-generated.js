@@ -3,9 +3,10 @@
 // preset) with <agents> generated agents, agent i providing capability cap-i 1.<i>.0 and depending on
 // cap-(i+1) ^1.0.0 (a ring, so every dependency resolves and the graph is one cycle).
 // Used by `npm run bench` to show that synth cost grows linearly with the number of agents.
-require('ts-node').register({ transpileOnly: true, project: require('path').join(__dirname, '..', 'tsconfig.json') });
-const { devEnvironment } = require('../src/platform/presets.ts');
-const { synthesizePlatform } = require('../src/platform/synthesize.ts');
+// Runs the compiled library (lib/, built by `npm run build`), as `npx cdk8s synth` does.
+const os = require('os');
+const path = require('path');
+const { devEnvironment, synthesizePlatform } = require('../lib/src/index.js');
 
 const n = Number(process.argv[2]);
 if (!Number.isInteger(n) || n < 1) throw new Error('usage: synth-generated.js <agents> [outdir]');
@@ -15,5 +16,5 @@ const agents = Array.from({ length: n }, (_, i) => ({
   capabilities: [{ name: `cap-${i}`, version: `1.${i}.0` }],
   dependencies: [{ name: `cap-${(i + 1) % n}`, version: '^1.0.0' }],
 }));
-const outdir = process.argv[3] ?? require('path').join(require('os').tmpdir(), `cdk8s-mcp-generated-${n}`);
+const outdir = process.argv[3] ?? path.join(os.tmpdir(), `cdk8s-mcp-generated-${n}`);
 synthesizePlatform([{ ...devEnvironment(), name: 'generated', namespace: 'mcp-generated', agents }], outdir);

@@ -69,6 +69,14 @@ export interface BackupOptions {
   readonly storageGibibytes?: number;
   /** StorageClass of the backup volume. @default - the cluster default */
   readonly storageClassName?: string;
+  /**
+   * An existing PersistentVolume (cluster-scoped, so outside the environment's namespace) the
+   * backup claim binds to. With `persistentVolumeReclaimPolicy: Retain` the backups outlive
+   * the claim, the namespace and the environment; give the claim the volume's StorageClass.
+   * @default - a volume provisioned from the StorageClass
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#reserving-a-persistentvolume
+   */
+  readonly volumeName?: string;
   /** Image with sqlite3 or pg_dump. @default - SQLITE_BACKUP_IMAGE or POSTGRES_CLIENT_IMAGE */
   readonly image?: string;
   /** Seconds a backup Job may run before it is stopped. @default 3600 */
@@ -94,7 +102,10 @@ export interface DatabaseBackupProps extends BackupOptions {
 export class DatabaseBackup extends Construct {
   /** The CronJob. */
   public readonly cronJob: kplus.CronJob;
-  /** The PVC the backups are written to. */
+  /**
+   * The PVC the backups are written to. GitOps tools never prune or delete it, and Argo CD
+   * ignores its health (it binds at the first backup).
+   */
   public readonly claim: kplus.PersistentVolumeClaim;
   /** The ConfigMap holding the script. */
   public readonly script: kplus.ConfigMap;
@@ -120,7 +131,11 @@ export class DatabaseBackup extends Construct {
       accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
       storage: Size.gibibytes(storage),
       storageClassName: props.storageClassName,
+      volume: props.volumeName ? kplus.PersistentVolume.fromPersistentVolumeName(this, 'backup-pv', props.volumeName) : undefined,
     });
+    // With a WaitForFirstConsumer StorageClass the claim stays Pending until the first backup
+    // runs (up to a day): keep it out of the Argo CD Application's health meanwhile.
+    this.claim.metadata.addAnnotation('argocd.argoproj.io/ignore-healthcheck', 'true');
 
     const [minute, hour, day, month, weekDay] = schedule;
     this.cronJob = new kplus.CronJob(this, 'Resource', {

@@ -97,6 +97,18 @@ export function scratchVolume(scope: kplus.AbstractPod, name: string, sizeLimitM
   return kplus.Volume.fromEmptyDir(scope, `${name}-volume`, name, { sizeLimit: Size.mebibytes(sizeLimitMebibytes) });
 }
 
+/**
+ * Annotations that keep an object holding data out of GitOps pruning and cascading deletes:
+ * Argo CD never prunes or deletes it, Flux never garbage-collects it. Removing the data is
+ * then a deliberate `kubectl delete`.
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#no-prune-resources
+ * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#prune
+ */
+export const RETAIN_DATA_ANNOTATIONS: Readonly<Record<string, string>> = {
+  'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
+  'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+};
+
 /** A per-pod ReadWriteOnce volume of a StatefulSet. */
 export interface DataVolumeClaim {
   /** Claim template name; PVCs are named `<name>-<statefulset>-<ordinal>`. */
@@ -105,8 +117,12 @@ export interface DataVolumeClaim {
   readonly gibibytes: number;
   /** @default - the cluster default StorageClass */
   readonly storageClassName?: string;
-  /** Labels of the PVCs. */
-  readonly labels: Record<string, string>;
+  /**
+   * Ignored: claim templates are immutable, so they carry only the StatefulSet's selector
+   * labels (never the version), and an image bump never touches them.
+   * @deprecated the StatefulSet's selector labels are used
+   */
+  readonly labels?: Record<string, string>;
   /** Where the first container mounts it. */
   readonly mountPath: string;
 }
@@ -119,8 +135,11 @@ export interface DataVolumeClaim {
  */
 export function addDataVolumeClaimTemplate(sts: kplus.StatefulSet, claim: DataVolumeClaim): void {
   const api = ApiObject.of(sts);
+  // volumeClaimTemplates are immutable: only the (stable) selector labels go in, so routine
+  // changes (image tags, common labels) never need the StatefulSet recreated. The claims the
+  // controller creates inherit the retention annotations (Argo CD and Flux never prune them).
   api.addJsonPatch(JsonPatch.add('/spec/volumeClaimTemplates', [{
-    metadata: { name: claim.name, labels: claim.labels },
+    metadata: { name: claim.name, labels: { ...sts.matchLabels }, annotations: { ...RETAIN_DATA_ANNOTATIONS } },
     spec: {
       accessModes: ['ReadWriteOnce'],
       resources: { requests: { storage: kplus.k8s.Quantity.fromString(`${claim.gibibytes}Gi`) } },

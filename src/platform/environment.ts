@@ -2,6 +2,7 @@ import { AgentDelivery } from '../agent/agent-mesh';
 import { McpAgentDefinition } from '../agent/mcp-agent';
 import { ClusterNetwork } from '../common/network';
 import { EdgeGatewayProps } from '../edge-gateway/edge-gateway';
+import { GitOpsSettings } from '../gitops/gitops-settings';
 import { RegistryProps } from '../registry/registry';
 import { McpServersSettings } from '../server/server-fleet';
 import { ToolRegistryProps } from '../tool-registry/tool-registry';
@@ -79,7 +80,7 @@ export interface IngressSettings {
  * each component to render there. A component left undefined is not rendered.
  */
 export interface McpEnvironment {
-  /** Environment name (RFC 1123 label): the chart id and the output file `dist/<name>.k8s.yaml`. */
+  /** Environment name (RFC 1123 label): the chart id and the output folder `dist/<name>/`. */
   readonly name: string;
   /** Namespace every object lands in. @default `mcp-<name>` */
   readonly namespace?: string;
@@ -113,13 +114,13 @@ export interface McpEnvironment {
   readonly servers?: McpServersSettings;
   /**
    * MCP Mesh agents (need `registry`). Their dependencies are resolved at synth against each
-   * other's capabilities; the graph is written to `dist/<name>.graph.md`.
+   * other's capabilities; the graph is written to `dist/<name>/graph.md`.
    * @default - none
    */
   readonly agents?: McpAgentDefinition[];
   /**
    * Render agents as workloads, as MCPAgent custom resources (needs the CRD from
-   * `dist/crds.k8s.yaml` applied first), or both. Keep `workloads` where the cluster may lack the CRD.
+   * `dist/crds/` applied first), or both. Keep `workloads` where the cluster may lack the CRD.
    * @default 'workloads'
    */
   readonly agentDelivery?: AgentDelivery;
@@ -131,6 +132,14 @@ export interface McpEnvironment {
    * @default - not rendered
    */
   readonly toolRegistry?: ToolRegistryProps;
+  /**
+   * Delivery and upgrades: an Argo CD Application (`dist/argocd/<name>.yaml`) and Flux
+   * Kustomizations (`dist/flux/<name>.yaml`) for the environment, and the deliberate changes
+   * the upgrade guard may let through (it refuses, at synth, any change the API server would
+   * reject over the previous output, such as a StatefulSet claim template resize).
+   * @default - no GitOps objects; every refused change fails the synth
+   */
+  readonly gitops?: GitOpsSettings;
 }
 
 /** Object props merge recursively (optional ones too); arrays and scalars replace. */

@@ -1,7 +1,8 @@
 import { ApiObject, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
 import { McpConfigError } from '../common/errors';
 import { ImageReference } from '../common/image';
-import { IConstruct } from 'constructs';
 import { isPolicySubject, PolicyFacts } from '../common/policy-facts';
 import { EnvironmentPolicy } from './environment';
 
@@ -93,12 +94,8 @@ function componentPath(obj: IConstruct): string {
 
 function checkImages(chart: Chart, env: string): PolicyViolation[] {
   const out: PolicyViolation[] = [];
-  for (const obj of chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
-    const path = POD_SPEC_PATHS[obj.kind];
-    if (!path) continue;
-    const manifest = obj.toJson();
-    const spec = path.reduce((o: any, k) => o?.[k], manifest);
-    for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) {
+  const check = (obj: ApiObject, containers: { name?: string; image: string }[]) => {
+    for (const c of containers) {
       if (!ImageReference.parse(c.image).pinned) {
         out.push({
           path: componentPath(obj),
@@ -107,6 +104,19 @@ function checkImages(chart: Chart, env: string): PolicyViolation[] {
           fix: `${obj.kind} ${obj.name} container '${c.name}' is not pinned, and the '${env}' policy requires an exact version tag or a digest: set the component's image prop (e.g. repo:1.2.3 or repo@sha256:<64 hex>)`,
         });
       }
+    }
+  };
+  // cdk8s-plus workloads hold their containers: reading them costs nothing, while rendering each
+  // workload (toJson) here would resolve it a second time per synth. Raw objects are rendered.
+  const covered = new Set<ApiObject>();
+  for (const c of chart.node.findAll()) {
+    if (c instanceof kplus.AbstractPod) {
+      const obj = ApiObject.of(c);
+      covered.add(obj);
+      check(obj, [...c.initContainers, ...c.containers]);
+    } else if (c instanceof ApiObject && POD_SPEC_PATHS[c.kind] && !covered.has(c)) {
+      const spec = POD_SPEC_PATHS[c.kind].reduce((o: any, k) => o?.[k], c.toJson());
+      check(c, [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]);
     }
   }
   return out;

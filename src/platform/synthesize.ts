@@ -1,7 +1,14 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
 import { renderGraphMarkdown } from '../agent/graph-markdown';
+import { protectData } from '../gitops/data-protection';
+import { parseManifests } from '../gitops/manifest-objects';
+import { EnvironmentFiles, layoutOutput, RESERVED_FOLDERS } from '../gitops/output-layout';
+import { checkOutputDir, publishOutput } from '../gitops/owned-files';
+import { legacyOutputFile, readPreviousOutput } from '../gitops/previous-output';
+import { checkUpgrade, UpgradeRefusedError } from '../gitops/upgrade-guard';
 import { CRDS_CHART_ID, McpCrdsChart } from './crds-chart';
 import { McpEnvironment } from './environment';
 import { McpPlatformChart } from './platform-chart';
@@ -11,49 +18,132 @@ import { policyWarnings } from './policy';
 export interface SynthesizeOptions {
   /** Receives each synth warning (e.g. an unresolved optional dependency). @default - written to stderr */
   readonly onWarning?: (message: string) => void;
+  /**
+   * Compare each environment with its previous output in `outdir` and refuse changes the API
+   * server would reject (immutable fields) or that drop data, unless the environment
+   * acknowledges them (`gitops.acknowledgedChanges`).
+   * @default true
+   */
+  readonly upgradeCheck?: boolean;
+  /**
+   * Where cdk8s writes one file per chart before the output is laid out (the cdk8s CLI's
+   * `output` directory). Left in place.
+   * @default - a temporary directory, removed afterwards
+   */
+  readonly stagingDir?: string;
 }
 
 /**
- * Synthesizes one chart per environment into `outdir` (`<outdir>/<env>.k8s.yaml`), the
- * platform CRDs into `<outdir>/crds.k8s.yaml` (apply first), and each environment's resolved
- * capability graph into `<outdir>/<env>.graph.md`.
+ * Synthesizes the platform CRDs into `<outdir>/crds/` and each environment into
+ * `<outdir>/<env>/` (its manifests, a kustomization.yaml and its capability graph), plus the
+ * Argo CD and Flux objects the environments ask for (`argocd/<env>.yaml`, `flux/<env>.yaml`).
  *
- * Everything is written to a staging directory beside `outdir` first and swapped in only
- * when the whole synth succeeded, so a failed synth (a validation error, a bad prop, an
- * unresolved dependency) leaves no partial manifest in `outdir`: GitOps tools never see half
- * an environment.
- * @returns the file names written
- * @throws the first construction or validation error; `outdir` is then untouched
+ * Everything is rendered, validated and checked against the previous output (the upgrade
+ * guard) before the first byte is written, so a failed synth leaves `outdir` byte-identical.
+ * Synth owns only the files it generated (listed in `<outdir>/.cdk8s-mcp-files`): it
+ * replaces those, deletes the ones no longer generated and never touches anything else.
+ * @returns the generated files, relative to `outdir`
+ * @throws McpConfigError for a bad prop or policy violation, UpgradeRefusedError for a change
+ *   Kubernetes would refuse, Error for an output directory synth must not own; `outdir` is then untouched
  */
 export function synthesizePlatform(environments: McpEnvironment[], outdir: string, options: SynthesizeOptions = {}): string[] {
-  const target = path.resolve(outdir);
-  const staging = `${path.join(path.dirname(target), `.${path.basename(target)}`)}.staging-${process.pid}`;
   const warn = options.onWarning ?? ((m: string) => process.stderr.write(`cdk8s-mcp: warning: ${m}\n`));
-  fs.rmSync(staging, { recursive: true, force: true });
+  const reserved = environments.find(e => RESERVED_FOLDERS.includes(e.name));
+  if (reserved) throw new Error(`environment name '${reserved.name}' is reserved for the output folder ${outdir}/${reserved.name}: rename the environment`);
+  const staging = options.stagingDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-mcp-'));
   try {
     const app = new App({ outdir: staging, yamlOutputType: YamlOutputType.FILE_PER_CHART });
-    const reserved = environments.find(e => e.name === CRDS_CHART_ID);
-    if (reserved) throw new Error(`environment name '${CRDS_CHART_ID}' is reserved for the CRD output ${CRDS_CHART_ID}.k8s.yaml: rename the environment`);
     new McpCrdsChart(app, CRDS_CHART_ID);
     const charts = environments.map(environment => new McpPlatformChart(app, environment.name, { environment }));
+    protectData(app);
     app.synth();
+    const staged = (id: string) => fs.readFileSync(path.join(staging, `${id}.k8s.yaml`), 'utf8');
+    const outputs = charts.map(chart => environmentFiles(chart, staged(chart.environment.name)));
+    if (options.upgradeCheck ?? true) checkUpgrades(outdir, outputs, environments, warn);
     for (const chart of charts) policyWarnings(chart, chart.environment.name, chart.environment.policy ?? {}).forEach(warn);
-    for (const chart of charts) {
-      if (!chart.agents) continue;
-      chart.agents.warnings.forEach(warn);
-      fs.writeFileSync(path.join(staging, `${chart.environment.name}.graph.md`), renderGraphMarkdown(chart.agents.graph, {
-        environment: chart.environment.name,
-        namespace: chart.namespaceName,
-        registryName: chart.registry!.service.name,
-        delivery: chart.agents.delivery,
-        replicas: chart.agents.replicaSummary(),
-        warnings: chart.agents.warnings,
-      }));
+    for (const chart of charts) chart.agents?.warnings.forEach(warn);
+    const files = layoutOutput(staged(CRDS_CHART_ID), outputs);
+    checkOutputDir(outdir, files.keys());
+    for (const e of environments) {
+      if (fs.existsSync(legacyOutputFile(outdir, e.name))) warn(`${legacyOutputFile(outdir, e.name)} is from an earlier layout (now ${outdir}/${e.name}/): delete it`);
     }
-    fs.rmSync(target, { recursive: true, force: true });
-    fs.renameSync(staging, target);
-    return fs.readdirSync(target).sort();
+    return publishOutput(outdir, files).files;
   } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
+    if (!options.stagingDir) fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function environmentFiles(chart: McpPlatformChart, yaml: string): EnvironmentFiles {
+  const env = chart.environment;
+  return {
+    name: env.name,
+    namespace: chart.namespaceName,
+    yaml,
+    objects: parseManifests(yaml),
+    gitops: env.gitops,
+    graph: chart.agents && renderGraphMarkdown(chart.agents.graph, {
+      environment: env.name,
+      namespace: chart.namespaceName,
+      registryName: chart.registry!.service.name,
+      delivery: chart.agents.delivery,
+      replicas: chart.agents.replicaSummary(),
+      warnings: chart.agents.warnings,
+    }),
+  };
+}
+
+function checkUpgrades(outdir: string, outputs: EnvironmentFiles[], environments: McpEnvironment[], warn: (m: string) => void): void {
+  for (const [i, output] of outputs.entries()) {
+    const previous = readPreviousOutput(outdir, output.name);
+    if (!previous) continue;
+    const check = checkUpgrade(previous, output.objects, environments[i].gitops?.acknowledgedChanges);
+    if (check.refused.length) throw new UpgradeRefusedError(output.name, check.refused);
+    for (const c of check.acknowledged) warn(`${output.name}: acknowledged ${c.object} ${c.field}: ${c.recipe}`);
+    for (const a of check.stale) warn(`${output.name}: gitops.acknowledgedChanges entry ${a.object} ${a.field} matches no change any more: remove it`);
+  }
+}
+
+/** Where {@link runSynthApp} publishes and stages. */
+export interface SynthAppOptions {
+  /** The committed output directory. @default process.env.CDK8S_MCP_OUTDIR ?? 'dist' */
+  readonly dist?: string;
+  /** The cdk8s CLI's output directory (`CDK8S_OUTDIR`), used as the staging directory. @default process.env.CDK8S_OUTDIR */
+  readonly scratch?: string;
+  /** Receives progress and error lines. @default - stderr */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * The app behind `npm run synth` / `npx cdk8s synth`. The cdk8s CLI empties its `output`
+ * directory (cdk8s.yaml) before it runs the app, so that must be a scratch directory: cdk8s
+ * stages each chart there and the app publishes to `dist/` only when everything succeeded, so
+ * a failed synth leaves `dist/` byte-identical. Under `cdk8s synth --stdout` (a temporary
+ * scratch directory outside the project) it prints only and publishes nothing.
+ * @returns the process exit code: 0, or 1 after printing the error
+ */
+export function runSynthApp(environments: McpEnvironment[], options: SynthAppOptions = {}): number {
+  const dist = options.dist ?? process.env.CDK8S_MCP_OUTDIR ?? 'dist';
+  const scratch = options.scratch ?? process.env.CDK8S_OUTDIR;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  try {
+    if (scratch && path.resolve(scratch) === path.resolve(dist)) {
+      throw new Error(`cdk8s.yaml output is ${scratch}, which the cdk8s CLI empties before every synth: set it to a scratch directory such as .cdk8s.out; the app publishes to ${dist}/`);
+    }
+    if (scratch && path.relative(process.cwd(), path.resolve(scratch)).startsWith('..')) {
+      const throwaway = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-mcp-print-'));
+      try {
+        synthesizePlatform(environments, throwaway, { stagingDir: scratch, upgradeCheck: false, onWarning: m => log(`cdk8s-mcp: warning: ${m}`) });
+      } finally {
+        fs.rmSync(throwaway, { recursive: true, force: true });
+      }
+      return 0;
+    }
+    const files = synthesizePlatform(environments, dist, { stagingDir: scratch, onWarning: m => log(`cdk8s-mcp: warning: ${m}`) });
+    const folders = [...new Set(files.map(f => f.split('/')[0]))];
+    log(`cdk8s-mcp: ${dist}/ holds ${files.length} generated files in ${folders.map(f => `${f}/`).join(', ')}`);
+    return 0;
+  } catch (e) {
+    log(`cdk8s-mcp: synth failed, ${dist}/ left unchanged\n${(e as Error).message}`);
+    return 1;
   }
 }

@@ -194,7 +194,7 @@ function podMonitor(scope: Construct, id: string, name: string, labels: Record<s
 /** CloudNativePG backups are configured on the Cluster; the dump-only BackupOptions fields do not apply. */
 function validateBackupMethod(scope: Construct, spec: CloudNativePgSpec): CloudNativePgBackupMethod {
   const b = spec.backup ?? {};
-  const dumpOnly: (keyof BackupOptions)[] = ['retention', 'storageGibibytes', 'storageClassName', 'image', 'activeDeadlineSeconds', 'timeZone'];
+  const dumpOnly: (keyof BackupOptions)[] = ['retention', 'storageGibibytes', 'storageClassName', 'volumeName', 'image', 'activeDeadlineSeconds', 'timeZone'];
   for (const field of dumpOnly) {
     if (b[field] !== undefined) {
       invalid(scope, `backup.${field}`, b[field], field === 'retention'

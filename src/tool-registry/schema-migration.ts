@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { POSTGRES_ALPINE_UID, POSTGRES_CLIENT_IMAGE } from '../backup/database-backup';
@@ -24,7 +24,11 @@ export interface SchemaMigrationOptions {
 
 /** Props of {@link SchemaMigration}. */
 export interface SchemaMigrationProps extends SchemaMigrationOptions {
-  /** Name prefix: the Job is `<name>-<8 hex of the SQL>`, so a schema change creates a new Job. */
+  /**
+   * Name prefix: the Job is `<name>-<8 hex of its rendered pod template>`, so any change to
+   * the template (SQL, client image, connection, labels) creates a new Job instead of an
+   * apply error.
+   */
   readonly name: string;
   /** Identity of the Job's pods (component is usually `database-migration`). */
   readonly identity: ComponentLabels;
@@ -40,12 +44,14 @@ export interface SchemaMigrationProps extends SchemaMigrationOptions {
  * A Job that waits for PostgreSQL with pg_isready and then applies the schema SQL from its
  * ConfigMap with `psql --single-transaction -v ON_ERROR_STOP=1`: all of it or nothing.
  *
- * Job pod templates are immutable, so the Job's name carries a hash of the SQL: a changed
- * schema renders a new Job (GitOps tools prune the old one) instead of an apply error. No
- * ttlSecondsAfterFinished: a deleted Job would be recreated and re-run by GitOps tools.
+ * Job pod templates are immutable, so the Job's name carries a hash of its whole rendered pod
+ * template: a changed schema, client image, connection or library version renders a new Job
+ * (GitOps tools prune the old one) instead of an apply error, and `kubectl apply` keeps
+ * working. No ttlSecondsAfterFinished: a deleted Job would be recreated and re-run by GitOps
+ * tools.
  */
 export class SchemaMigration extends Construct {
-  /** The Job. */
+  /** The Job. Its name is a token resolved at synth (it hashes the rendered template). */
   public readonly job: kplus.Job;
   /** Labels of the Job's pods (for NetworkPolicies). */
   public readonly podSelector: Record<string, string>;
@@ -53,7 +59,6 @@ export class SchemaMigration extends Construct {
   public constructor(scope: Construct, id: string, props: SchemaMigrationProps) {
     super(scope, id);
     const sql = props.schema.data[SCHEMA_SQL_KEY];
-    const hash = contentHash(sql).slice(0, 8);
     const timeout = props.waitTimeoutSeconds ?? 600;
     const image = parseImageProp(this, 'image', props.image ?? POSTGRES_CLIENT_IMAGE);
     const labels = recommendedLabels(props.identity);
@@ -61,7 +66,7 @@ export class SchemaMigration extends Construct {
     this.podSelector = selectorLabels(props.identity);
 
     this.job = new kplus.Job(this, 'Resource', {
-      metadata: { name: `${props.name}-${hash}`, labels },
+      metadata: { name: templateHashedName(() => this.job, props.name), labels },
       select: false,
       backoffLimit: 4,
       activeDeadline: Duration.seconds(timeout + 600),
@@ -86,4 +91,27 @@ export class SchemaMigration extends Construct {
     container.mount('/schema', kplus.Volume.fromConfigMap(this, 'schema-volume', props.schema, { name: 'schema' }), { readOnly: true });
     container.mount('/tmp', scratchVolume(this.job, 'tmp'));
   }
+}
+
+/**
+ * A Job name resolved at synth: `<prefix>-<8 hex of the rendered pod template>`, JSON patches
+ * included. While the template itself renders, the name resolves to the bare prefix (it is
+ * not part of the template), so the hash never depends on itself.
+ */
+function templateHashedName(job: () => kplus.Job, prefix: string): string {
+  let rendering = false;
+  const name = Lazy.any({
+    produce: () => {
+      if (rendering) return prefix;
+      rendering = true;
+      try {
+        const rendered = ApiObject.of(job()).toJson();
+        return `${prefix}-${contentHash(rendered.spec.template).slice(0, 8)}`;
+      } finally {
+        rendering = false;
+      }
+    },
+  });
+  // cdk8s resolves tokens anywhere in an object, metadata.name included.
+  return name as unknown as string;
 }

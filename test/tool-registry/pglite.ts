@@ -35,7 +35,11 @@ export async function startPglite(): Promise<TestPglite> {
     exec: async sql => { await call('exec', sql); },
     query: async (sql, params) => ({ rows: await call('query', sql, params) }),
     close: async () => {
+      // Wait for the process itself to end, so no child outlives the test file's worker.
+      const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>(resolve => child.once('exit', () => resolve()));
       if (child.connected) await call('close').catch(() => undefined);
+      else child.kill();
+      await exited;
     },
   };
 }

@@ -29,7 +29,45 @@ function synthRegistry(database: ToolRegistryProps['database']): K8sObject[] {
   return synthChart(chart => new ToolRegistry(chart, 'tool-registry', { ...TOOL_REGISTRY_PRESETS.staging, database: { credentialsSecret: 'db-credentials', ...database } })).objects;
 }
 
-const newDb = startPglite;
+// One PGlite per file (starting one costs seconds of CPU: it runs initdb in WebAssembly). Each
+// group starts from `fresh()`, which returns the database to the state it started in and
+// proves it: everything the schema and the tests create is dropped, and the catalog compared.
+let shared: PGlite;
+let pristine: unknown;
+
+/** What a reset must restore: public schema objects, extensions, roles and the database owner. */
+async function resetState(db: PGlite): Promise<unknown> {
+  const q = async (sql: string) => (await db.query(sql)).rows;
+  return {
+    objects: await q("SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' ORDER BY 1"),
+    functions: await q("SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' ORDER BY 1"),
+    types: await q("SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'public' ORDER BY 1"),
+    extensions: await q('SELECT extname FROM pg_extension ORDER BY 1'),
+    roles: await q('SELECT rolname FROM pg_roles ORDER BY 1'),
+    schema: await q("SELECT pg_get_userbyid(nspowner) AS owner, nspacl::text AS acl FROM pg_namespace WHERE nspname = 'public'"),
+    owner: await q("SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database()"),
+  };
+}
+
+beforeAll(async () => {
+  shared = await startPglite();
+  pristine = await resetState(shared);
+}, 120_000);
+afterAll(async () => shared?.close());
+
+/** The shared database, reset to the state a new PGlite starts in. */
+async function fresh(): Promise<PGlite> {
+  await shared.exec(`
+    RESET ALL;
+    ALTER DATABASE postgres OWNER TO postgres;
+    DROP SCHEMA public CASCADE;
+    CREATE SCHEMA public AUTHORIZATION pg_database_owner;
+    GRANT USAGE ON SCHEMA public TO PUBLIC;
+    DROP ROLE IF EXISTS tool_registry;
+  `);
+  expect(await resetState(shared)).toEqual(pristine);
+  return shared;
+}
 
 /** Everything the schema can create or change, as comparable rows. */
 async function catalog(db: PGlite): Promise<unknown> {
@@ -56,10 +94,9 @@ describe.each([
   const sql = getSql();
   let db: PGlite;
   beforeAll(async () => {
-    db = await newDb();
+    db = await fresh();
     await db.exec(sql);
   });
-  afterAll(async () => db.close());
 
   test('creates the vector extension, the tools table and the cosine index', async () => {
     const c: any = await catalog(db);
@@ -110,40 +147,28 @@ describe('schema SQL on an existing database', () => {
   const staging = sqlFromMigrationJob(synthRegistry({ backend: 'statefulset' }));
 
   test('a changed index setting replaces the old vector index and keeps the rows', async () => {
-    const db = await newDb();
-    try {
-      await db.exec(dev);
-      await db.query("INSERT INTO tools (name, description, category, input_schema) VALUES ('kept', 'd', 'c', '{}')");
-      await db.exec(staging);
-      const indexes = (await db.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE tablename = 'tools' AND indexdef LIKE '%embedding%'")).rows;
-      expect(indexes.map(i => i.indexdef)).toEqual([expect.stringContaining('USING hnsw (embedding vector_cosine_ops) WITH (m=\'16\', ef_construction=\'64\')')]);
-      expect((await db.query('SELECT name FROM tools')).rows).toEqual([{ name: 'kept' }]);
-    } finally {
-      await db.close();
-    }
+    const db = await fresh();
+    await db.exec(dev);
+    await db.query("INSERT INTO tools (name, description, category, input_schema) VALUES ('kept', 'd', 'c', '{}')");
+    await db.exec(staging);
+    const indexes = (await db.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE tablename = 'tools' AND indexdef LIKE '%embedding%'")).rows;
+    expect(indexes.map(i => i.indexdef)).toEqual([expect.stringContaining('USING hnsw (embedding vector_cosine_ops) WITH (m=\'16\', ef_construction=\'64\')')]);
+    expect((await db.query('SELECT name FROM tools')).rows).toEqual([{ name: 'kept' }]);
   });
 
   test('a different embedding dimension stops the migration instead of mixing vectors', async () => {
-    const db = await newDb();
-    try {
-      await db.exec(dev);
-      const other = sqlFromMigrationJob(synthRegistry({ backend: 'statefulset', schema: { embeddingDimensions: 384 } }));
-      await expect(db.exec(other)).rejects.toThrow('tools.embedding is vector(768), but this deployment expects vector(384)');
-    } finally {
-      await db.close();
-    }
+    const db = await fresh();
+    await db.exec(dev);
+    const other = sqlFromMigrationJob(synthRegistry({ backend: 'statefulset', schema: { embeddingDimensions: 384 } }));
+    await expect(db.exec(other)).rejects.toThrow('tools.embedding is vector(768), but this deployment expects vector(384)');
   });
 
   test('run by a superuser (as CloudNativePG bootstrap does), the table goes to the database owner', async () => {
-    const db = await newDb();
-    try {
-      await db.exec('CREATE ROLE tool_registry; ALTER DATABASE postgres OWNER TO tool_registry;');
-      await db.exec(staging);
-      const owners = (await db.query("SELECT relname, pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relnamespace = 'public'::regnamespace ORDER BY relname")).rows;
-      expect(owners.length).toBeGreaterThanOrEqual(4); // table, pkey, unique index, sequence, vector index
-      expect(new Set(owners.map((r: any) => r.owner))).toEqual(new Set(['tool_registry']));
-    } finally {
-      await db.close();
-    }
+    const db = await fresh();
+    await db.exec('CREATE ROLE tool_registry; ALTER DATABASE postgres OWNER TO tool_registry;');
+    await db.exec(staging);
+    const owners = (await db.query("SELECT relname, pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relnamespace = 'public'::regnamespace ORDER BY relname")).rows;
+    expect(owners.length).toBeGreaterThanOrEqual(4); // table, pkey, unique index, sequence, vector index
+    expect(new Set(owners.map((r: any) => r.owner))).toEqual(new Set(['tool_registry']));
   });
 });
