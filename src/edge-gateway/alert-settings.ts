@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { invalid } from '../common/errors';
 
 /** The threshold and hold time of one alert; each alert documents its own defaults. */
-export interface AlertSettings {
+export interface EdgeGatewayAlertSettings {
   /** Render the alert. @default true */
   readonly enabled?: boolean;
   /** The value the alert compares against (its unit is given per alert). @default - the alert's default */
@@ -11,7 +11,7 @@ export interface AlertSettings {
   readonly for?: string;
 }
 
-/** {@link AlertSettings} with the defaults applied. @internal */
+/** {@link EdgeGatewayAlertSettings} with the defaults applied. @internal */
 export interface ResolvedAlert {
   readonly enabled: boolean;
   readonly threshold: number;
@@ -25,7 +25,7 @@ const DURATION = /^(0|(\d+(ms|s|m|h|d|w|y))+)$/;
  * @throws McpConfigError naming `<field>.for` or `<field>.threshold`
  * @internal
  */
-export function resolveAlert(scope: IConstruct, field: string, settings: AlertSettings | undefined, defaults: { threshold?: number; for: string }): ResolvedAlert {
+export function resolveAlert(scope: IConstruct, field: string, settings: EdgeGatewayAlertSettings | undefined, defaults: { threshold?: number; for: string }): ResolvedAlert {
   const holdFor = settings?.for ?? defaults.for;
   if (typeof holdFor !== 'string' || !DURATION.test(holdFor)) invalid(scope, `${field}.for`, holdFor, "use a Prometheus duration such as '5m', '1h' or '0m'");
   const threshold = settings?.threshold ?? defaults.threshold ?? 0;

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { AlertRule, createGrafanaDashboard, createPrometheusRule, createServiceMonitor, DashboardPanel, METRICS_SERVICE_LABEL, MonitoringOptions } from '../common/monitoring';
-import { AlertSettings, namespaceMatcher, resolveAlert } from './alert-settings';
+import { EdgeGatewayAlertSettings, namespaceMatcher, resolveAlert } from './alert-settings';
 import { EDGE_GATEWAY_METRICS as M, EDGE_GATEWAY_RUNTIME } from './edge-gateway-runtime';
 
 /**
@@ -11,17 +11,17 @@ import { EDGE_GATEWAY_METRICS as M, EDGE_GATEWAY_RUNTIME } from './edge-gateway-
  */
 export interface EdgeGatewayAlerts {
   /** EdgeGatewayDown: no pod available (kube-state-metrics). @default { for: '5m' } */
-  readonly down?: AlertSettings;
+  readonly down?: EdgeGatewayAlertSettings;
   /** EdgeGatewayDegraded: fewer pods available than desired. @default { for: '15m' } */
-  readonly degraded?: AlertSettings;
+  readonly degraded?: EdgeGatewayAlertSettings;
   /** EdgeGatewayRestarting: container restarts of one pod in 15 minutes. @default { threshold: 3, for: '0m' } */
-  readonly restarting?: AlertSettings;
+  readonly restarting?: EdgeGatewayAlertSettings;
   /** EdgeGatewayMemoryNearLimit: working-set memory as a fraction of the limit (cAdvisor). @default { threshold: 0.9, for: '15m' } */
-  readonly memoryNearLimit?: AlertSettings;
+  readonly memoryNearLimit?: EdgeGatewayAlertSettings;
   /** EdgeGatewayRateLimiting: requests rejected by the rate limiter, per second (needs `scrape`). @default { threshold: 1, for: '10m' } */
-  readonly rateLimiting?: AlertSettings;
+  readonly rateLimiting?: EdgeGatewayAlertSettings;
   /** EdgeGatewayAutoscalerAtMaximum: the HPA has been at maxReplicas (autoscaled gateways only). @default { for: '15m' } */
-  readonly autoscalerAtMaximum?: AlertSettings;
+  readonly autoscalerAtMaximum?: EdgeGatewayAlertSettings;
 }
 
 /** Monitoring of the gateway: the shared switches plus alert thresholds. */

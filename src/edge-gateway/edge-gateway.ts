@@ -21,7 +21,7 @@ import { SecretKeyReference } from '../common/secrets';
 import { createService } from '../common/service';
 import { validateDnsLabel, validateInteger } from '../common/validation';
 import { createEdgeGatewayAutoscaler, EdgeGatewayAutoscaling } from './edge-gateway-autoscaling';
-import { edgeGatewayConfigData, EdgeGatewaySettings, RedisClientSettings } from './edge-gateway-config';
+import { edgeGatewayConfigData, EdgeGatewaySettings } from './edge-gateway-config';
 import { EdgeGatewayCorePlatform, resolveCorePlatform, ResolvedCorePlatform } from './edge-gateway-core';
 import { EdgeGatewayIngress, renderEdgeGatewayIngress } from './edge-gateway-ingress';
 import { EdgeGatewayMonitoring, renderGatewayMonitoring } from './edge-gateway-monitoring';
@@ -158,7 +158,7 @@ export class EdgeGateway extends Construct implements IPolicySubject {
       networkPolicyEnabled: props.networkPolicy?.enabled ?? true, clusterNetwork: props.networkPolicy?.clusterNetwork,
     }) : undefined;
     this.redis = redis?.bundled;
-    const configData = edgeGatewayConfigData(this, props, redis?.client as RedisClientSettings | undefined, core?.literalUrl) as Record<string, string>;
+    const configData = edgeGatewayConfigData(this, props, redis?.client, core?.literalUrl) as Record<string, string>;
     if (Object.keys(configData).length) this.config = new kplus.ConfigMap(this, 'config', { metadata: { name: `${name}-config`, labels }, data: configData });
     this.serviceAccount = new kplus.ServiceAccount(this, 'service-account', { metadata: { name, labels }, automountToken: false });
     this.service = createService(this, 'service', {

@@ -1,7 +1,7 @@
 // Public API of src/edge-gateway: the Edge MCP gateway, its bundled Redis, props and presets.
 export { EdgeGateway } from './edge-gateway';
 export type { EdgeGatewayProps } from './edge-gateway';
-export type { AlertSettings } from './alert-settings';
+export type { EdgeGatewayAlertSettings } from './alert-settings';
 export type { EdgeGatewayAutoscaling } from './edge-gateway-autoscaling';
 export type {
   EdgeGatewayCompression, EdgeGatewayL1Cache, EdgeGatewayL2Cache, EdgeGatewayRateLimits, EdgeGatewaySettings, EdgeGatewayTracing, RateLimit,
@@ -11,7 +11,6 @@ export type { EdgeGatewayIngress } from './edge-gateway-ingress';
 export type { EdgeGatewayAlerts, EdgeGatewayMonitoring } from './edge-gateway-monitoring';
 export { EDGE_GATEWAY_PRESETS } from './edge-gateway-presets';
 export type { EdgeGatewayBundledRedis, EdgeGatewayExternalRedis, EdgeGatewayRedis } from './edge-gateway-redis';
-export type { EnvVarContract } from './edge-gateway-runtime';
 export type { EdgeGatewayExternalSecret, ExternalSecretKey } from './edge-gateway-secrets';
 export { EdgeRedis } from './redis';
 export type { EdgeRedisProps, RedisEvictionPolicy, RedisExporter, RedisPersistence } from './redis';

@@ -1,16 +1,16 @@
 import { Construct } from 'constructs';
 import { AlertRule, createGrafanaDashboard, createPrometheusRule, DashboardPanel, MonitoringOptions } from '../common/monitoring';
-import { AlertSettings, namespaceMatcher, resolveAlert } from './alert-settings';
+import { EdgeGatewayAlertSettings, namespaceMatcher, resolveAlert } from './alert-settings';
 import { REDIS_METRICS as M } from './edge-gateway-runtime';
 
 /** Thresholds of the Redis alerts. */
 export interface EdgeRedisAlerts {
   /** EdgeRedisDown: the pod is not ready (kube-state-metrics). @default { for: '5m' } */
-  readonly down?: AlertSettings;
+  readonly down?: EdgeGatewayAlertSettings;
   /** EdgeRedisMemoryNearMaxmemory: used memory as a fraction of maxmemory (needs the exporter). @default { threshold: 0.9, for: '15m' } */
-  readonly memoryNearMaxmemory?: AlertSettings;
+  readonly memoryNearMaxmemory?: EdgeGatewayAlertSettings;
   /** EdgeRedisEvictingKeys: keys evicted in 10 minutes, a sign the cache is too small (needs the exporter). @default { threshold: 1000, for: '10m' } */
-  readonly evictingKeys?: AlertSettings;
+  readonly evictingKeys?: EdgeGatewayAlertSettings;
 }
 
 /** Monitoring of an EdgeRedis: the shared switches plus alert thresholds. */

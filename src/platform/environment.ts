@@ -142,19 +142,25 @@ export interface McpEnvironment {
   readonly gitops?: GitOpsSettings;
 }
 
-/** Object props merge recursively (optional ones too); arrays and scalars replace. */
-export type DeepPartial<T> = { [K in keyof T]?: NonNullable<T[K]> extends (infer U)[] ? U[] : NonNullable<T[K]> extends object ? DeepPartial<NonNullable<T[K]>> : T[K] };
+/** Object props merge recursively (optional ones too); arrays and scalars replace; maps with user-chosen keys (labels, affinity) are typed as given. */
+export type DeepPartial<T> = { [K in keyof T]?: NonNullable<T[K]> extends (infer U)[] ? U[] : NonNullable<T[K]> extends object ? (string extends keyof NonNullable<T[K]> ? T[K] : DeepPartial<NonNullable<T[K]>>) : T[K] };
 
 /**
  * Derives an environment from a preset: `defineEnvironment(prodEnvironment(), { name: 'prod-eu',
- * ingress: { host: 'mcp.eu.example.com' } })`. Objects merge recursively; arrays replace.
+ * ingress: { host: 'mcp.eu.example.com' } })`. Objects merge recursively; arrays replace; an object
+ * that picks another variant (`database: { type: 'postgres', ... }` over SQLite) replaces the base.
  */
 export function defineEnvironment(base: McpEnvironment, overrides: DeepPartial<McpEnvironment>): McpEnvironment {
   return deepMerge(base, overrides) as McpEnvironment;
 }
 
+// Keys that select a variant of a union (`database: { type: 'postgres' }`): an override that picks
+// another variant replaces the base object, so no field of the old variant leaks into the new one.
+const VARIANT_KEYS = ['type', 'backend'];
+
 function deepMerge(base: unknown, override: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
+  if (VARIANT_KEYS.some(k => override[k] !== undefined && base[k] !== undefined && override[k] !== base[k])) return override;
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(override)) out[k] = deepMerge(base[k], v);
   return out;

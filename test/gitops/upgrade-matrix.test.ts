@@ -94,7 +94,9 @@ describe.each(presets.map(e => [e.name] as const))('%s: routine changes apply ov
   test('a new library version (every image the library pins bumped) ', () => {
     const restore = bumpLibraryImages();
     try {
-      const next = render(byName(name));
+      // The backup and migration clients' defaults are module constants; a new library version
+      // changes them exactly as these props do.
+      const next = render(defineEnvironment(byName(name), libraryClientImages(byName(name))));
       expect(checkUpgrade(previous, next).refused).toEqual([]);
       // The bump reached the output: the migration Job got a new name from its new template.
       const jobs = (objs: ManifestObject[]) => objs.filter(o => o.kind === 'Job').map(o => o.metadata.name);
@@ -105,25 +107,32 @@ describe.each(presets.map(e => [e.name] as const))('%s: routine changes apply ov
   });
 });
 
-/** Bumps every pinned image in the runtime contracts and the backup/migration clients; returns the undo. */
+/** Bumps every pinned image in the runtime contracts; returns the undo (also on a partial bump). */
 function bumpLibraryImages(): () => void {
   const undo: (() => void)[] = [];
+  const restore = () => undo.reverse().forEach(u => u());
   const objects = [registryRuntime.REGISTRY_RUNTIME, edgeGatewayRuntime.EDGE_GATEWAY_RUNTIME, edgeGatewayRuntime.REDIS_RUNTIME,
     agentRuntime.AGENT_RUNTIME, serverRuntime.STDIO_BRIDGE, toolRegistryRuntime.TOOL_REGISTRY_RUNTIME, toolRegistryRuntime.PGVECTOR_RUNTIME] as Record<string, unknown>[];
-  for (const o of objects) {
-    for (const key of Object.keys(o).filter(k => /image/i.test(k) && typeof o[k] === 'string')) {
-      const old = o[key];
-      o[key] = bump(old as string);
-      undo.push(() => { o[key] = old; });
+  try {
+    for (const o of objects) {
+      for (const key of Object.keys(o).filter(k => /image/i.test(k) && typeof o[k] === 'string')) {
+        const old = o[key];
+        o[key] = bump(old as string);
+        undo.push(() => { o[key] = old; });
+      }
     }
+  } catch (e) {
+    restore();
+    throw e;
   }
-  const mod = databaseBackup as unknown as Record<string, string>;
-  for (const key of ['POSTGRES_CLIENT_IMAGE', 'SQLITE_BACKUP_IMAGE']) {
-    const old = mod[key];
-    Object.defineProperty(mod, key, { value: bump(old), writable: true, configurable: true, enumerable: true });
-    undo.push(() => Object.defineProperty(mod, key, { value: old, writable: true, configurable: true, enumerable: true }));
-  }
-  return () => undo.reverse().forEach(u => u());
+  return restore;
+}
+
+/** The backup and migration client images one library version newer, as props. */
+function libraryClientImages(e: McpEnvironment): Parameters<typeof defineEnvironment>[1] {
+  // defineEnvironment merges plain objects, so it merges two override objects as well.
+  const backups = routine['backup client image tags'](e)! as McpEnvironment;
+  return defineEnvironment(backups, routine['migration client image tag'](e)!);
 }
 
 describe('deliberate changes are refused with their recipe', () => {

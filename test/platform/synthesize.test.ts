@@ -167,7 +167,10 @@ describe('the synth app (npm run synth)', () => {
     const cwd = process.cwd();
     process.chdir(root);
     try {
-      expect(run({ dist: 'dist', scratch })).toEqual({ code: 0, output: 'cdk8s-mcp: dist/ holds 5 generated files in crds/, dev/' });
+      const result = run({ dist: 'dist', scratch });
+      expect(result.code).toBe(0);
+      // dev's gateway has no core platform: synth warns that it rejects every client.
+      expect(result.output.split('\n').filter(l => !l.startsWith('cdk8s-mcp: warning: dev/edge-gateway: '))).toEqual(['cdk8s-mcp: dist/ holds 5 generated files in crds/, dev/']);
     } finally {
       process.chdir(cwd);
     }

@@ -6,13 +6,18 @@ import { K8sObject } from './invariants';
 /** The committed synth output (a test keeps it equal to a fresh synth). */
 export const DIST_DIR = path.resolve(__dirname, '../../dist');
 
-/** Environment names with a `dist/<name>.k8s.yaml` (the CRD bundle excluded), sorted. */
+// Folders of dist/ that hold no environment (the CRDs, GitOps tool objects).
+const NOT_ENVIRONMENTS = new Set(['crds', 'argocd', 'flux']);
+
+/** Environment names with a `dist/<name>/manifests.k8s.yaml`, sorted. */
 export function distEnvironments(): string[] {
-  return fs.readdirSync(DIST_DIR).filter(f => f.endsWith('.k8s.yaml') && f !== 'crds.k8s.yaml').map(f => f.slice(0, -'.k8s.yaml'.length)).sort();
+  return fs.readdirSync(DIST_DIR, { withFileTypes: true })
+    .filter(e => e.isDirectory() && !NOT_ENVIRONMENTS.has(e.name) && fs.existsSync(path.join(DIST_DIR, e.name, 'manifests.k8s.yaml')))
+    .map(e => e.name).sort();
 }
 
-/** The objects of `dist/<environment>.k8s.yaml`. */
+/** The objects of `dist/<environment>/manifests.k8s.yaml`. */
 export function distObjects(environment: string): K8sObject[] {
-  const text = fs.readFileSync(path.join(DIST_DIR, `${environment}.k8s.yaml`), 'utf8');
+  const text = fs.readFileSync(path.join(DIST_DIR, environment, 'manifests.k8s.yaml'), 'utf8');
   return parseAllDocuments(text).map(d => d.toJSON()).filter(Boolean);
 }

@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { McpConfigError } from '../../src/common/errors';
 import { isPolicySubject } from '../../src/common/policy-facts';
 import { McpPlatformChart } from '../../src/platform/platform-chart';
+import { policyViolations } from '../../src/platform/policy';
 import { defineEnvironment, McpEnvironment } from '../../src/platform/environment';
 import { devEnvironment, prodEnvironment, stagingEnvironment } from '../../src/platform/presets';
 import { PgvectorDatabase, PgvectorDatabaseProps } from '../../src/tool-registry/pgvector-database';
@@ -215,7 +216,12 @@ describe('environments', () => {
 
   test('prod policy rejects a single CloudNativePG instance and disabled backups', () => {
     const env = defineEnvironment(prodEnvironment(), { toolRegistry: { database: { instances: 1, backup: { enabled: false } } } });
-    expect(() => synthEnvironment(env)).toThrow(/PgvectorDatabase \(cloudnative-pg\) instances is 1[\s\S]*backups disabled/);
+    expect(() => synthEnvironment(env)).toThrow(/^prod\/tool-registry\/database: invalid instances 1: the 'prod' policy requires at least 2 replicas/);
+    const lenient = new McpPlatformChart(Testing.app(), 'lenient', { environment: { ...env, policy: {} } });
+    expect(policyViolations(lenient, 'prod', env.policy!).map(v => `${v.field}: ${v.fix}`)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^instances: the 'prod' policy requires at least 2 replicas/),
+      expect.stringMatching(/^backup.enabled: the 'prod' policy requires backups of PgvectorDatabase \(cloudnative-pg\)/),
+    ]));
   });
 
   test('the cloudnative-pg backend needs integrations.cloudNativePg', () => {
