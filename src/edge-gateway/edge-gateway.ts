@@ -1,138 +1,106 @@
 import { Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { satisfies as semverSatisfies, valid as semverValid } from 'semver';
+import { resolveAutoscaling } from '../common/autoscaling';
 import { contentHash, CONFIG_CHECKSUM_ANNOTATION } from '../common/checksum';
+import { ComponentProps } from '../common/component-props';
 import { PodDisruptionBudget } from '../common/disruption-budget';
 import { invalid } from '../common/errors';
-import { parseImageProp } from '../common/image';
+import { ImageReference, parseImageProp } from '../common/image';
 import { PLATFORM_COMPONENTS, recommendedLabels, selectorLabels } from '../common/labels';
-import { createServiceMonitor, METRICS_SERVICE_LABEL } from '../common/monitoring';
-import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, DNS_PORTS, NetworkPeer, NetworkRule } from '../common/network';
+import { METRICS_SERVICE_LABEL } from '../common/monitoring';
 import { applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
+import { applyPodTemplateOptions } from '../common/pod-template';
 import { IPolicySubject, PolicyFacts } from '../common/policy-facts';
 import { httpProbes } from '../common/probes';
-import { ResourceSpec, toContainerResources } from '../common/resources';
+import { checkProps } from '../common/props-schema';
+import { resolveResources } from '../common/resources';
+import { applyScheduling } from '../common/scheduling';
 import { SecretKeyReference } from '../common/secrets';
 import { createService } from '../common/service';
 import { validateDnsLabel, validateInteger } from '../common/validation';
-import { EdgeGatewayAutoscaling, renderEdgeGatewayAutoscaler, resolveAutoscaling } from './edge-gateway-autoscaling';
-import { edgeGatewayConfigData, EdgeGatewaySettings, parseHostPort, RedisClientSettings } from './edge-gateway-config';
+import { createEdgeGatewayAutoscaler, EdgeGatewayAutoscaling } from './edge-gateway-autoscaling';
+import { edgeGatewayConfigData, EdgeGatewaySettings } from './edge-gateway-config';
+import { EdgeGatewayCorePlatform, resolveCorePlatform, ResolvedCorePlatform } from './edge-gateway-core';
 import { EdgeGatewayIngress, renderEdgeGatewayIngress } from './edge-gateway-ingress';
-import { EDGE_GATEWAY_ENV, EDGE_GATEWAY_PROBE_TIMINGS, EDGE_GATEWAY_RESOURCES, EDGE_GATEWAY_RUNTIME, edgeGatewayArgs, EdgeGatewayLogLevel } from './edge-gateway-runtime';
+import { EdgeGatewayMonitoring, renderGatewayMonitoring } from './edge-gateway-monitoring';
+import { renderEdgeGatewayNetworkPolicy } from './edge-gateway-network';
+import { EDGE_GATEWAY_ENV, EDGE_GATEWAY_PROBE_TIMINGS, EDGE_GATEWAY_RESOURCES, EDGE_GATEWAY_RUNTIME, edgeGatewayArgs } from './edge-gateway-runtime';
 import { EdgeGatewayExternalSecret, renderDevSecret, renderExternalSecret, secretKeyEnv } from './edge-gateway-secrets';
-import { EdgeRedis, EdgeRedisProps } from './redis';
-
-/** The Developer Mesh core platform the gateway syncs tools with (DEV_MESH_URL, DEV_MESH_API_KEY). */
-export interface EdgeGatewayCorePlatform {
-  /** Base URL (`https://...`), or a Secret key holding it. */
-  readonly url: string | SecretKeyReference;
-  /** Secret key holding the core platform API key. */
-  readonly apiKey: SecretKeyReference;
-  /** Where the core platform runs, for the egress NetworkPolicy. @default - any address, on `port` only */
-  readonly peer?: NetworkPeer;
-  /** Port the gateway connects to. @default - the URL's port, else 443 for https and 80 for http (443 when the URL is in a Secret) */
-  readonly port?: number;
-}
-
-/** A Redis rendered beside the gateway ({@link EdgeRedis}), wired to it and isolated for it. */
-export interface EdgeGatewayBundledRedis extends Omit<EdgeRedisProps, 'password' | 'networkPolicy' | 'serviceMonitor' | 'name'> {
-  readonly type: 'bundled';
-  /** Secret key with the password. @default - key `redis-password` of the generated dev Secret (generateDevSecret only) */
-  readonly password?: SecretKeyReference;
-}
-
-/** A Redis that already runs elsewhere (a managed service such as ElastiCache, an operator-run cluster). */
-export interface EdgeGatewayExternalRedis {
-  readonly type: 'external';
-  /** `host:port` (REDIS_ADDR; no `redis://` scheme, no database path). */
-  readonly address: string;
-  /** Secret key with the password (REDIS_PASSWORD). */
-  readonly password: SecretKeyReference;
-  /** ACL user name (REDIS_USERNAME). @default - the default user */
-  readonly username?: string;
-  /** TLS to Redis (REDIS_TLS_ENABLED, REDIS_TLS_SKIP_VERIFY). @default - plaintext */
-  readonly tls?: { readonly enabled?: boolean; readonly skipVerify?: boolean };
-  /** Where Redis runs, for the egress NetworkPolicy. @default - any address, on the port of `address` only */
-  readonly peer?: NetworkPeer;
-}
-
-/** The gateway's Redis L2 cache. */
-export type EdgeGatewayRedis = EdgeGatewayBundledRedis | EdgeGatewayExternalRedis;
+import { EdgeGatewayRedis, renderGatewayRedis } from './edge-gateway-redis';
+import { EdgeRedis } from './redis';
 
 /** Props of {@link EdgeGateway}. */
-export interface EdgeGatewayProps extends EdgeGatewaySettings {
+export interface EdgeGatewayProps extends ComponentProps, EdgeGatewaySettings {
   /** Name of the Deployment, Service, ServiceAccount and ConfigMap (RFC 1123 label, at most 46 characters). @default 'edge-mcp' */
   readonly name?: string;
   /**
-   * Container image, pinned by tag or digest. Developer Mesh publishes no image: build
-   * apps/edge-mcp and set this to your registry's reference.
-   * @default 'ghcr.io/developer-mesh/edge-mcp:1.0.0'
+   * Horizontal pod autoscaling on CPU and memory, optionally on open connections per pod.
+   * The Deployment then carries no `replicas`.
+   * @default - not autoscaled: `replicas` pods
    */
-  readonly image?: string;
-  /** Pod replicas when not autoscaled. @default 1 */
-  readonly replicas?: number;
-  /** A HorizontalPodAutoscaler; the Deployment then carries no spec.replicas. @default - fixed `replicas` */
   readonly autoscaling?: EdgeGatewayAutoscaling;
+  /** ServiceMonitor on `/metrics` (port 8082), PrometheusRule with typed thresholds, Grafana dashboard. @default - none */
+  readonly monitoring?: EdgeGatewayMonitoring;
   /**
-   * Disruption budget, rendered when more than one pod runs (set exactly one field;
-   * minAvailable must stay below the minimum replicas).
-   * @default { maxUnavailable: 1 }
+   * The Developer Mesh core platform (DEV_MESH_URL, DEV_MESH_API_KEY, EDGE_MCP_ID). The
+   * gateway validates every client's API key there: without it every client is rejected
+   * (401), so environments whose policy sets `requireWorkingEndpoints` refuse a gateway
+   * without one.
+   * @default - none: a gateway that accepts no client
    */
-  readonly podDisruptionBudget?: { readonly minAvailable?: number; readonly maxUnavailable?: number };
-  /** Requests and limits. @default 100m/256Mi requests, 1000m/512Mi limits */
-  readonly resources?: ResourceSpec;
-  /** `--log-level`. @default 'INFO' */
-  readonly logLevel?: EdgeGatewayLogLevel;
+  readonly corePlatform?: EdgeGatewayCorePlatform;
   /**
-   * Secret key holding EDGE_MCP_API_KEY, the key WebSocket clients authenticate with.
-   * @default - key `api-key` of the generated dev Secret (generateDevSecret only)
+   * Secret key for EDGE_MCP_API_KEY. Inert with the default image: that version reads the
+   * variable but validates client keys at the core platform only. Rendered only when set.
+   * @default - not rendered
    */
   readonly apiKey?: SecretKeyReference;
   /**
-   * Render an ExternalSecret (external-secrets operator) that writes the Secret the key
-   * references point at. @default - none: referenced Secrets must exist
+   * An ExternalSecret (external-secrets operator) that writes the Secret the key references
+   * point at.
+   * @see https://external-secrets.io/latest/api/externalsecret/
+   * @default - none: referenced Secrets must exist
    */
   readonly externalSecret?: EdgeGatewayExternalSecret;
   /**
-   * Render a Secret `<name>-dev` with derived values for `api-key` (and `redis-password`
-   * for a bundled Redis). Dev only: labelled dev-only and refused by staging/prod policies.
+   * Render a Secret `<name>-dev` with a derived `redis-password` for a bundled Redis without
+   * one. Dev only: labelled dev-only and refused by the staging and prod policies.
    * @default false
    */
   readonly generateDevSecret?: boolean;
-  /** The core platform. @default - standalone gateway */
-  readonly corePlatform?: EdgeGatewayCorePlatform;
-  /** Redis L2 cache. @default - none (EDGE_MCP_REDIS_ENABLED=false, L1 only) */
+  /**
+   * Redis L2 cache, bundled or external. Inert with the default image, which keeps an
+   * in-memory cache and never contacts Redis; the wiring (REDIS_ADDR host:port, password,
+   * NetworkPolicy) is correct for an image that uses it.
+   * @default - none
+   */
   readonly redis?: EdgeGatewayRedis;
-  /** An Ingress for `/ws`. @default - none */
+  /** An Ingress for `/ws` only. @default - none */
   readonly ingress?: EdgeGatewayIngress;
-  /** Network isolation. @default - enabled */
-  readonly networkPolicy?: {
-    /** @default true */
-    readonly enabled?: boolean;
-    /** In-cluster pods allowed to connect directly, besides the ingress controller. @default - none */
-    readonly clients?: NetworkPeer[];
-    /** Where Prometheus, the ingress controller and DNS run. @default DEFAULT_CLUSTER_NETWORK */
-    readonly clusterNetwork?: ClusterNetwork;
-  };
-  /** Render ServiceMonitors for the gateway (and the Redis exporter); needs the Prometheus Operator CRDs. @default false */
-  readonly serviceMonitor?: boolean;
-  /** Seconds pods get to close WebSockets on shutdown. @default 60 */
+  /**
+   * Seconds pods get to drain WebSockets on shutdown (the binary needs up to 30).
+   * @see https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination
+   * @default 60
+   */
   readonly terminationGracePeriodSeconds?: number;
 }
 
+const CONTAINER = 'edge-mcp';
+
 /**
  * The Edge MCP WebSocket gateway: a Deployment of the distroless binary on one port
- * (WebSocket `/ws`, health and metrics), a Service, a token-less ServiceAccount, a ConfigMap
- * of exactly the env vars the binary reads, API keys from Secrets (referenced, from an
- * ExternalSecret, or generated in dev), an optional HPA and PDB, topology spread, an
- * optional Redis L2 cache (bundled or external), an optional WebSocket Ingress, a
- * ServiceMonitor and a NetworkPolicy.
+ * (WebSocket `/ws`, health and metrics), a Service, a token-less ServiceAccount, the env vars
+ * the binary reads and acts on (core platform URL, key and edge id; tracing), Secrets by
+ * reference (or from an ExternalSecret), an optional HPA and PDB, topology spread, an optional
+ * WebSocket Ingress, a NetworkPolicy, and monitoring (ServiceMonitor, alerts, dashboard).
+ * Settings the pinned version ignores (rate limits, caches, Redis, EDGE_MCP_API_KEY) are
+ * rendered only when set.
  *
- * Sources: seeds/edge-mcp-k8s-guide.md (features); design/upstream.md §2.1 (runtime
- * contract) and §2.4 (defects not to repeat).
- *
- * @throws McpConfigError at construction for invalid names, replicas, autoscaling, budgets,
- * rate limits, Redis without a password, an invalid ingress host, and the like.
+ * @throws McpConfigError at construction for unknown or mistyped props, invalid names,
+ * quantities, replicas, budgets, URLs, host:port endpoints, an image version without
+ * `--disable-auto-update`, a plaintext secret, an ingress without a host, and the like.
  */
 export class EdgeGateway extends Construct implements IPolicySubject {
   /** The Deployment. */
@@ -141,79 +109,99 @@ export class EdgeGateway extends Construct implements IPolicySubject {
   public readonly service: kplus.Service;
   /** The ServiceAccount (no API token mounted). */
   public readonly serviceAccount: kplus.ServiceAccount;
-  /** The ConfigMap of non-secret env vars. */
-  public readonly config: kplus.ConfigMap;
+  /** The ConfigMap of non-secret env vars, when there are any. */
+  public readonly config?: kplus.ConfigMap;
   /** The autoscaler, when autoscaling is configured. */
   public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
   /** The bundled Redis, when configured. */
   public readonly redis?: EdgeRedis;
   /** The Ingress, when configured. */
   public readonly ingress?: kplus.Ingress;
-  /** Labels the gateway pods are selected by. */
-  public readonly selector: Record<string, string>;
   /** Pods that run at least (the HPA minimum, or the fixed replicas). */
   public readonly minReplicas: number;
-  private readonly props: EdgeGatewayProps;
-  private readonly pdbRendered: boolean;
+  private readonly selectorLabels: Record<string, string>;
+  private readonly facts: PolicyFacts;
 
   public constructor(scope: Construct, id: string, props: EdgeGatewayProps = {}) {
     super(scope, id);
-    this.props = props;
+    checkProps(this, 'EdgeGatewayProps', props);
     const name = validateDnsLabel(this, 'name', props.name ?? 'edge-mcp', 46);
     const image = parseImageProp(this, 'image', props.image ?? EDGE_GATEWAY_RUNTIME.image);
+    checkAutoUpdateFlag(this, image, props.image ?? EDGE_GATEWAY_RUNTIME.image);
     const identity = { name: 'edge-mcp', instance: name, component: PLATFORM_COMPONENTS.edgeGateway, version: image.version };
-    this.selector = selectorLabels(identity);
+    this.selectorLabels = selectorLabels(identity);
     const labels = recommendedLabels(identity);
-    const autoscaling = props.autoscaling ? resolveAutoscaling(this, props.autoscaling) : undefined;
+    const namespace = Chart.of(this).namespace;
+    const autoscaling = resolveAutoscaling(this, 'autoscaling', props.autoscaling);
+    const connections = props.autoscaling?.activeConnectionsPerPod;
+    if (autoscaling && connections !== undefined) validateInteger(this, 'autoscaling.activeConnectionsPerPod', connections, 1);
     const replicas = validateInteger(this, 'replicas', props.replicas ?? 1, 1);
     this.minReplicas = autoscaling?.minReplicas ?? replicas;
+    const multiplePods = this.minReplicas > 1 || autoscaling !== undefined;
+    const monitoring = props.monitoring ?? {};
+    const logLevel = props.logLevel ?? 'info';
+    const core = props.corePlatform ? resolveCorePlatform(this, props.corePlatform) : undefined;
 
     const devSecretName = `${name}-dev`;
-    if (props.generateDevSecret) renderDevSecret(this, 'dev-secret', devSecretName, labels, props.redis?.type === 'bundled' && !props.redis.password ? ['api-key', 'redis-password'] : ['api-key']);
+    const devKeys = props.redis?.type === 'bundled' && !props.redis.password && props.generateDevSecret ? ['redis-password'] : [];
+    if (devKeys.length) renderDevSecret(this, 'dev-secret', devSecretName, labels, devKeys);
     if (props.externalSecret) renderExternalSecret(this, 'external-secret', props.externalSecret.secretName ?? name, labels, props.externalSecret);
-    const fromDevSecret = (key: string) => (props.generateDevSecret ? { secretName: devSecretName, key } : undefined);
-    const apiKey = props.apiKey ?? fromDevSecret('api-key');
-    if (!apiKey) invalid(this, 'apiKey', apiKey, "reference the API key in a Secret: apiKey = { secretName: 'edge-mcp', key: 'api-key' } (with externalSecret to have the operator write it), or set generateDevSecret in dev");
-    const redisPassword = props.redis ? props.redis.password ?? fromDevSecret('redis-password') : undefined;
+    const redisPassword = props.redis ? props.redis.password ?? (devKeys.length ? { secretName: devSecretName, key: 'redis-password' } : undefined) : undefined;
     if (props.redis && !redisPassword) {
       invalid(this, 'redis.password', redisPassword, "Redis must require a password: set redis.password = { secretName, key } (e.g. { secretName: 'edge-mcp', key: 'redis-password' }), or generateDevSecret in dev");
     }
-    this.checkManagedKeys([['apiKey', apiKey], ['redis.password', redisPassword], ['corePlatform.apiKey', props.corePlatform?.apiKey],
+    this.checkManagedKeys(props, name, [['apiKey', props.apiKey], ['redis.password', redisPassword], ['corePlatform.apiKey', props.corePlatform?.apiKey],
       ['corePlatform.url', typeof props.corePlatform?.url === 'object' ? props.corePlatform.url : undefined]]);
 
-    const bundled = this.renderRedis(name, redisPassword!);
-    this.redis = bundled?.redis;
-    const redisClient = bundled?.client;
-    const coreUrl = props.corePlatform ? this.corePlatformUrl(props.corePlatform) : undefined;
-    this.config = new kplus.ConfigMap(this, 'config', {
-      metadata: { name: `${name}-config`, labels },
-      data: edgeGatewayConfigData(this, props, redisClient, coreUrl?.literal) as Record<string, string>,
-    });
+    const redis = props.redis ? renderGatewayRedis(this, {
+      redis: props.redis, password: redisPassword!, name, clients: [{ podLabels: this.selectorLabels }], monitoring,
+      networkPolicyEnabled: props.networkPolicy?.enabled ?? true, clusterNetwork: props.networkPolicy?.clusterNetwork,
+    }) : undefined;
+    this.redis = redis?.bundled;
+    const configData = edgeGatewayConfigData(this, props, redis?.client, core?.literalUrl) as Record<string, string>;
+    if (Object.keys(configData).length) this.config = new kplus.ConfigMap(this, 'config', { metadata: { name: `${name}-config`, labels }, data: configData });
     this.serviceAccount = new kplus.ServiceAccount(this, 'service-account', { metadata: { name, labels }, automountToken: false });
     this.service = createService(this, 'service', {
-      name, labels: { ...labels, [METRICS_SERVICE_LABEL]: 'true' }, selector: this.selector,
+      name, labels: { ...labels, [METRICS_SERVICE_LABEL]: 'true' }, selector: this.selectorLabels,
       ports: [{ name: 'http', port: EDGE_GATEWAY_RUNTIME.port, containerPort: EDGE_GATEWAY_RUNTIME.port }],
     });
-    this.deployment = this.renderDeployment(name, image.toString(), labels, autoscaling ? undefined : replicas, apiKey, redisPassword);
-    if (autoscaling) this.autoscaler = renderEdgeGatewayAutoscaler(this, 'hpa', name, labels, this.deployment, autoscaling);
 
-    this.pdbRendered = this.minReplicas > 1;
-    if (this.pdbRendered) {
-      const budget = props.podDisruptionBudget ?? { maxUnavailable: 1 };
-      if (autoscaling && budget.minAvailable !== undefined && budget.minAvailable >= autoscaling.maxReplicas) {
-        invalid(this, 'podDisruptionBudget.minAvailable', budget.minAvailable, `use fewer than autoscaling.maxReplicas (${autoscaling.maxReplicas}) and fewer than autoscaling.minReplicas (${autoscaling.minReplicas}), or a drain can never evict a pod`);
-      }
-      new PodDisruptionBudget(this, 'pdb', { metadata: { name, labels }, selector: this.selector, minReplicas: this.minReplicas, budget });
+    this.deployment = this.renderDeployment(props, { name, image: image.toString(), labels, replicas: autoscaling ? undefined : replicas, logLevel, core, redisPassword, multiplePods });
+    if (autoscaling) this.autoscaler = createEdgeGatewayAutoscaler(this, 'hpa', { name, labels }, this.deployment, autoscaling, connections);
+    const pdb = PodDisruptionBudget.applies(props.podDisruptionBudget, this.minReplicas);
+    if (pdb) {
+      new PodDisruptionBudget(this, 'pdb', { metadata: { name, labels }, selector: this.selectorLabels, minReplicas: this.minReplicas, maxReplicas: autoscaling?.maxReplicas, budget: props.podDisruptionBudget });
     }
     if (props.ingress && (props.ingress.enabled ?? true)) {
-      this.ingress = renderEdgeGatewayIngress(this, 'ingress', name, labels, this.service, props.ingress);
+      this.ingress = renderEdgeGatewayIngress(this, 'ingress', { name, labels }, this.service, props.ingress);
     }
-    if (props.networkPolicy?.enabled ?? true) this.renderNetworkPolicy(name, labels, coreUrl?.port);
-    if (props.serviceMonitor) {
-      createServiceMonitor(this, 'service-monitor', {
-        metadata: { name, labels }, serviceSelector: { ...this.selector, [METRICS_SERVICE_LABEL]: 'true' }, port: 'http', path: EDGE_GATEWAY_RUNTIME.metricsPath,
+    if (props.networkPolicy?.enabled ?? true) {
+      renderEdgeGatewayNetworkPolicy(this, {
+        name, labels, selector: this.selectorLabels, options: props.networkPolicy, ingress: this.ingress !== undefined, scrape: monitoring.scrape ?? false,
+        redis: redis?.egress, corePlatform: core?.egress, tracing: props.tracing,
       });
     }
+    renderGatewayMonitoring(this, {
+      name, labels, namespace, serviceName: this.service.name, serviceSelector: this.selectorLabels, containerName: CONTAINER,
+      autoscalerName: this.autoscaler ? name : undefined, monitoring,
+    });
+    this.facts = {
+      component: 'EdgeGateway',
+      haReplicas: { replicas: this.minReplicas, field: autoscaling ? 'autoscaling.minReplicas' : 'replicas' },
+      disruptionBudget: { present: pdb, field: 'podDisruptionBudget (rendered when more than one pod runs)' },
+      debugLogging: { enabled: logLevel === 'debug', field: 'logLevel' },
+      generatedSecrets: { present: devKeys.length > 0, field: 'generateDevSecret' },
+      rejectsAllClients: {
+        present: core === undefined,
+        field: 'corePlatform',
+        reason: `without a core platform the gateway validates every client's API key against ${EDGE_GATEWAY_RUNTIME.fallbackAuthUrl}, where nothing listens, and answers 401 while reporting ready`,
+      },
+    };
+  }
+
+  /** Labels the gateway pods are selected by (a copy). */
+  public get selector(): Record<string, string> {
+    return { ...this.selectorLabels };
   }
 
   /** `http://<service>.<namespace>.svc:8082`, the in-cluster base URL (WebSocket at `/ws`). */
@@ -222,22 +210,16 @@ export class EdgeGateway extends Construct implements IPolicySubject {
     return `http://${namespace ? `${this.service.name}.${namespace}.svc` : this.service.name}:${EDGE_GATEWAY_RUNTIME.port}`;
   }
 
-  /** Facts the environment policy checks (replicas, PDB, debug logging, generated Secrets). */
+  /** Facts the environment policy checks (replicas, PDB, debug logging, generated Secrets, a gateway that rejects every client). */
   public policyFacts(): PolicyFacts {
-    return {
-      component: 'EdgeGateway',
-      haReplicas: { replicas: this.minReplicas, field: this.props.autoscaling ? 'autoscaling.minReplicas' : 'replicas' },
-      disruptionBudget: { present: this.pdbRendered, field: 'podDisruptionBudget (rendered when more than one pod runs)' },
-      debugLogging: { enabled: (this.props.logLevel ?? 'INFO') === 'DEBUG', field: 'logLevel' },
-      generatedSecrets: { present: this.props.generateDevSecret ?? false, field: 'generateDevSecret' },
-    };
+    return this.facts;
   }
 
   /** A reference into the Secret the chart itself renders must name one of its keys. */
-  private checkManagedKeys(refs: [string, SecretKeyReference | undefined][]): void {
-    const external = this.props.externalSecret;
+  private checkManagedKeys(props: EdgeGatewayProps, name: string, refs: [string, SecretKeyReference | undefined][]): void {
+    const external = props.externalSecret;
     if (!external) return;
-    const managed = external.secretName ?? this.props.name ?? 'edge-mcp';
+    const managed = external.secretName ?? name;
     for (const [field, ref] of refs) {
       if (ref && ref.secretName === managed && !(ref.key in external.data)) {
         invalid(this, `${field}.key`, ref.key, `the ExternalSecret writes only ${Object.keys(external.data).join(', ')} into Secret ${managed}: add '${ref.key}' to externalSecret.data or reference an existing key`);
@@ -245,119 +227,79 @@ export class EdgeGateway extends Construct implements IPolicySubject {
     }
   }
 
-  private corePlatformUrl(core: EdgeGatewayCorePlatform): { literal?: string; port: number } {
-    if (typeof core.url === 'object') return { port: validateInteger(this, 'corePlatform.port', core.port ?? 443, 1, 65535) };
-    let url: URL;
-    try {
-      url = new URL(core.url);
-    } catch {
-      return invalid(this, 'corePlatform.url', core.url, "use an absolute http(s) URL such as 'https://core.example.com'");
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') invalid(this, 'corePlatform.url', core.url, 'use an http:// or https:// URL');
-    const port = core.port ?? (url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80);
-    return { literal: core.url, port: validateInteger(this, 'corePlatform.port', port, 1, 65535) };
-  }
-
-  private renderRedis(name: string, password: SecretKeyReference): { client: RedisClientSettings; redis?: EdgeRedis } | undefined {
-    const redis = this.props.redis;
-    if (!redis) return undefined;
-    if (redis.type === 'external') {
-      parseHostPort(this, 'redis.address', redis.address);
-      return {
-        client: {
-          address: redis.address,
-          username: redis.username,
-          tls: redis.tls?.enabled ? { enabled: true, skipVerify: redis.tls.skipVerify ?? false } : undefined,
-        },
-      };
-    }
-    if (redis.type !== 'bundled') invalid(this, 'redis.type', (redis as { type: unknown }).type, "use 'bundled' or 'external'");
-    const { type: _type, password: _password, ...options } = redis;
-    const exporter = redis.exporter?.enabled ?? false;
-    const bundled = new EdgeRedis(this, 'redis', {
-      ...options,
-      name: `${name}-redis`,
-      password,
-      serviceMonitor: (this.props.serviceMonitor ?? false) && exporter,
-      networkPolicy: {
-        enabled: this.props.networkPolicy?.enabled ?? true,
-        clients: [{ podLabels: this.selector }],
-        clusterNetwork: this.props.networkPolicy?.clusterNetwork,
-      },
-    });
-    return { client: { address: bundled.address }, redis: bundled };
-  }
-
-  private renderDeployment(name: string, image: string, labels: Record<string, string>, replicas: number | undefined, apiKey: SecretKeyReference, redisPassword?: SecretKeyReference): kplus.Deployment {
+  private renderDeployment(props: EdgeGatewayProps, d: DeploymentInputs): kplus.Deployment {
     const user = { uid: EDGE_GATEWAY_RUNTIME.uid };
     const deployment = new kplus.Deployment(this, 'Resource', {
-      metadata: { name, labels },
+      metadata: { name: d.name, labels: d.labels },
       select: false,
-      replicas,
+      replicas: d.replicas,
       serviceAccount: this.serviceAccount,
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurityContext(user),
-      terminationGracePeriod: Duration.seconds(validateInteger(this, 'terminationGracePeriodSeconds', this.props.terminationGracePeriodSeconds ?? 60, 1, 3600)),
+      terminationGracePeriod: Duration.seconds(validateInteger(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 60, 1, 3600)),
       // Surge first: never drop below the desired count while connections move.
       strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.percent(25), maxUnavailable: kplus.PercentOrAbsolute.absolute(0) }),
     });
     applyPodConventions(deployment, {
-      selector: this.selector,
-      labels,
-      annotations: { [CONFIG_CHECKSUM_ANNOTATION]: contentHash(this.config.data) },
-      topologySpread: this.minReplicas > 1 || this.props.autoscaling !== undefined,
+      selector: this.selectorLabels,
+      labels: d.labels,
+      annotations: this.config ? { [CONFIG_CHECKSUM_ANNOTATION]: contentHash(this.config.data) } : {},
     });
-    const E = EDGE_GATEWAY_ENV;
-    const env: Record<string, kplus.EnvValue> = {
-      [E.edgeId]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
-      [E.apiKey]: secretKeyEnv(this, apiKey),
-    };
-    const core = this.props.corePlatform;
-    if (core) {
-      if (typeof core.url === 'object') env[E.corePlatformUrl] = secretKeyEnv(this, core.url);
-      env[E.corePlatformApiKey] = secretKeyEnv(this, core.apiKey);
-    }
-    if (redisPassword) env[E.redisPassword] = secretKeyEnv(this, redisPassword);
+    applyScheduling(this, 'scheduling', deployment, this.selectorLabels, props.scheduling, d.multiplePods);
     const probes = httpProbes(EDGE_GATEWAY_RUNTIME.port, EDGE_GATEWAY_RUNTIME.health, EDGE_GATEWAY_PROBE_TIMINGS);
     const container = deployment.addContainer({
-      name: 'edge-mcp',
-      image,
+      name: CONTAINER,
+      image: d.image,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      args: edgeGatewayArgs(this.props.logLevel ?? 'INFO'),
+      args: edgeGatewayArgs(d.logLevel),
       ports: [{ name: 'http', number: EDGE_GATEWAY_RUNTIME.port }],
       startup: probes.startup,
       liveness: probes.liveness,
       readiness: probes.readiness,
       securityContext: restrictedContainerSecurityContext(user),
-      resources: toContainerResources(this.props.resources ?? EDGE_GATEWAY_RESOURCES),
-      envFrom: [kplus.Env.fromConfigMap(this.config)],
-      envVariables: env,
+      resources: resolveResources(this, 'resources', props.resources, EDGE_GATEWAY_RESOURCES),
+      envFrom: this.config ? [kplus.Env.fromConfigMap(this.config)] : undefined,
+      envVariables: this.secretEnv(props, d),
     });
     container.mount(EDGE_GATEWAY_RUNTIME.scratchPaths.tmp, scratchVolume(deployment, 'tmp'));
     container.mount(EDGE_GATEWAY_RUNTIME.scratchPaths.cache, scratchVolume(deployment, 'cache', 256));
+    applyPodTemplateOptions(this, '', { workload: deployment, container, serviceAccount: this.serviceAccount, reservedEnv: Object.values(EDGE_GATEWAY_ENV) }, props);
     return deployment;
   }
 
-  private renderNetworkPolicy(name: string, labels: Record<string, string>, corePort?: number): void {
-    const props = this.props;
-    const cluster = props.networkPolicy?.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
-    const http = [{ port: EDGE_GATEWAY_RUNTIME.port }];
-    const anywhere: NetworkPeer = { cidr: '0.0.0.0/0' };
-    const ingress: NetworkRule[] = [{ peers: [cluster.prometheus], ports: http }];
-    if (this.ingress) ingress.push({ peers: [cluster.ingressController], ports: http });
-    const clients = props.networkPolicy?.clients ?? [];
-    if (clients.length) ingress.push({ peers: clients, ports: http });
-
-    const egress: NetworkRule[] = [{ peers: [cluster.dns], ports: DNS_PORTS }];
-    if (this.redis) {
-      egress.push({ peers: [{ podLabels: this.redis.selector }], ports: [{ port: this.redis.port }] });
-    } else if (props.redis?.type === 'external') {
-      egress.push({ peers: [props.redis.peer ?? anywhere], ports: [{ port: parseHostPort(this, 'redis.address', props.redis.address).port }] });
-    }
-    if (props.corePlatform && corePort) egress.push({ peers: [props.corePlatform.peer ?? anywhere], ports: [{ port: corePort }] });
-    if (props.tracing?.enabled && props.tracing.otlpEndpoint) {
-      egress.push({ peers: [props.tracing.collector ?? anywhere], ports: [{ port: parseHostPort(this, 'tracing.otlpEndpoint', props.tracing.otlpEndpoint).port }] });
-    }
-    createNetworkPolicy(this, 'network-policy', { name, labels, podSelector: this.selector, ingress, egress });
+  /** Env vars that are not in the ConfigMap: the edge id (pod name by default) and Secret references. */
+  private secretEnv(props: EdgeGatewayProps, d: DeploymentInputs): Record<string, kplus.EnvValue> {
+    const E = EDGE_GATEWAY_ENV;
+    const env: Record<string, kplus.EnvValue> = {
+      [E.edgeId]: d.core?.edgeId ? kplus.EnvValue.fromValue(d.core.edgeId) : kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
+    };
+    if (d.core?.urlSecret) env[E.corePlatformUrl] = secretKeyEnv(this, d.core.urlSecret);
+    if (d.core) env[E.corePlatformApiKey] = secretKeyEnv(this, d.core.apiKey);
+    if (props.apiKey) env[E.apiKey] = secretKeyEnv(this, props.apiKey);
+    if (d.redisPassword) env[E.redisPassword] = secretKeyEnv(this, d.redisPassword);
+    return env;
   }
 }
+
+interface DeploymentInputs {
+  readonly name: string;
+  readonly image: string;
+  readonly labels: Record<string, string>;
+  readonly replicas?: number;
+  readonly logLevel: 'debug' | 'info' | 'warning' | 'error';
+  readonly core?: ResolvedCorePlatform;
+  readonly redisPassword?: SecretKeyReference;
+  readonly multiplePods: boolean;
+}
+
+/**
+ * Releases up to 1.0.0 have no `--disable-auto-update` and exit on it.
+ * @throws McpConfigError naming `image` for such a version tag
+ */
+function checkAutoUpdateFlag(scope: Construct, image: ImageReference, reference: string): void {
+  const version = image.tag && semverValid(image.tag.replace(/^v/, ''));
+  if (version && semverSatisfies(version, EDGE_GATEWAY_RUNTIME.versionsWithoutAutoUpdateFlag, { includePrerelease: true })) {
+    invalid(scope, 'image', reference, 'this Edge MCP release has no --disable-auto-update flag and exits on it: use an image built from developer-mesh commit 79be3d12 (2025-11-01) or later, e.g. the default ghcr.io/smartramana/developer-mesh-edge-mcp:main-e45c8fc');
+  }
+}
+

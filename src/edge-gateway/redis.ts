@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { contentHash, CONFIG_CHECKSUM_ANNOTATION } from '../common/checksum';
 import { PodDisruptionBudget } from '../common/disruption-budget';
 import { invalid } from '../common/errors';
@@ -10,12 +10,15 @@ import { createServiceMonitor, METRICS_SERVICE_LABEL } from '../common/monitorin
 import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, NetworkPeer, NetworkRule } from '../common/network';
 import { addDataVolumeClaimTemplate, applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
 import { commandProbes, httpProbes } from '../common/probes';
-import { ResourceSpec, toContainerResources } from '../common/resources';
+import { checkProps } from '../common/props-schema';
+import { Quantity, quantityBytes } from '../common/quantity';
+import { resolveResources, ResourceRequirements } from '../common/resources';
 import { SecretKeyReference } from '../common/secrets';
 import { createService, dropAddressSelector } from '../common/service';
-import { validateDnsLabel, validateInteger } from '../common/validation';
+import { validateDnsLabel } from '../common/validation';
 import { REDIS_EXPORTER_RESOURCES, REDIS_PROBE_TIMINGS, REDIS_RESOURCES, REDIS_RUNTIME } from './edge-gateway-runtime';
 import { secretKeyEnv } from './edge-gateway-secrets';
+import { EdgeRedisMonitoring, renderRedisMonitoring } from './redis-monitoring';
 
 /** What Redis evicts when it reaches maxmemory. @see https://redis.io/docs/latest/develop/reference/eviction/ */
 export type RedisEvictionPolicy = 'allkeys-lru' | 'allkeys-lfu' | 'allkeys-random' | 'volatile-lru' | 'volatile-lfu' | 'volatile-random' | 'volatile-ttl' | 'noeviction';
@@ -26,9 +29,13 @@ const EVICTION_POLICIES: RedisEvictionPolicy[] = ['allkeys-lru', 'allkeys-lfu', 
 export interface RedisPersistence {
   /** Append-only file on a PersistentVolumeClaim; without it the cache starts empty after a restart. @default false */
   readonly enabled?: boolean;
-  /** Claim size in GiB. @default 10 */
-  readonly storageGibibytes?: number;
-  /** StorageClass of the claim. @default - the cluster default */
+  /** Claim size as a Kubernetes quantity in whole GiB (`'10Gi'`). @default '10Gi' */
+  readonly size?: Quantity;
+  /**
+   * StorageClass of the claim.
+   * @see https://kubernetes.io/docs/concepts/storage/storage-classes/
+   * @default - the cluster default
+   */
   readonly storageClassName?: string;
 }
 
@@ -39,7 +46,7 @@ export interface RedisExporter {
   /** Image, pinned. @default 'oliver006/redis_exporter:v1.66.0' */
   readonly image?: string;
   /** Requests and limits. @default 10m/32Mi requests, 100m/64Mi limits */
-  readonly resources?: ResourceSpec;
+  readonly resources?: ResourceRequirements;
 }
 
 /** Props of {@link EdgeRedis}. */
@@ -51,28 +58,31 @@ export interface EdgeRedisProps {
   /** Secret key holding the password (`requirepass`); clients use the same key. */
   readonly password: SecretKeyReference;
   /**
-   * `maxmemory` in MiB; must stay below the memory limit (Redis needs headroom for
-   * buffers and AOF rewrites).
+   * `maxmemory` as a Kubernetes quantity in whole MiB (`'384Mi'`, `'1536Mi'`); must stay below
+   * the memory limit (Redis needs headroom for buffers and AOF rewrites).
    * @default - three quarters of the memory limit
    */
-  readonly maxMemoryMebibytes?: number;
+  readonly maxMemory?: Quantity;
   /** `maxmemory-policy`. @default 'allkeys-lru' */
   readonly evictionPolicy?: RedisEvictionPolicy;
   /** AOF persistence. @default - none: an in-memory cache */
   readonly persistence?: RedisPersistence;
   /** Requests and limits of the Redis container. @default 100m/256Mi requests, 500m/512Mi limits */
-  readonly resources?: ResourceSpec;
+  readonly resources?: ResourceRequirements;
   /** The metrics sidecar. @default - none */
   readonly exporter?: RedisExporter;
-  /** Render a ServiceMonitor for the exporter (needs exporter.enabled and the Prometheus Operator CRDs). @default false */
-  readonly serviceMonitor?: boolean;
+  /**
+   * ServiceMonitor (needs the exporter: Redis has no metrics endpoint of its own), PrometheusRule
+   * and dashboard. @default - none
+   */
+  readonly monitoring?: EdgeRedisMonitoring;
   /** Ingress isolation. @default - enabled, edge gateway pods only */
   readonly networkPolicy?: {
     /** @default true */
     readonly enabled?: boolean;
     /** Pods allowed to connect on the Redis port. @default - pods with component label `edge-gateway` */
     readonly clients?: NetworkPeer[];
-    /** Where Prometheus runs. @default DEFAULT_CLUSTER_NETWORK */
+    /** Where Prometheus runs. @default - kube-prometheus-stack in `monitoring` */
     readonly clusterNetwork?: ClusterNetwork;
   };
 }
@@ -83,12 +93,11 @@ export interface EdgeRedisProps {
  * volumeClaimTemplate, `redis-cli ping` probes (authenticated through REDISCLI_AUTH, so the
  * password never appears in a command line), PSS restricted, a NetworkPolicy that admits
  * only its clients (and Prometheus on the exporter port), a PDB that never blocks a drain,
- * and an optional redis_exporter sidecar with a ServiceMonitor.
+ * and an optional redis_exporter sidecar with a ServiceMonitor, alerts and a dashboard.
  *
  * It is one pod: a cache, not a database. For HA use a managed or operator-run Redis as
  * the gateway's external Redis.
- * @throws McpConfigError at construction for an invalid name, maxmemory or eviction policy,
- * or a ServiceMonitor without the exporter.
+ * @throws McpConfigError at construction for an invalid name, quantity, maxmemory or eviction policy.
  */
 export class EdgeRedis extends Construct {
   /** The StatefulSet. */
@@ -97,13 +106,13 @@ export class EdgeRedis extends Construct {
   public readonly service: kplus.Service;
   /** The redis.conf ConfigMap. */
   public readonly config: kplus.ConfigMap;
-  /** Labels the Redis pod is selected by. */
-  public readonly selector: Record<string, string>;
   /** The password Secret key. */
   public readonly password: SecretKeyReference;
+  private readonly selectorLabels: Record<string, string>;
 
   public constructor(scope: Construct, id: string, props: EdgeRedisProps) {
     super(scope, id);
+    checkProps(this, 'EdgeRedisProps', props);
     const name = validateDnsLabel(this, 'name', props.name ?? 'edge-mcp-redis', 52);
     if (!props.password?.secretName || !props.password?.key) {
       invalid(this, 'password', props.password, 'reference the Redis password in a Secret: { secretName, key }');
@@ -111,19 +120,19 @@ export class EdgeRedis extends Construct {
     this.password = props.password;
     const image = parseImageProp(this, 'image', props.image ?? REDIS_RUNTIME.image);
     const identity = { name: 'redis', instance: name, component: 'cache', version: image.version };
-    this.selector = selectorLabels(identity);
+    this.selectorLabels = selectorLabels(identity);
     const labels = recommendedLabels(identity);
-    const resources = props.resources ?? REDIS_RESOURCES;
+    const resources = resolveResources(this, 'resources', props.resources, REDIS_RESOURCES);
     const exporter = props.exporter?.enabled ?? false;
-    if (props.serviceMonitor && !exporter) invalid(this, 'serviceMonitor', true, 'set exporter.enabled to true: Redis has no metrics endpoint without the redis_exporter sidecar');
     const persistence = props.persistence?.enabled ?? false;
+    const monitoring = props.monitoring ?? {};
 
     this.config = new kplus.ConfigMap(this, 'config', {
       metadata: { name: `${name}-config`, labels },
-      data: { [REDIS_RUNTIME.configFile]: this.redisConf(props, resources, persistence) },
+      data: { [REDIS_RUNTIME.configFile]: this.redisConf(props, resources.memory!.limit!.toMebibytes(), persistence) },
     });
     this.service = createService(this, 'service', {
-      name, labels: exporter ? { ...labels, [METRICS_SERVICE_LABEL]: 'true' } : labels, selector: this.selector, headless: true,
+      name, labels: exporter ? { ...labels, [METRICS_SERVICE_LABEL]: 'true' } : labels, selector: this.selectorLabels, headless: true,
       ports: [
         { name: 'redis', port: REDIS_RUNTIME.port, containerPort: REDIS_RUNTIME.port },
         ...(exporter ? [{ name: 'metrics', port: REDIS_RUNTIME.exporterPort, containerPort: REDIS_RUNTIME.exporterPort }] : []),
@@ -142,7 +151,7 @@ export class EdgeRedis extends Construct {
     });
     this.statefulSet = sts;
     dropAddressSelector(this.service);
-    applyPodConventions(sts, { selector: this.selector, labels, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: contentHash(this.config.data) } });
+    applyPodConventions(sts, { selector: this.selectorLabels, labels, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: contentHash(this.config.data) } });
 
     const probes = commandProbes(['sh', '-c', `redis-cli -h 127.0.0.1 -p ${REDIS_RUNTIME.port} ping | grep -q PONG`], REDIS_PROBE_TIMINGS);
     const redis = sts.addContainer({
@@ -162,15 +171,14 @@ export class EdgeRedis extends Construct {
       liveness: probes.liveness,
       readiness: probes.readiness,
       securityContext: restrictedContainerSecurityContext(user),
-      resources: toContainerResources(resources),
+      resources,
     });
     redis.mount(REDIS_RUNTIME.configPath, kplus.Volume.fromConfigMap(this, 'config-volume', this.config, { name: 'config' }), { readOnly: true });
     if (persistence) {
-      const persistence = props.persistence ?? {};
       addDataVolumeClaimTemplate(this.statefulSet, {
         name: 'data',
-        gibibytes: validateInteger(this, 'persistence.storageGibibytes', persistence.storageGibibytes ?? 10, 1),
-        storageClassName: persistence.storageClassName,
+        gibibytes: wholeGibibytes(this, 'persistence.size', props.persistence?.size ?? '10Gi'),
+        storageClassName: props.persistence?.storageClassName,
         labels,
         mountPath: REDIS_RUNTIME.dataPath,
       });
@@ -179,13 +187,21 @@ export class EdgeRedis extends Construct {
     }
     if (exporter) this.addExporter(sts, props.exporter ?? {});
 
-    new PodDisruptionBudget(this, 'pdb', { metadata: { name, labels }, selector: this.selector, minReplicas: 1, budget: { maxUnavailable: 1 } });
+    new PodDisruptionBudget(this, 'pdb', { metadata: { name, labels }, selector: this.selectorLabels, minReplicas: 1, budget: { maxUnavailable: 1 } });
     if (props.networkPolicy?.enabled ?? true) this.renderNetworkPolicy(name, labels, props, exporter);
-    if (props.serviceMonitor) {
+    // Redis exports metrics only through the exporter; without it only KSM watches the pod.
+    if (monitoring.scrape && exporter) {
       createServiceMonitor(this, 'service-monitor', {
-        metadata: { name, labels }, serviceSelector: { ...this.selector, [METRICS_SERVICE_LABEL]: 'true' }, port: 'metrics',
+        metadata: { name, labels: { ...labels, ...monitoring.labels } }, serviceSelector: { ...this.selectorLabels, [METRICS_SERVICE_LABEL]: 'true' },
+        port: 'metrics', path: REDIS_RUNTIME.exporterMetricsPath, interval: monitoring.scrapeInterval,
       });
     }
+    renderRedisMonitoring(this, { name, labels, namespace: Chart.of(this).namespace, serviceName: name, exporter, monitoring });
+  }
+
+  /** Labels the Redis pod is selected by (a copy). */
+  public get selector(): Record<string, string> {
+    return { ...this.selectorLabels };
   }
 
   /** `host:port` of the Service, the form the gateway's REDIS_ADDR takes. */
@@ -199,9 +215,11 @@ export class EdgeRedis extends Construct {
     return REDIS_RUNTIME.port;
   }
 
-  private redisConf(props: EdgeRedisProps, resources: ResourceSpec, persistence: boolean): string {
-    const limit = resources.memoryLimitMebibytes;
-    const maxMemory = validateInteger(this, 'maxMemoryMebibytes', props.maxMemoryMebibytes ?? Math.floor(limit * 0.75), 16, limit - 1);
+  private redisConf(props: EdgeRedisProps, limitMebibytes: number, persistence: boolean): string {
+    const maxMemory = props.maxMemory === undefined ? Math.floor(limitMebibytes * 0.75) : wholeMebibytes(this, 'maxMemory', props.maxMemory);
+    if (maxMemory < 16 || maxMemory >= limitMebibytes) {
+      invalid(this, 'maxMemory', props.maxMemory, `use from 16Mi to ${limitMebibytes - 1}Mi: below the memory limit (${limitMebibytes}Mi), which Redis needs headroom under for buffers and AOF rewrites`);
+    }
     const policy = props.evictionPolicy ?? 'allkeys-lru';
     if (!EVICTION_POLICIES.includes(policy)) invalid(this, 'evictionPolicy', policy, `use one of ${EVICTION_POLICIES.join(', ')}`);
     return [
@@ -224,6 +242,8 @@ export class EdgeRedis extends Construct {
     const image = parseImageProp(this, 'exporter.image', options.image ?? REDIS_RUNTIME.exporterImage);
     const user = { uid: REDIS_RUNTIME.exporterUid };
     const probes = httpProbes(REDIS_RUNTIME.exporterPort, { startup: '/health', liveness: '/health', readiness: '/health' }, REDIS_PROBE_TIMINGS);
+    // Env names, /health and the metric names in REDIS_METRICS were checked against the real
+    // redis_exporter (Debian prometheus-redis-exporter 1.45.0) scraping a real redis-server 7.0.
     sts.addContainer({
       name: 'exporter',
       image: image.toString(),
@@ -238,7 +258,7 @@ export class EdgeRedis extends Construct {
       liveness: probes.liveness,
       readiness: probes.readiness,
       securityContext: restrictedContainerSecurityContext(user),
-      resources: toContainerResources(options.resources ?? REDIS_EXPORTER_RESOURCES),
+      resources: resolveResources(this, 'exporter.resources', options.resources, REDIS_EXPORTER_RESOURCES),
     });
   }
 
@@ -249,6 +269,18 @@ export class EdgeRedis extends Construct {
     const ingress: NetworkRule[] = [{ peers: clients, ports: [{ port: REDIS_RUNTIME.port }] }];
     if (exporter) ingress.push({ peers: [cluster.prometheus], ports: [{ port: REDIS_RUNTIME.exporterPort }] });
     // Redis needs no egress at all (the exporter talks to it over loopback).
-    createNetworkPolicy(this, 'network-policy', { name, labels, podSelector: this.selector, ingress, egress: [] });
+    createNetworkPolicy(this, 'network-policy', { name, labels, podSelector: this.selectorLabels, ingress, egress: [] });
   }
+}
+
+function wholeMebibytes(scope: IConstruct, field: string, value: Quantity): number {
+  const bytes = quantityBytes(scope, field, value, 'memory', 2 ** 20);
+  if (bytes % 2 ** 20 !== 0) invalid(scope, field, value, "use a whole number of MiB, such as '384Mi' or '1Gi'");
+  return bytes / 2 ** 20;
+}
+
+function wholeGibibytes(scope: IConstruct, field: string, value: Quantity): number {
+  const bytes = quantityBytes(scope, field, value, 'storage', 2 ** 30);
+  if (bytes % 2 ** 30 !== 0) invalid(scope, field, value, "use a whole number of GiB, such as '10Gi'");
+  return bytes / 2 ** 30;
 }

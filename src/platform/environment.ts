@@ -39,6 +39,12 @@ export interface EnvironmentPolicy {
   readonly allowDebugLogging?: boolean;
   /** Components may render generated Secrets with plaintext values (dev only). @default false */
   readonly allowGeneratedSecrets?: boolean;
+  /**
+   * Refuse components that would run but reject every client (an Edge MCP gateway without a
+   * core platform answers 401 to everyone); without it they are synth warnings.
+   * @default false
+   */
+  readonly requireWorkingEndpoints?: boolean;
 }
 
 /**
@@ -141,8 +147,8 @@ export interface McpEnvironment {
   readonly gitops?: GitOpsSettings;
 }
 
-/** Object props merge recursively (optional ones too); arrays and scalars replace. */
-export type DeepPartial<T> = { [K in keyof T]?: NonNullable<T[K]> extends (infer U)[] ? U[] : NonNullable<T[K]> extends object ? DeepPartial<NonNullable<T[K]>> : T[K] };
+/** Object props merge recursively (optional ones too); arrays and scalars replace; maps with user-chosen keys (labels, affinity) are typed as given. */
+export type DeepPartial<T> = { [K in keyof T]?: NonNullable<T[K]> extends (infer U)[] ? U[] : NonNullable<T[K]> extends object ? (string extends keyof NonNullable<T[K]> ? T[K] : DeepPartial<NonNullable<T[K]>>) : T[K] };
 
 /**
  * Derives an environment from a preset: `defineEnvironment(prodEnvironment(), { name: 'prod-eu',

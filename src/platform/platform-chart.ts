@@ -6,11 +6,10 @@ import { invalid, McpConfigError } from '../common/errors';
 import { externalReferences, ExternalReference } from '../common/external-references';
 import { mergeIngressOptions } from '../common/ingress';
 import { createRestrictedNamespace } from '../common/namespace';
-import { DEFAULT_CLUSTER_NETWORK } from '../common/network';
 import { findEnvironmentProblem } from '../common/props-schema';
 import { validateDnsLabel, validateHttpUrl, validateLabels } from '../common/validation';
 import { EdgeGateway } from '../edge-gateway/edge-gateway';
-import { resolveEdgeGatewayIngress } from '../edge-gateway/edge-gateway-ingress';
+import { EdgeGatewayIngress } from '../edge-gateway/edge-gateway-ingress';
 import { Registry } from '../registry/registry';
 import { McpServerFleet } from '../server/server-fleet';
 import { SERVER_RUNTIME } from '../server/server-runtime';
@@ -75,26 +74,23 @@ export class McpPlatformChart extends Chart {
     this.namespaceName = namespace;
     if (env.createNamespace ?? true) createRestrictedNamespace(this, 'namespace', namespace);
 
-    const integrations = env.integrations ?? {};
-    const clusterNetwork = env.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
+    // Monitoring, cluster network, ingress and integrations every component gets from the environment.
+    const defaults = componentDefaults(env);
     if (env.registry) {
-      this.registry = new Registry(this, 'registry', withComponentDefaults(componentDefaults(env), env.registry));
+      this.registry = new Registry(this, 'registry', withComponentDefaults(defaults, env.registry));
     }
     if (env.edgeGateway) {
-      const gateway = env.edgeGateway;
+      const gateway = withComponentDefaults(defaults, env.edgeGateway);
       this.edgeGateway = new EdgeGateway(this, 'edge-gateway', {
         environment: env.name,
         ...gateway,
-        serviceMonitor: gateway.serviceMonitor ?? integrations.prometheusOperator ?? false,
         // Without the operator the referenced Secrets must exist (declared as external references).
-        externalSecret: integrations.externalSecrets ? gateway.externalSecret : undefined,
-        ingress: resolveEdgeGatewayIngress(gateway.ingress, env.ingress, integrations.certManager ?? false),
-        networkPolicy: { clusterNetwork, ...gateway.networkPolicy },
+        externalSecret: defaults.externalSecrets ? gateway.externalSecret : undefined,
+        ingress: mergeIngressOptions(gateway.ingress, defaults.ingress, 'edge', defaults.certManager) as EdgeGatewayIngress | undefined,
       });
     }
 
     if (env.servers) {
-      const defaults = componentDefaults(env);
       this.servers = new McpServerFleet(this, 'servers', {
         settings: env.servers,
         defaultNamespace: `${SERVER_RUNTIME.namespacePrefix}-${env.name}`,
@@ -105,12 +101,11 @@ export class McpPlatformChart extends Chart {
 
     if (env.agents?.length) {
       if (!this.registry) invalid(this, 'environment.registry', undefined, 'agents register with the MCP Mesh registry: configure environment.registry or remove environment.agents');
-      const defaults = componentDefaults(env);
       this.agents = new McpAgentMesh(this, 'agents', {
         registry: this.registry,
         agents: env.agents.map(a => withComponentDefaults(defaults, a)),
         delivery: env.agentDelivery,
-        clusterNetwork,
+        clusterNetwork: defaults.clusterNetwork,
       });
       // The registry admits agent pods by label unless its clients were customised.
       if (env.registry?.networkPolicy?.clients) this.registry.allowClient('agents', { podLabels: { ...AGENT_POD_LABELS } });
@@ -118,7 +113,6 @@ export class McpPlatformChart extends Chart {
 
     if (env.toolRegistry) {
       const tr = env.toolRegistry;
-      const defaults = componentDefaults(env);
       if (tr.database?.backend === 'cloudnative-pg' && !defaults.cloudNativePg) {
         invalid(this, 'toolRegistry.database.backend', 'cloudnative-pg', "install CloudNativePG and set integrations.cloudNativePg, or use backend 'statefulset'");
       }

@@ -57,10 +57,24 @@ function checkFacts(path: string, facts: PolicyFacts, env: string, policy: Envir
   if (policy.allowDebugLogging === false && facts.debugLogging?.enabled) {
     out.push({ path, field: facts.debugLogging.field, value: 'debug', fix: `the '${env}' policy forbids debug logging: set ${facts.debugLogging.field} to 'info'` });
   }
+  if (policy.requireWorkingEndpoints && facts.rejectsAllClients?.present) {
+    out.push({ path, field: facts.rejectsAllClients.field, value: undefined, fix: `the '${env}' policy forbids components that reject every client: ${facts.rejectsAllClients.reason}; set ${facts.rejectsAllClients.field}` });
+  }
   if (!policy.allowGeneratedSecrets && facts.generatedSecrets?.present) {
     out.push({ path, field: facts.generatedSecrets.field, value: true, fix: `generated Secrets with plaintext values are for dev only: reference an existing Secret or an ExternalSecret instead of ${facts.generatedSecrets.field}` });
   }
   return out;
+}
+
+/**
+ * What the policy tolerates but the user should know: one message per component that would
+ * reject every client where the policy does not forbid it.
+ */
+export function policyWarnings(chart: Chart, policyName: string, policy: EnvironmentPolicy): string[] {
+  if (policy.requireWorkingEndpoints) return [];
+  return chart.node.findAll().filter(isPolicySubject).map(c => ({ path: c.node.path, facts: c.policyFacts() }))
+    .filter(({ facts }) => facts.rejectsAllClients?.present)
+    .map(({ path, facts }) => `${path}: ${facts.component} will reject every client in '${policyName}': ${facts.rejectsAllClients!.reason}; set ${facts.rejectsAllClients!.field}`);
 }
 
 const POD_SPEC_PATHS: Record<string, string[]> = {

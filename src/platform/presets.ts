@@ -31,7 +31,7 @@ export function stagingEnvironment(): McpEnvironment {
   return {
     name: 'staging',
     namespace: 'mcp-staging',
-    policy: { minHaReplicas: 2, requirePinnedImages: true, requireBackups: true, requirePodDisruptionBudgets: true, allowDebugLogging: false },
+    policy: { minHaReplicas: 2, requirePinnedImages: true, requireBackups: true, requirePodDisruptionBudgets: true, allowDebugLogging: false, requireWorkingEndpoints: true },
     integrations: { prometheusOperator: true, certManager: true },
     ingress: { host: 'mcp.staging.example.com', className: 'nginx', tls: { clusterIssuer: 'letsencrypt-staging' } },
     registry: REGISTRY_PRESETS.staging,
@@ -48,7 +48,7 @@ export function prodEnvironment(): McpEnvironment {
   return {
     name: 'prod',
     namespace: 'mcp-prod',
-    policy: { minHaReplicas: 2, requirePinnedImages: true, requireBackups: true, requirePodDisruptionBudgets: true, allowDebugLogging: false },
+    policy: { minHaReplicas: 2, requirePinnedImages: true, requireBackups: true, requirePodDisruptionBudgets: true, allowDebugLogging: false, requireWorkingEndpoints: true },
     integrations: { prometheusOperator: true, certManager: true, cloudNativePg: true, externalSecrets: true },
     ingress: { host: 'mcp.example.com', className: 'nginx', tls: { clusterIssuer: 'letsencrypt-prod' } },
     registry: REGISTRY_PRESETS.prod,

@@ -12,6 +12,7 @@ import { checkUpgrade, UpgradeRefusedError } from '../gitops/upgrade-guard';
 import { CRDS_CHART_ID, McpCrdsChart } from './crds-chart';
 import { McpEnvironment } from './environment';
 import { McpPlatformChart } from './platform-chart';
+import { policyWarnings } from './policy';
 
 /** Options of {@link synthesizePlatform}. */
 export interface SynthesizeOptions {
@@ -59,6 +60,7 @@ export function synthesizePlatform(environments: McpEnvironment[], outdir: strin
     const staged = (id: string) => fs.readFileSync(path.join(staging, `${id}.k8s.yaml`), 'utf8');
     const outputs = charts.map(chart => environmentFiles(chart, staged(chart.environment.name)));
     if (options.upgradeCheck ?? true) checkUpgrades(outdir, outputs, environments, warn);
+    for (const chart of charts) policyWarnings(chart, chart.environment.name, chart.environment.policy ?? {}).forEach(warn);
     for (const chart of charts) chart.agents?.warnings.forEach(warn);
     const files = layoutOutput(staged(CRDS_CHART_ID), outputs);
     checkOutputDir(outdir, files.keys());

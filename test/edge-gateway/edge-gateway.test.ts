@@ -6,20 +6,21 @@ import { find, ofKind, synthChart } from '../support/synth';
 
 const schema = new SchemaValidator();
 
-/** Every option on: autoscaling with the connections metric, bundled Redis, Ingress, tracing, core platform. */
+/** Every option on: autoscaling with the connections metric, bundled Redis, Ingress, tracing, core platform, inert settings opted in. */
 const FULL: EdgeGatewayProps = {
-  autoscaling: { minReplicas: 3, maxReplicas: 12, cpuUtilizationPercent: 65, memoryUtilizationPercent: 75, activeConnectionsPerPod: 200, scaleDownStabilizationSeconds: 600 },
+  autoscaling: { minReplicas: 3, maxReplicas: 12, targetCpuUtilizationPercent: 65, targetMemoryUtilizationPercent: 75, activeConnectionsPerPod: 200, scaleDownStabilizationSeconds: 600 },
   podDisruptionBudget: { minAvailable: 2 },
   apiKey: { secretName: 'edge-mcp', key: 'api-key' },
   corePlatform: {
     url: 'https://core.example.com',
     apiKey: { secretName: 'edge-mcp', key: 'core-api-key' },
+    edgeId: 'edge-eu-1',
     peer: { namespace: 'developer-mesh', podLabels: { 'app.kubernetes.io/name': 'rest-api' } },
   },
   redis: {
     type: 'bundled',
     password: { secretName: 'edge-mcp', key: 'redis-password' },
-    persistence: { enabled: true, storageGibibytes: 20, storageClassName: 'fast-ssd' },
+    persistence: { enabled: true, size: '20Gi', storageClassName: 'fast-ssd' },
     exporter: { enabled: true },
   },
   rateLimits: { global: { rps: 500, burst: 800 }, tenant: { rps: 40 }, tool: { rps: 20, burst: 25 }, enableQuotas: false },
@@ -29,12 +30,12 @@ const FULL: EdgeGatewayProps = {
   tracing: { enabled: true, otlpEndpoint: 'otel-collector.observability.svc:4317', samplingRate: 0.25, collector: { namespace: 'observability' } },
   environment: 'test',
   ingress: { host: 'edge.mcp.example.com', tls: { clusterIssuer: 'letsencrypt-prod' }, sessionAffinity: true, timeoutSeconds: 7200 },
-  serviceMonitor: true,
+  monitoring: { scrape: true, prometheusRule: true, dashboard: true, labels: { release: 'kube-prometheus-stack' } },
 };
 
 const gatewayEnvNames = (objects: K8sObject[]) => {
   const container = find(objects, 'Deployment', 'edge-mcp').spec.template.spec.containers[0];
-  const fromConfigMap = Object.keys(find(objects, 'ConfigMap', 'edge-mcp-config').data);
+  const fromConfigMap = Object.keys(objects.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'edge-mcp-config')?.data ?? {});
   return [...fromConfigMap, ...container.env.map((e: any) => e.name)].sort();
 };
 
@@ -55,12 +56,13 @@ describe('EdgeGateway with every option', () => {
 
   test('renders exactly the expected objects', () => {
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
-      'ConfigMap/edge-mcp-config', 'ConfigMap/edge-mcp-redis-config',
+      'ConfigMap/edge-mcp-config', 'ConfigMap/edge-mcp-dashboard', 'ConfigMap/edge-mcp-redis-config', 'ConfigMap/edge-mcp-redis-dashboard',
       'Deployment/edge-mcp',
       'HorizontalPodAutoscaler/edge-mcp',
       'Ingress/edge-mcp',
       'NetworkPolicy/edge-mcp', 'NetworkPolicy/edge-mcp-redis',
       'PodDisruptionBudget/edge-mcp', 'PodDisruptionBudget/edge-mcp-redis',
+      'PrometheusRule/edge-mcp', 'PrometheusRule/edge-mcp-redis',
       'Service/edge-mcp', 'Service/edge-mcp-redis',
       'ServiceAccount/edge-mcp',
       'ServiceMonitor/edge-mcp', 'ServiceMonitor/edge-mcp-redis',
@@ -68,33 +70,34 @@ describe('EdgeGateway with every option', () => {
     ]);
   });
 
-  test('sets exactly the env vars the binary reads (upstream §2.1), never EDGE_MCP_REDIS_URL or EDGE_MCP_PORT', () => {
+  test('sets the effective env vars plus the inert ones the props opted into, every one from the contract', () => {
     expect(gatewayEnvNames(objects)).toEqual([
-      'DEV_MESH_API_KEY', 'DEV_MESH_URL', 'DISABLE_AUTO_UPDATE',
+      'DEV_MESH_API_KEY', 'DEV_MESH_URL',
       'EDGE_MCP_API_KEY', 'EDGE_MCP_COMPRESSION_THRESHOLD', 'EDGE_MCP_ENABLE_COMPRESSION', 'EDGE_MCP_ENABLE_QUOTAS',
       'EDGE_MCP_GLOBAL_BURST', 'EDGE_MCP_GLOBAL_RPS', 'EDGE_MCP_ID', 'EDGE_MCP_L1_MAX_ITEMS', 'EDGE_MCP_L1_TTL', 'EDGE_MCP_L2_TTL',
       'EDGE_MCP_REDIS_CONNECT_TIMEOUT', 'EDGE_MCP_REDIS_DB', 'EDGE_MCP_REDIS_ENABLED', 'EDGE_MCP_REDIS_FALLBACK_MODE',
       'EDGE_MCP_TENANT_BURST', 'EDGE_MCP_TENANT_RPS', 'EDGE_MCP_TOOL_BURST', 'EDGE_MCP_TOOL_RPS',
-      'ENABLE_AUTO_UPDATE', 'ENVIRONMENT', 'OTLP_ENDPOINT', 'OTLP_INSECURE',
+      'ENVIRONMENT', 'OTLP_ENDPOINT', 'OTLP_INSECURE',
       'REDIS_ADDR', 'REDIS_PASSWORD', 'TRACING_ENABLED', 'TRACING_SAMPLING_RATE',
     ]);
     const known = new Set<string>(Object.values(EDGE_GATEWAY_ENV));
     expect(gatewayEnvNames(objects).filter(n => !known.has(n))).toEqual([]);
     expect(container.envFrom).toEqual([{ configMapRef: { name: 'edge-mcp-config' } }]);
+    expect(container.env.find((e: any) => e.name === 'EDGE_MCP_ID')).toEqual({ name: 'EDGE_MCP_ID', value: 'edge-eu-1' });
   });
 
   test('maps typed settings to the values the binary parses', () => {
-    expect(find(objects, 'ConfigMap', 'edge-mcp-config').data).toMatchObject({
+    expect(find(objects, 'ConfigMap', 'edge-mcp-config').data).toEqual({
       EDGE_MCP_GLOBAL_RPS: '500', EDGE_MCP_GLOBAL_BURST: '800',
       EDGE_MCP_TENANT_RPS: '40', EDGE_MCP_TENANT_BURST: '80',
       EDGE_MCP_TOOL_RPS: '20', EDGE_MCP_TOOL_BURST: '25',
       EDGE_MCP_ENABLE_QUOTAS: 'false',
       EDGE_MCP_L1_MAX_ITEMS: '5000', EDGE_MCP_L1_TTL: '120s', EDGE_MCP_L2_TTL: '1800s',
       EDGE_MCP_REDIS_ENABLED: 'true', EDGE_MCP_REDIS_DB: '2', EDGE_MCP_REDIS_CONNECT_TIMEOUT: '3s', EDGE_MCP_REDIS_FALLBACK_MODE: 'false',
+      REDIS_ADDR: 'edge-mcp-redis.test.svc:6379',
       EDGE_MCP_ENABLE_COMPRESSION: 'true', EDGE_MCP_COMPRESSION_THRESHOLD: '2048',
       TRACING_ENABLED: 'true', OTLP_ENDPOINT: 'otel-collector.observability.svc:4317', OTLP_INSECURE: 'true', TRACING_SAMPLING_RATE: '0.25',
       DEV_MESH_URL: 'https://core.example.com', ENVIRONMENT: 'test',
-      ENABLE_AUTO_UPDATE: 'false', DISABLE_AUTO_UPDATE: 'true',
     });
   });
 
@@ -146,6 +149,7 @@ describe('EdgeGateway with every option', () => {
     const services = ofKind(objects, 'Service');
     const selected = (sm: K8sObject) => services.filter(s => Object.entries(sm.spec.selector.matchLabels).every(([k, v]) => s.metadata.labels?.[k] === v)).map(s => s.metadata.name);
     expect(selected(find(objects, 'ServiceMonitor', 'edge-mcp'))).toEqual(['edge-mcp']);
+    for (const kind of ['ServiceMonitor', 'PrometheusRule']) for (const o of ofKind(objects, kind)) expect(o.metadata.labels!.release).toBe('kube-prometheus-stack');
     expect(find(objects, 'ServiceMonitor', 'edge-mcp').spec.endpoints).toMatchObject([{ port: 'http', path: '/metrics' }]);
     expect(selected(find(objects, 'ServiceMonitor', 'edge-mcp-redis'))).toEqual(['edge-mcp-redis']);
   });
@@ -197,57 +201,58 @@ describe('EdgeGateway with every option', () => {
   });
 
   test('a config change rolls the pods', () => {
-    const changed = synthChart(chart => new EdgeGateway(chart, 'gateway', { ...FULL, rateLimits: { global: { rps: 501 } } })).objects;
+    const changed = synthChart(chart => new EdgeGateway(chart, 'gateway', { ...FULL, corePlatform: { ...FULL.corePlatform!, url: 'https://core2.example.com' } })).objects;
     const checksum = (objs: K8sObject[]) => find(objs, 'Deployment', 'edge-mcp').spec.template.metadata.annotations['checksum/config'];
     expect(checksum(changed)).not.toEqual(checksum(objects));
   });
 });
 
 describe('EdgeGateway minimal', () => {
-  const { chart, objects, externals } = synthChart(c => new EdgeGateway(c, 'gateway', { apiKey: { secretName: 'edge-mcp', key: 'api-key' } }));
+  const { chart, objects, externals } = synthChart(c => new EdgeGateway(c, 'gateway'));
 
-  test('one pod, no HPA, PDB, Redis, Ingress or ServiceMonitor; valid and sound', () => {
-    expect(objects.map(o => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'NetworkPolicy', 'Service', 'ServiceAccount']);
+  test('one pod, no ConfigMap, HPA, PDB, Redis, Ingress or monitoring; valid and sound', () => {
+    expect(objects.map(o => o.kind).sort()).toEqual(['Deployment', 'NetworkPolicy', 'Service', 'ServiceAccount']);
     expect(find(objects, 'Deployment', 'edge-mcp').spec.replicas).toBe(1);
     expect(find(objects, 'Deployment', 'edge-mcp').spec.template.spec.topologySpreadConstraints).toBeUndefined();
     expect(checkInvariants(objects, externals)).toEqual([]);
     expect(objects.flatMap(o => schema.validate(o))).toEqual([]);
   });
 
-  test('sets exactly the base env vars, with Redis and tracing explicitly off', () => {
-    expect(gatewayEnvNames(objects)).toEqual([
-      'DISABLE_AUTO_UPDATE', 'EDGE_MCP_API_KEY', 'EDGE_MCP_COMPRESSION_THRESHOLD', 'EDGE_MCP_ENABLE_COMPRESSION', 'EDGE_MCP_ENABLE_QUOTAS',
-      'EDGE_MCP_GLOBAL_BURST', 'EDGE_MCP_GLOBAL_RPS', 'EDGE_MCP_ID', 'EDGE_MCP_L1_MAX_ITEMS', 'EDGE_MCP_L1_TTL', 'EDGE_MCP_REDIS_ENABLED',
-      'EDGE_MCP_TENANT_BURST', 'EDGE_MCP_TENANT_RPS', 'EDGE_MCP_TOOL_BURST', 'EDGE_MCP_TOOL_RPS', 'ENABLE_AUTO_UPDATE', 'TRACING_ENABLED',
-    ]);
-    expect(find(objects, 'ConfigMap', 'edge-mcp-config').data).toMatchObject({
-      EDGE_MCP_REDIS_ENABLED: 'false', TRACING_ENABLED: 'false',
-      EDGE_MCP_GLOBAL_RPS: '1000', EDGE_MCP_GLOBAL_BURST: '2000', EDGE_MCP_TENANT_RPS: '100', EDGE_MCP_TENANT_BURST: '200', EDGE_MCP_TOOL_RPS: '50', EDGE_MCP_TOOL_BURST: '100',
-    });
+  test('sets only the edge id: nothing inert, nothing the binary defaults to anyway', () => {
+    expect(gatewayEnvNames(objects)).toEqual(['EDGE_MCP_ID']);
+    expect(find(objects, 'Deployment', 'edge-mcp').spec.template.spec.containers[0].envFrom).toBeUndefined();
   });
 
-  test('the API key Secret is declared as an external reference; egress is DNS only; no ingress controller', () => {
-    expect(externals).toEqual({ Secret: ['edge-mcp'] });
+  test('references no Secret; egress is DNS only; no ingress rule at all; reports that it rejects every client', () => {
+    expect(externals).toEqual({});
     const np = find(objects, 'NetworkPolicy', 'edge-mcp');
     expect(np.spec.egress).toHaveLength(1);
-    expect(np.spec.ingress).toHaveLength(1);
-    expect((chart.node.findChild('gateway') as EdgeGateway).policyFacts()).toMatchObject({ generatedSecrets: { present: false }, disruptionBudget: { present: false } });
+    expect(np.spec.ingress).toBeUndefined();
+    expect(np.spec.policyTypes).toEqual(['Egress', 'Ingress']);
+    expect((chart.node.findChild('gateway') as EdgeGateway).policyFacts()).toMatchObject({
+      generatedSecrets: { present: false }, disruptionBudget: { present: false }, rejectsAllClients: { present: true, field: 'corePlatform' },
+    });
   });
 });
 
 describe('EdgeGateway secrets', () => {
-  test('generateDevSecret renders a dev-only Secret the gateway reads, and reports it', () => {
+  test('generateDevSecret renders a dev-only Redis password the gateway and Redis read, and reports it', () => {
     let gateway!: EdgeGateway;
     const { objects, externals } = synthChart(c => { gateway = new EdgeGateway(c, 'gateway', { generateDevSecret: true, redis: { type: 'bundled' } }); });
     const secret = find(objects, 'Secret', 'edge-mcp-dev');
     expect(secret.metadata.labels!['mcp.platform/dev-only']).toBe('true');
-    expect(Object.keys(secret.stringData).sort()).toEqual(['api-key', 'redis-password']);
+    expect(Object.keys(secret.stringData)).toEqual(['redis-password']);
     expect(Object.values<string>(secret.stringData).every(v => v.length >= 32)).toBe(true);
     const env = find(objects, 'Deployment', 'edge-mcp').spec.template.spec.containers[0].env;
-    expect(env.find((e: any) => e.name === 'EDGE_MCP_API_KEY').valueFrom.secretKeyRef).toMatchObject({ name: 'edge-mcp-dev', key: 'api-key' });
+    expect(env.find((e: any) => e.name === 'REDIS_PASSWORD').valueFrom.secretKeyRef).toMatchObject({ name: 'edge-mcp-dev', key: 'redis-password' });
     expect(externals).toEqual({});
     expect(checkInvariants(objects, externals)).toEqual([]);
     expect(gateway.policyFacts().generatedSecrets).toEqual({ present: true, field: 'generateDevSecret' });
+  });
+
+  test('generateDevSecret without anything to generate renders nothing', () => {
+    const { objects } = synthChart(c => new EdgeGateway(c, 'gateway', { generateDevSecret: true }));
+    expect(ofKind(objects, 'Secret')).toEqual([]);
   });
 
   test('an ExternalSecret writes the referenced Secret, validated against its CRD', () => {
@@ -279,7 +284,7 @@ describe('EdgeGateway secrets', () => {
     }));
     const env = find(objects, 'Deployment', 'edge-mcp').spec.template.spec.containers[0].env;
     expect(env.find((e: any) => e.name === 'DEV_MESH_URL').valueFrom.secretKeyRef).toMatchObject({ name: 'core', key: 'url' });
-    expect(find(objects, 'ConfigMap', 'edge-mcp-config').data.DEV_MESH_URL).toBeUndefined();
+    expect(ofKind(objects, 'ConfigMap')).toEqual([]);
     expect(find(objects, 'NetworkPolicy', 'edge-mcp').spec.egress[1]).toEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 8443, protocol: 'TCP' }] });
   });
 });
@@ -303,66 +308,5 @@ describe('EdgeGateway with an external Redis', () => {
       apiKey: { secretName: 'edge-mcp', key: 'api-key' },
       redis: { type: 'external', address: 'redis://redis:6379/0', password: { secretName: 'r', key: 'p' } },
     }))).toThrow("test/gw: invalid redis.address \"redis://redis:6379/0\": use host:port without a scheme or path, e.g. 'redis.cache.svc:6379'");
-  });
-});
-
-describe('EdgeGateway rejects bad input at construction, naming path, field, value and fix', () => {
-  const base: EdgeGatewayProps = { apiKey: { secretName: 'edge-mcp', key: 'api-key' } };
-  const build = (props: EdgeGatewayProps) => () => synthChart(c => new EdgeGateway(c, 'gw', { ...base, ...props }));
-
-  test('minReplicas > maxReplicas', () => {
-    expect(build({ autoscaling: { minReplicas: 6, maxReplicas: 5 } })).toThrow('test/gw: invalid autoscaling.minReplicas 6: use at most autoscaling.maxReplicas (5), or raise maxReplicas');
-  });
-
-  test('PDB minAvailable >= maxReplicas', () => {
-    expect(build({ autoscaling: { minReplicas: 3, maxReplicas: 5 }, podDisruptionBudget: { minAvailable: 5 } }))
-      .toThrow('test/gw: invalid podDisruptionBudget.minAvailable 5: use fewer than autoscaling.maxReplicas (5) and fewer than autoscaling.minReplicas (3), or a drain can never evict a pod');
-  });
-
-  test('PDB minAvailable >= minReplicas', () => {
-    expect(build({ autoscaling: { minReplicas: 3, maxReplicas: 5 }, podDisruptionBudget: { minAvailable: 3 } }))
-      .toThrow('test/gw: invalid podDisruptionBudget.minAvailable 3: use a whole number from 1 to 2 (below the 3 pods that run at least), or a drain can never evict a pod');
-  });
-
-  test.each([0, 101, 50.5])('CPU utilization %p', v => {
-    expect(build({ autoscaling: { maxReplicas: 5, cpuUtilizationPercent: v } })).toThrow(`test/gw: invalid autoscaling.cpuUtilizationPercent ${v}: use a whole percentage of the pod requests from 1 to 100`);
-  });
-
-  test('memory utilization outside 1..100', () => {
-    expect(build({ autoscaling: { maxReplicas: 5, memoryUtilizationPercent: 120 } })).toThrow('test/gw: invalid autoscaling.memoryUtilizationPercent 120: use a whole percentage of the pod requests from 1 to 100');
-  });
-
-  test('Redis enabled without a password source', () => {
-    expect(build({ redis: { type: 'bundled' } })).toThrow('test/gw: invalid redis.password (unset): Redis must require a password: set redis.password = { secretName, key }');
-  });
-
-  test.each([
-    ['global', 'rps', { global: { rps: 0 } }, 0],
-    ['tenant', 'rps', { tenant: { rps: -5 } }, -5],
-    ['tool', 'burst', { tool: { rps: 10, burst: 0 } }, 0],
-    ['global', 'burst', { global: { rps: 10, burst: -1 } }, -1],
-  ])('%s %s <= 0', (scope, field, rateLimits, value) => {
-    expect(build({ rateLimits })).toThrow(`test/gw: invalid rateLimits.${scope}.${field} ${value}: use a whole number of requests greater than 0`);
-  });
-
-  test.each(['Edge_MCP.example.com', 'https://edge.example.com', 'edge.example.com/ws', ''])('ingress host %p', host => {
-    expect(build({ ingress: { host } })).toThrow(`test/gw: invalid ingress.host ${JSON.stringify(host)}: use lower-case letters, digits, '-' and '.', at most 253 characters (RFC 1123 subdomain)`);
-  });
-
-  test('no API key source', () => {
-    expect(() => synthChart(c => new EdgeGateway(c, 'gw'))).toThrow('test/gw: invalid apiKey (unset): reference the API key in a Secret');
-  });
-
-  test('an unpinned image', () => {
-    expect(build({ image: 'edge-mcp:latest' })).toThrow('test/gw: invalid image "edge-mcp:latest": pin the image to a version tag or a digest');
-  });
-
-  test('tracing without an endpoint, and a sampling rate outside 0..1', () => {
-    expect(build({ tracing: { enabled: true } })).toThrow('test/gw: invalid tracing.otlpEndpoint (unset)');
-    expect(build({ tracing: { enabled: true, otlpEndpoint: 'otel:4317', samplingRate: 2 } })).toThrow('test/gw: invalid tracing.samplingRate 2: use a fraction between 0 and 1');
-  });
-
-  test('TLS with neither an issuer nor a Secret', () => {
-    expect(build({ ingress: { host: 'edge.example.com', tls: {} } })).toThrow('test/gw: invalid ingress.tls {}: set tls.clusterIssuer');
   });
 });

@@ -1,55 +1,69 @@
-import { defineEnvironment } from '../../src/platform/environment';
+import { defineEnvironment, McpEnvironment } from '../../src/platform/environment';
+import { policyWarnings } from '../../src/platform/policy';
 import { devEnvironment, prodEnvironment, stagingEnvironment } from '../../src/platform/presets';
 import { find, ofKind, synthEnvironment } from '../support/synth';
 
 describe('the gateway in the environment charts', () => {
-  const dev = synthEnvironment(devEnvironment());
-  const staging = synthEnvironment(stagingEnvironment());
+  const withWarnings = (env: McpEnvironment) => {
+    const synth = synthEnvironment(env);
+    return { ...synth, warnings: policyWarnings(synth.chart, env.name, env.policy ?? {}) };
+  };
+  const dev = withWarnings(devEnvironment());
+  const staging = withWarnings(stagingEnvironment());
   const prod = synthEnvironment(prodEnvironment());
 
-  test('dev: one pod, no HPA, PDB or Redis, a generated dev-only key, an Ingress without TLS', () => {
+  test('dev: one pod, no HPA, PDB, Redis or Secret, no core platform (a warning), an Ingress without TLS', () => {
     const { objects } = dev;
     expect(find(objects, 'Deployment', 'edge-mcp').spec.replicas).toBe(1);
     expect(ofKind(objects, 'HorizontalPodAutoscaler').map(h => h.spec.scaleTargetRef.name)).not.toContain('edge-mcp');
     expect(ofKind(objects, 'PodDisruptionBudget').map(p => p.metadata.name)).not.toContain('edge-mcp');
-    expect(ofKind(objects, 'StatefulSet').map(s => s.metadata.name)).not.toContain('edge-mcp-redis');
-    expect(find(objects, 'Secret', 'edge-mcp-dev').metadata.labels!['mcp.platform/dev-only']).toBe('true');
-    expect(find(objects, 'ConfigMap', 'edge-mcp-config').data).toMatchObject({ EDGE_MCP_REDIS_ENABLED: 'false', ENVIRONMENT: 'dev' });
+    expect(objects.filter(o => o.metadata.name.startsWith('edge-mcp-')).map(o => `${o.kind}/${o.metadata.name}`)).toEqual([]);
     const ingress = find(objects, 'Ingress', 'edge-mcp');
     expect(ingress.spec.rules[0].host).toBe('edge.mcp.dev.example.com');
     expect(ingress.spec.tls).toBeUndefined();
+    expect(dev.warnings).toEqual([expect.stringMatching(/^dev\/edge-gateway: EdgeGateway will reject every client in 'dev': without a core platform .* answers 401 .*; set corePlatform$/)]);
   });
 
-  test('staging: 2..5 pods, a PDB, an in-memory Redis, keys from the existing Secret edge-mcp, cert-manager TLS', () => {
+  test('staging: 2..5 pods, a PDB, the staging core platform with its key from the existing Secret edge-mcp, cert-manager TLS, monitoring', () => {
     const { chart, objects } = staging;
     const hpa = find(objects, 'HorizontalPodAutoscaler', 'edge-mcp');
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([2, 5]);
     expect(find(objects, 'Deployment', 'edge-mcp').spec.replicas).toBeUndefined();
     expect(find(objects, 'PodDisruptionBudget', 'edge-mcp').spec.maxUnavailable).toBe(1);
-    expect(find(objects, 'StatefulSet', 'edge-mcp-redis').spec.volumeClaimTemplates).toBeUndefined();
-    expect(find(objects, 'ConfigMap', 'edge-mcp-config').data.REDIS_ADDR).toBe('edge-mcp-redis.mcp-staging.svc:6379');
+    expect(find(objects, 'ConfigMap', 'edge-mcp-config').data).toEqual({ DEV_MESH_URL: 'https://devmesh.staging.example.com' });
+    const env = find(objects, 'Deployment', 'edge-mcp').spec.template.spec.containers[0].env;
+    expect(env.find((e: any) => e.name === 'DEV_MESH_API_KEY').valueFrom.secretKeyRef).toMatchObject({ name: 'edge-mcp', key: 'core-platform-api-key' });
     expect(ofKind(objects, 'ExternalSecret')).toEqual([]);
     expect(ofKind(objects, 'Secret')).toEqual([]);
     expect(chart.externalReferences().filter(r => r.referencedBy.startsWith('staging/edge-gateway')).map(r => `${r.kind}/${r.name}`)).toEqual(['Secret/edge-mcp']);
     expect(find(objects, 'Ingress', 'edge-mcp').metadata.annotations!['cert-manager.io/cluster-issuer']).toBe('letsencrypt-staging');
-    expect(ofKind(objects, 'ServiceMonitor').map(s => s.metadata.name)).toEqual(expect.arrayContaining(['edge-mcp', 'edge-mcp-redis']));
+    expect(['ServiceMonitor', 'PrometheusRule'].map(k => find(objects, k, 'edge-mcp').kind)).toEqual(['ServiceMonitor', 'PrometheusRule']);
+    expect(find(objects, 'ConfigMap', 'edge-mcp-dashboard').metadata.labels!.grafana_dashboard).toBe('1');
+    expect(staging.warnings).toEqual([]);
   });
 
-  test('prod: 5..20 pods at 60 % CPU / 70 % memory, PDB minAvailable 3, Redis with AOF, keys from an ExternalSecret', () => {
+  test('prod: 5..20 pods at 60 % CPU / 70 % memory, PDB minAvailable 3, the core platform key from an ExternalSecret, no Redis', () => {
     const { objects } = prod;
     const hpa = find(objects, 'HorizontalPodAutoscaler', 'edge-mcp');
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([5, 20]);
     expect(hpa.spec.metrics.map((m: any) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([['cpu', 60], ['memory', 70]]);
     expect(find(objects, 'PodDisruptionBudget', 'edge-mcp').spec.minAvailable).toBe(3);
-    const redis = find(objects, 'StatefulSet', 'edge-mcp-redis');
-    expect(redis.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('50Gi');
-    expect(find(objects, 'ConfigMap', 'edge-mcp-redis-config').data['redis.conf']).toContain('appendonly yes\n');
+    expect(ofKind(objects, 'StatefulSet').map(s => s.metadata.name)).not.toContain('edge-mcp-redis');
     const es = find(objects, 'ExternalSecret', 'edge-mcp');
     expect(es.spec.target.name).toBe('edge-mcp');
-    expect(es.spec.data.map((d: any) => d.secretKey)).toEqual(['api-key', 'redis-password']);
+    expect(es.spec.data.map((d: any) => d.secretKey)).toEqual(['core-platform-api-key']);
     const env = find(objects, 'Deployment', 'edge-mcp').spec.template.spec.containers[0].env;
     const writes = new Set(es.spec.data.map((d: any) => `${es.spec.target.name}/${d.secretKey}`));
-    for (const e of env.filter((x: any) => x.valueFrom?.secretKeyRef)) expect(writes).toContain(`${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`);
+    const refs = env.filter((x: any) => x.valueFrom?.secretKeyRef);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const e of refs) expect(writes).toContain(`${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`);
+  });
+
+  test('staging and prod refuse a gateway without a core platform (it would answer 401 to every client)', () => {
+    for (const base of [stagingEnvironment(), prodEnvironment()]) {
+      const env = { ...base, edgeGateway: { ...base.edgeGateway, corePlatform: undefined } };
+      expect(() => synthEnvironment(env)).toThrow(`${base.name}/edge-gateway: invalid corePlatform (unset): the '${base.name}' policy forbids components that reject every client: without a core platform the gateway validates every client's API key against http://localhost:8081, where nothing listens, and answers 401 while reporting ready; set corePlatform`);
+    }
   });
 
   test('the registry admits the gateway pods', () => {
@@ -62,7 +76,7 @@ describe('the gateway in the environment charts', () => {
 
   test('staging and prod refuse a generated Secret', () => {
     for (const base of [stagingEnvironment(), prodEnvironment()]) {
-      const env = defineEnvironment(base, { edgeGateway: { generateDevSecret: true } });
+      const env = defineEnvironment(base, { edgeGateway: { generateDevSecret: true, redis: { type: 'bundled' } } });
       expect(() => synthEnvironment(env)).toThrow(`${base.name}/edge-gateway: invalid generateDevSecret true: generated Secrets with plaintext values are for dev only: reference an existing Secret or an ExternalSecret instead of generateDevSecret`);
     }
   });
@@ -74,10 +88,11 @@ describe('the gateway in the environment charts', () => {
     expect(() => synthEnvironment(floating)).toThrow("prod/edge-gateway: invalid image \"registry.example.com/edge-mcp:1\": Deployment edge-mcp container 'edge-mcp' is not pinned");
   });
 
-  test('without the integrations: no ServiceMonitor, no ExternalSecret, no cert-manager annotation', () => {
+  test('without the integrations: no ServiceMonitor or PrometheusRule, no ExternalSecret, no cert-manager annotation', () => {
     const env = defineEnvironment(prodEnvironment(), { name: 'bare', integrations: { prometheusOperator: false, externalSecrets: false, certManager: false } });
     const { chart, objects } = synthEnvironment(env);
     expect(ofKind(objects, 'ServiceMonitor')).toEqual([]);
+    expect(ofKind(objects, 'PrometheusRule').map(r => r.metadata.name)).not.toContain('edge-mcp');
     expect(ofKind(objects, 'ExternalSecret')).toEqual([]);
     const ingress = find(objects, 'Ingress', 'edge-mcp');
     expect(ingress.metadata.annotations!['cert-manager.io/cluster-issuer']).toBeUndefined();

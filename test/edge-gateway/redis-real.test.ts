@@ -6,12 +6,13 @@
  * construct renders exists in both.)
  */
 import * as fs from 'fs';
+import { EdgeGateway } from '../../src/edge-gateway/edge-gateway';
 import { EdgeRedis, EdgeRedisProps } from '../../src/edge-gateway/redis';
 import { K8sObject } from '../support/invariants';
-import { fakeSecret, kubeletContainer, KubeletContainer } from '../support/kubelet-env';
+import { fakeSecret, kubeletContainer, KubeletContainer, kubeletEnvironment } from '../support/kubelet-env';
 import { containerProbes, runProbe } from '../support/kubelet-probes';
 import { RedisConnection, startRedis, TestRedis } from '../support/redis';
-import { synthChart } from '../support/synth';
+import { find, synthChart } from '../support/synth';
 
 const PASSWORD = 'rendered-redis-password';
 const ref = { workload: 'edge-mcp-redis', kind: 'StatefulSet', container: 'redis' };
@@ -23,7 +24,7 @@ function render(props: Omit<EdgeRedisProps, 'password'>): K8sObject[] {
 
 describe.each<[string, Omit<EdgeRedisProps, 'password'>, Record<string, string>]>([
   ['defaults (in-memory cache)', {}, { 'maxmemory': String(384 * 2 ** 20), 'maxmemory-policy': 'allkeys-lru', 'appendonly': 'no', 'save': '' }],
-  ['AOF persistence, explicit maxmemory and policy', { maxMemoryMebibytes: 400, evictionPolicy: 'allkeys-lfu', persistence: { enabled: true } }, { 'maxmemory': String(400 * 2 ** 20), 'maxmemory-policy': 'allkeys-lfu', 'appendonly': 'yes', 'appendfsync': 'everysec', 'save': '' }],
+  ['AOF persistence, explicit maxmemory and policy', { maxMemory: '400Mi', evictionPolicy: 'allkeys-lfu', persistence: { enabled: true } }, { 'maxmemory': String(400 * 2 ** 20), 'maxmemory-policy': 'allkeys-lfu', 'appendonly': 'yes', 'appendfsync': 'everysec', 'save': '' }],
 ])('EdgeRedis with %s on the real redis-server', (_, props, expected) => {
   let container: KubeletContainer | undefined;
   let redis: TestRedis | undefined;
@@ -83,5 +84,52 @@ describe.each<[string, Omit<EdgeRedisProps, 'password'>, Record<string, string>]
     expect(actual).toEqual(expected);
     expect((await client.configGet('protected-mode'))['protected-mode']).toBe('yes');
     expect((await client.configGet('dir')).dir).toBe(container!.volumes.hostPath('/data'));
+  });
+});
+
+/**
+ * Both sides of the gateway -> Redis flow, from one rendered EdgeGateway with a bundled Redis:
+ * the gateway container's REDIS_PASSWORD (as the kubelet resolves it) is the password the
+ * server started from the Redis StatefulSet requires, and REDIS_ADDR names that Redis's Service
+ * on the port the server is configured to listen on.
+ */
+describe('an EdgeGateway with a bundled Redis, from both sides, on the real redis-server', () => {
+  const { objects: rendered } = synthChart(c => new EdgeGateway(c, 'gw', {
+    redis: { type: 'bundled', password: { secretName: 'edge-mcp', key: 'redis-password' }, maxMemory: '128Mi' },
+  }), 'mcp');
+  const objects = [...rendered, fakeSecret('edge-mcp', { 'redis-password': PASSWORD }, 'mcp')];
+  let server: KubeletContainer | undefined;
+  let redis: TestRedis | undefined;
+  const open: RedisConnection[] = [];
+
+  beforeAll(async () => {
+    server = kubeletContainer(objects, ref);
+    redis = await startRedis({ argv: server.argv(), volumes: server.volumes });
+  });
+  afterAll(async () => {
+    open.forEach(c => c.close());
+    await redis?.stop();
+    server?.cleanup();
+  });
+
+  test("the gateway's REDIS_PASSWORD authenticates; without it the server refuses", async () => {
+    const gateway = kubeletEnvironment(objects, { workload: 'edge-mcp', kind: 'Deployment', container: 'edge-mcp' });
+    const anonymous = await redis!.connect();
+    open.push(anonymous);
+    await expect(anonymous.command('PING')).rejects.toThrow(/NOAUTH/);
+    const client = await redis!.connect(gateway.env.REDIS_PASSWORD);
+    open.push(client);
+    expect(await client.command('PING')).toBe('PONG');
+    expect((await client.configGet('maxmemory')).maxmemory).toBe(String(128 * 2 ** 20));
+  });
+
+  test("REDIS_ADDR is host:port of the Redis Service, on the port redis.conf listens on", () => {
+    const gateway = kubeletEnvironment(objects, { workload: 'edge-mcp', kind: 'Deployment', container: 'edge-mcp' });
+    const service = find(rendered, 'Service', 'edge-mcp-redis');
+    const conf: string = find(rendered, 'ConfigMap', 'edge-mcp-redis-config').data['redis.conf'];
+    const port = Number(/^port (\d+)$/m.exec(conf)![1]);
+    expect(gateway.env.REDIS_ADDR).toBe(`${service.metadata.name}.mcp.svc:${port}`);
+    expect(service.spec.ports.find((p: any) => p.name === 'redis').port).toBe(port);
+    expect(gateway.env.EDGE_MCP_REDIS_ENABLED).toBe('true');
   });
 });

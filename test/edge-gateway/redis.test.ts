@@ -9,11 +9,11 @@ const password = { secretName: 'edge-mcp', key: 'redis-password' };
 describe('EdgeRedis with AOF persistence and the exporter', () => {
   const { objects, externals } = synthChart(c => new EdgeRedis(c, 'redis', {
     password,
-    maxMemoryMebibytes: 400,
+    maxMemory: '400Mi',
     evictionPolicy: 'allkeys-lfu',
-    persistence: { enabled: true, storageGibibytes: 5, storageClassName: 'fast-ssd' },
+    persistence: { enabled: true, size: '5Gi', storageClassName: 'fast-ssd' },
     exporter: { enabled: true },
-    serviceMonitor: true,
+    monitoring: { scrape: true },
   }));
   const sts = find(objects, 'StatefulSet', 'edge-mcp-redis');
   const [redis, exporter] = sts.spec.template.spec.containers;
@@ -112,18 +112,26 @@ describe('EdgeRedis rejects bad input', () => {
   const build = (props: Partial<EdgeRedisProps>) => () => synthChart(c => new EdgeRedis(c, 'redis', { password, ...props } as EdgeRedisProps));
 
   test('no password', () => {
-    expect(build({ password: undefined })).toThrow('test/redis: invalid password (unset): reference the Redis password in a Secret: { secretName, key }');
+    expect(build({ password: undefined })).toThrow('test/redis: invalid password (unset): set password');
   });
 
   test('maxmemory at or above the memory limit', () => {
-    expect(build({ maxMemoryMebibytes: 512 })).toThrow('test/redis: invalid maxMemoryMebibytes 512: use a whole number between 16 and 511');
+    expect(build({ maxMemory: '512Mi' })).toThrow('test/redis: invalid maxMemory "512Mi": use from 16Mi to 511Mi: below the memory limit (512Mi)');
+  });
+
+  test('maxmemory in fractional MiB and a claim in fractional GiB', () => {
+    expect(build({ maxMemory: '100.5Mi' })).toThrow('test/redis: invalid maxMemory "100.5Mi": use a whole number of MiB');
+    expect(build({ persistence: { enabled: true, size: '1.5Gi' } })).toThrow('test/redis: invalid persistence.size "1.5Gi": use a whole number of GiB');
   });
 
   test('an unknown eviction policy', () => {
-    expect(build({ evictionPolicy: 'lru' as never })).toThrow('test/redis: invalid evictionPolicy "lru": use one of allkeys-lru');
+    expect(build({ evictionPolicy: 'lru' as never })).toThrow('test/redis: invalid evictionPolicy "lru": use one of "allkeys-lfu", "allkeys-lru"');
   });
 
-  test('a ServiceMonitor without the exporter', () => {
-    expect(build({ serviceMonitor: true })).toThrow('test/redis: invalid serviceMonitor true: set exporter.enabled to true');
+  test('scrape without the exporter renders no ServiceMonitor (Redis has no metrics endpoint of its own)', () => {
+    const { objects } = synthChart(c => new EdgeRedis(c, 'redis', { password, monitoring: { scrape: true, prometheusRule: true } }));
+    expect(ofKind(objects, 'ServiceMonitor')).toEqual([]);
+    const rule = find(objects, 'PrometheusRule', 'edge-mcp-redis');
+    expect(rule.spec.groups[0].rules.map((r: any) => r.alert)).toEqual(['EdgeRedisDown']);
   });
 });
