@@ -18,6 +18,6 @@ export type { ExtraEnvVar, ExtraVolume, PodTemplateOptions } from './pod-templat
 export type { IPolicySubject, PolicyFacts } from './policy-facts';
 export type { PostgresConnection } from './postgres-connection';
 export type { Quantity } from './quantity';
-export type { ResourceQuantities, ResourceRequirements, ResourceSpec } from './resources';
+export type { ResourceQuantities, ResourceRequirements } from './resources';
 export type { SchedulingOptions, Toleration } from './scheduling';
 export type { SecretKeyReference } from './secrets';

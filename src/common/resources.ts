@@ -66,26 +66,3 @@ export const HELPER_RESOURCE_DEFAULTS: DefaultResources = {
   requests: { cpu: '10m', memory: '32Mi' },
   limits: { cpu: '200m', memory: '128Mi' },
 };
-
-// --- Legacy numeric vocabulary: removed once every component takes ResourceRequirements. ---
-
-/** @deprecated numeric requests/limits; components take {@link ResourceRequirements}. @internal */
-export interface ResourceSpec {
-  readonly cpuRequestMillis: number;
-  readonly memoryRequestMebibytes: number;
-  readonly cpuLimitMillis: number;
-  readonly memoryLimitMebibytes: number;
-}
-
-/** @deprecated use {@link resolveResources}. @internal */
-export function toContainerResources(spec: ResourceSpec): kplus.ContainerResources {
-  return {
-    cpu: { request: kplus.Cpu.millis(spec.cpuRequestMillis), limit: kplus.Cpu.millis(spec.cpuLimitMillis) },
-    memory: { request: Size.mebibytes(spec.memoryRequestMebibytes), limit: Size.mebibytes(spec.memoryLimitMebibytes) },
-  };
-}
-
-/** @deprecated use {@link HELPER_RESOURCE_DEFAULTS}. @internal */
-export const HELPER_RESOURCES: ResourceSpec = {
-  cpuRequestMillis: 10, memoryRequestMebibytes: 32, cpuLimitMillis: 200, memoryLimitMebibytes: 128,
-};

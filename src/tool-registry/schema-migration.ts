@@ -7,7 +7,7 @@ import { parseImageProp } from '../common/image';
 import { ComponentLabels, recommendedLabels, selectorLabels } from '../common/labels';
 import { applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
 import { libpqEnv, PostgresConnection, waitForPostgresScript } from '../common/postgres-connection';
-import { HELPER_RESOURCES, toContainerResources } from '../common/resources';
+import { HELPER_RESOURCE_DEFAULTS, resolveResources } from '../common/resources';
 
 /** Key of the schema file in its ConfigMap (also what CloudNativePG's postInitApplicationSQLRefs points at). */
 export const SCHEMA_SQL_KEY = 'schema.sql';
@@ -85,7 +85,7 @@ export class SchemaMigration extends Construct {
         `exec psql -X --no-password -v ON_ERROR_STOP=1 --single-transaction \${DATABASE_URL:+--dbname="$DATABASE_URL"} --file=/schema/${SCHEMA_SQL_KEY}`,
       ].join('\n')],
       securityContext: restrictedContainerSecurityContext(user),
-      resources: toContainerResources(HELPER_RESOURCES),
+      resources: resolveResources(scope, 'migration.resources', undefined, HELPER_RESOURCE_DEFAULTS),
       envVariables: libpqEnv(this, props.connection, props.defaults),
     });
     container.mount('/schema', kplus.Volume.fromConfigMap(this, 'schema-volume', props.schema, { name: 'schema' }), { readOnly: true });
