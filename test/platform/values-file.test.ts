@@ -29,6 +29,10 @@ describe('environments from a values file', () => {
     expect(checkInvariants(objects, externals)).toEqual([]);
     expect(objects.every(o => o.metadata.labels?.['example.com/region'] === 'eu-west-1')).toBe(true);
     expect(objects.filter(o => o.kind === 'Namespace').map(o => o.metadata.name)).toContain('mcp-prod-eu');
+    // The environment's Prometheus selector label reaches every monitor and rule of every component.
+    const monitoring = objects.filter(o => ['ServiceMonitor', 'PodMonitor', 'PrometheusRule'].includes(o.kind));
+    expect(new Set(monitoring.map(o => o.kind))).toEqual(new Set(['ServiceMonitor', 'PodMonitor', 'PrometheusRule']));
+    expect(monitoring.filter(o => o.metadata.labels?.release !== 'kube-prometheus-stack').map(o => `${o.kind}/${o.metadata.name}`)).toEqual([]);
   });
 
   test('the example validates against the shipped editor schema (ajv)', () => {
