@@ -1,5 +1,6 @@
 import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { removeAddressLabel, setPodSeccompRuntimeDefault } from './escape-hatches';
 
 /**
  * The numeric user a pod runs as. Pod Security Standards `restricted` requires a non-root
@@ -47,17 +48,13 @@ export interface PodConventions {
   readonly labels: Record<string, string>;
   /** Pod-template annotations, e.g. the config checksum. */
   readonly annotations?: Record<string, string>;
-  /**
-   * Spread pods across zones and nodes (ScheduleAnyway, so a small cluster still schedules).
-   * @default false
-   */
-  readonly topologySpread?: boolean;
 }
 
 /**
  * Applies the conventions every workload shares: selects only on stable labels, copies the
- * recommended labels to the pod template (chart labels do not reach it), sets the pod-level
- * seccompProfile RuntimeDefault (cdk8s-plus-28 cannot express it) and optional topology spread.
+ * recommended labels to the pod template (chart labels do not reach it), drops cdk8s-plus's
+ * address label and sets the pod-level seccompProfile RuntimeDefault. Scheduling (topology
+ * spread included) is {@link applyScheduling}'s.
  *
  * The workload must be created with `select: false`.
  */
@@ -65,31 +62,8 @@ export function applyPodConventions(workload: kplus.Workload, conventions: PodCo
   workload.select(kplus.LabelSelector.of({ labels: conventions.selector }));
   for (const [k, v] of Object.entries(conventions.labels)) workload.podMetadata.addLabel(k, v);
   for (const [k, v] of Object.entries(conventions.annotations ?? {})) workload.podMetadata.addAnnotation(k, v);
-  const spec = podSpecPath(workload);
-  const api = ApiObject.of(workload);
-  // cdk8s-plus always stamps its address label on pods; it changes when a construct is renamed.
-  api.addJsonPatch(JsonPatch.remove(`${spec.replace(/\/spec$/, '')}/metadata/labels/cdk8s.io~1metadata.addr`));
-  api.addJsonPatch(JsonPatch.add(`${spec}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
-  if (conventions.topologySpread) {
-    api.addJsonPatch(JsonPatch.add(`${spec}/topologySpreadConstraints`, topologySpreadConstraints(conventions.selector)));
-  }
-}
-
-/** Zone and node spread with ScheduleAnyway, selecting the component's own pods. */
-export function topologySpreadConstraints(selector: Record<string, string>): unknown[] {
-  return ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map(topologyKey => ({
-    maxSkew: 1,
-    topologyKey,
-    whenUnsatisfiable: 'ScheduleAnyway',
-    labelSelector: { matchLabels: selector },
-  }));
-}
-
-/** JSON-pointer of the pod spec inside a workload's manifest. */
-export function podSpecPath(workload: kplus.AbstractPod): string {
-  if (workload instanceof kplus.CronJob) return '/spec/jobTemplate/spec/template/spec';
-  if (workload instanceof kplus.Pod) return '/spec';
-  return '/spec/template/spec';
+  removeAddressLabel(workload);
+  setPodSeccompRuntimeDefault(workload);
 }
 
 /** An emptyDir volume for a path the process writes to under a read-only root filesystem. */
