@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
 import { renderGraphMarkdown } from '../agent/graph-markdown';
 import { protectData } from '../gitops/data-protection';
-import { parseManifests } from '../gitops/manifest-objects';
+import { ManifestObject, parseManifests } from '../gitops/manifest-objects';
 import { EnvironmentFiles, layoutOutput, RESERVED_FOLDERS } from '../gitops/output-layout';
 import { checkOutputDir, publishOutput } from '../gitops/owned-files';
 import { legacyOutputFile, readPreviousOutput } from '../gitops/previous-output';
@@ -75,11 +75,17 @@ export function synthesizePlatform(environments: McpEnvironment[], outdir: strin
 
 function environmentFiles(chart: McpPlatformChart, yaml: string): EnvironmentFiles {
   const env = chart.environment;
+  let objects: ManifestObject[] | undefined;
   return {
     name: env.name,
     namespace: chart.namespaceName,
     yaml,
-    objects: parseManifests(yaml),
+    // Parsed on first use only (the upgrade guard, Flux health checks): parsing the YAML back costs
+    // about as much as writing it, and a first synth or a generated environment needs neither.
+    get objects() {
+      objects ??= parseManifests(yaml);
+      return objects;
+    },
     gitops: env.gitops,
     graph: chart.agents && renderGraphMarkdown(chart.agents.graph, {
       environment: env.name,
