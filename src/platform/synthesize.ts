@@ -119,12 +119,19 @@ export interface SynthAppOptions {
   readonly log?: (line: string) => void;
 }
 
+/** The temporary directory `cdk8s synth --stdout` gives the app (`<tmpdir>/cdk8s-XXXXXX`). */
+function isCliStdoutDir(dir: string): boolean {
+  const resolved = path.resolve(dir);
+  return path.dirname(resolved) === path.resolve(os.tmpdir()) && /^cdk8s-[A-Za-z0-9]{6}$/.test(path.basename(resolved));
+}
+
 /**
  * The app behind `npm run synth` / `npx cdk8s synth`. The cdk8s CLI empties its `output`
  * directory (cdk8s.yaml) before it runs the app, so that must be a scratch directory: cdk8s
  * stages each chart there and the app publishes to `dist/` only when everything succeeded, so
- * a failed synth leaves `dist/` byte-identical. Under `cdk8s synth --stdout` (a temporary
- * scratch directory outside the project) it prints only and publishes nothing.
+ * a failed synth leaves `dist/` byte-identical. Under `cdk8s synth --stdout` it prints only and
+ * publishes nothing; with `--output <dir outside the project>` it lays that directory out as
+ * dist/ (without the upgrade guard), so a fresh synth can be diffed against the committed output.
  * @returns the process exit code: 0, or 1 after printing the error
  */
 export function runSynthApp(environments: McpEnvironment[], options: SynthAppOptions = {}): number {
@@ -136,12 +143,21 @@ export function runSynthApp(environments: McpEnvironment[], options: SynthAppOpt
       throw new Error(`cdk8s.yaml output is ${scratch}, which the cdk8s CLI empties before every synth: set it to a scratch directory such as .cdk8s.out; the app publishes to ${dist}/`);
     }
     if (scratch && path.relative(process.cwd(), path.resolve(scratch)).startsWith('..')) {
-      const throwaway = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-mcp-print-'));
-      try {
-        synthesizePlatform(environments, throwaway, { stagingDir: scratch, upgradeCheck: false, onWarning: m => log(`cdk8s-mcp: warning: ${m}`) });
-      } finally {
-        fs.rmSync(throwaway, { recursive: true, force: true });
+      const onWarning = (m: string) => log(`cdk8s-mcp: warning: ${m}`);
+      if (isCliStdoutDir(scratch)) {
+        // `cdk8s synth --stdout` prints every YAML file of its temporary directory: stage the
+        // plain manifests there (no kustomization.yaml) and publish nothing.
+        const throwaway = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-mcp-print-'));
+        try {
+          synthesizePlatform(environments, throwaway, { stagingDir: scratch, upgradeCheck: false, onWarning });
+        } finally {
+          fs.rmSync(throwaway, { recursive: true, force: true });
+        }
+        return 0;
       }
+      // `cdk8s synth --output <dir outside the project>`: the same layout as dist/ in that
+      // directory (the CLI emptied it), e.g. to diff a fresh synth against the committed dist/.
+      synthesizePlatform(environments, scratch, { upgradeCheck: false, onWarning });
       return 0;
     }
     const files = synthesizePlatform(environments, dist, { stagingDir: scratch, onWarning: m => log(`cdk8s-mcp: warning: ${m}`) });

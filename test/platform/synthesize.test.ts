@@ -182,13 +182,29 @@ describe('the synth app (npm run synth)', () => {
     expect(run({ dist: out, scratch: out })).toEqual({ code: 1, output: expect.stringMatching(/cdk8s.yaml output is .*, which the cdk8s CLI empties before every synth/) });
   });
 
-  test('under `cdk8s synth --stdout` (a scratch directory outside the project) prints only and publishes nothing', () => {
-    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-stdout-'));
+  test('under `cdk8s synth --stdout` (the CLI\'s temporary directory) prints only and publishes nothing', () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-'));
     try {
       expect(run({ dist: out, scratch }).code).toBe(0);
       expect(fs.readdirSync(scratch).sort()).toEqual(['crds.k8s.yaml', 'dev.k8s.yaml']);
       expect(fs.existsSync(out)).toBe(false);
     } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  test('with `--output` outside the project it lays that directory out as dist/ and leaves dist/ alone', () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'fresh-synth-'));
+    const cwd = process.cwd();
+    process.chdir(root);
+    try {
+      expect(run({ dist: 'dist', scratch }).code).toBe(0);
+      expect(fs.existsSync(out)).toBe(false);
+      expect(run({ dist: 'dist', scratch: path.join(root, '.cdk8s.out') }).code).toBe(0);
+      expect(tree(scratch)).toEqual(tree(out));
+      expect(Object.keys(tree(scratch))).toContain('dev/kustomization.yaml');
+    } finally {
+      process.chdir(cwd);
       fs.rmSync(scratch, { recursive: true, force: true });
     }
   });
