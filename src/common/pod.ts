@@ -91,12 +91,6 @@ export interface DataVolumeClaim {
   readonly gibibytes: number;
   /** @default - the cluster default StorageClass */
   readonly storageClassName?: string;
-  /**
-   * Ignored: claim templates are immutable, so they carry only the StatefulSet's selector
-   * labels (never the version), and an image bump never touches them.
-   * @deprecated the StatefulSet's selector labels are used
-   */
-  readonly labels?: Record<string, string>;
   /** Where the first container mounts it. */
   readonly mountPath: string;
 }

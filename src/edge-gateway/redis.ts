@@ -179,7 +179,6 @@ export class EdgeRedis extends Construct {
         name: 'data',
         gibibytes: wholeGibibytes(this, 'persistence.size', props.persistence?.size ?? '10Gi'),
         storageClassName: props.persistence?.storageClassName,
-        labels,
         mountPath: REDIS_RUNTIME.dataPath,
       });
     } else {

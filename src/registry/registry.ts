@@ -55,7 +55,7 @@ const BACKUP_STARTING_DEADLINE_SECONDS = 1800;
 export class Registry extends Construct implements IPolicySubject {
   /** The StatefulSet. */
   public readonly statefulSet: kplus.StatefulSet;
-  /** The client Service agents and the gateway call. */
+  /** The client Service the agents call. */
   public readonly service: kplus.Service;
   /** The headless Service that governs the StatefulSet's pod DNS. */
   public readonly headlessService: kplus.Service;
@@ -282,7 +282,9 @@ export class Registry extends Construct implements IPolicySubject {
       egress.push({ peers: [{ cidr: '0.0.0.0/0' }], ports: [{ port: this.database.port ?? 5432 }] });
     }
     if (this.tracing) egress.push({ peers: this.tracing.egressPeers, ports: this.tracing.egressPorts.map(port => ({ port })) });
-    const platformClients = [platformComponentPeer(PLATFORM_COMPONENTS.agent), platformComponentPeer(PLATFORM_COMPONENTS.edgeGateway)];
+    // Only MCP Mesh agents call the registry; the Edge MCP gateway never does (it talks to its core
+    // platform), so admitting it would be a flow allowed on one side only.
+    const platformClients = [platformComponentPeer(PLATFORM_COMPONENTS.agent)];
     platformClients.forEach(peer => this.admittedClients.add(peerKey(peer)));
     const ingress: NetworkRule[] = [{ peers: platformClients, ports: [{ port: REGISTRY_RUNTIME.httpPort }] }];
     // The admin listener has no authentication: only declared admin clients, on its port only.

@@ -90,7 +90,6 @@ export function renderPostgresStatefulSet(scope: Construct, spec: PostgresStatef
     name: 'data',
     gibibytes: spec.storage.gibibytes,
     storageClassName: spec.storage.storageClassName,
-    labels: spec.labels,
     mountPath: PGVECTOR_RUNTIME.dataMountPath,
   });
   // A single pod: no topology spread unless asked for.

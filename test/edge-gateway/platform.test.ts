@@ -66,12 +66,16 @@ describe('the gateway in the environment charts', () => {
     }
   });
 
-  test('the registry admits the gateway pods', () => {
+  test('the gateway never calls the registry, and neither side allows it', () => {
     const { objects } = prod;
-    const np = find(objects, 'NetworkPolicy', 'mcp-mesh-registry');
+    const matches = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
+      !!selector && Object.entries(selector).every(([k, v]) => labels[k] === v);
     const gatewayPods = find(objects, 'Deployment', 'edge-mcp').spec.template.metadata.labels;
-    const admitted = np.spec.ingress.flatMap((r: any) => r.from).some((p: any) => !p.namespaceSelector && Object.entries(p.podSelector?.matchLabels ?? {}).every(([k, v]) => gatewayPods[k] === v));
-    expect(admitted).toBe(true);
+    const registryPods = find(objects, 'StatefulSet', 'mcp-mesh-registry').spec.template.metadata.labels;
+    const registryIngress = find(objects, 'NetworkPolicy', 'mcp-mesh-registry').spec.ingress.flatMap((r: any) => r.from);
+    const gatewayEgress = find(objects, 'NetworkPolicy', 'edge-mcp').spec.egress.flatMap((r: any) => r.to ?? []);
+    expect(registryIngress.some((p: any) => !p.namespaceSelector && matches(p.podSelector?.matchLabels, gatewayPods))).toBe(false);
+    expect(gatewayEgress.some((p: any) => !p.namespaceSelector && matches(p.podSelector?.matchLabels, registryPods))).toBe(false);
   });
 
   test('staging and prod refuse a generated Secret', () => {

@@ -101,10 +101,10 @@ test('PostgreSQL credentials come only from the referenced Secret, after a bound
   expect(find(objects, 'StatefulSet', 'mcp-mesh-registry').spec.volumeClaimTemplates).toBeUndefined();
 });
 
-test('the NetworkPolicy admits agents and the gateway on the API port, nothing on a metrics port', () => {
+test('the NetworkPolicy admits agents on the API port, nothing on a metrics port', () => {
   const np = find(render().objects, 'NetworkPolicy', 'mcp-mesh-registry');
   const rules = np.spec.ingress.map((r: any) => ({ from: r.from[0].podSelector.matchLabels['app.kubernetes.io/component'], port: r.ports[0].port }));
-  expect(rules).toEqual([{ from: 'agent', port: 8000 }, { from: 'edge-gateway', port: 8000 }]);
+  expect(rules).toEqual([{ from: 'agent', port: 8000 }]);
   expect(np.spec.policyTypes).toEqual(['Egress', 'Ingress']);
 });
 
@@ -118,7 +118,7 @@ test('allowClient admits another peer on the API port, once', () => {
   });
   const np = find(objects, 'NetworkPolicy', 'mcp-mesh-registry');
   expect(np.spec.ingress).toContainEqual({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'web' } }, podSelector: { matchLabels: { app: 'ui' } } }], ports: [{ port: 8000, protocol: 'TCP' }] });
-  expect(np.spec.ingress).toHaveLength(4);
+  expect(np.spec.ingress).toHaveLength(3); // the agents' rule, ui and ui-v2: the repeated peers add nothing;
 });
 
 test('the admin port: env, a named container port, no Service port, and a rule for declared admin clients only', () => {
