@@ -2,6 +2,7 @@
 // Each folder's index.ts chooses what it exports; test/package-exports.test.ts snapshots the list,
 // so a change to the public surface is a reviewed change.
 export * from './common';
+export * from './connectivity';
 export * from './backup';
 export * from './registry';
 export * from './edge-gateway';

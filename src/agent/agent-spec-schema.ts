@@ -37,6 +37,13 @@ const NETWORK_PEER = s.object('Pods in a namespace, or an IP block.', {
   cidr: s.string('An IP block in CIDR notation.', { pattern: CIDR, hint: "use CIDR notation such as '10.0.0.0/8'", maxLength: 64 }),
 });
 
+const CLIENT_PEER = s.object('A workload of the environment by name, or pods in a namespace, or an IP block.', {
+  workload: s.string('A workload of the environment by name (`<namespace>/<name>` when ambiguous); its egress follows.', { pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-.a-z0-9]*[a-z0-9])?$', hint: 'use a workload name such as weather-agent', maxLength: 317 }),
+  namespace: s.string('Namespace of the peer pods.', { pattern: DNS_LABEL, hint: 'use an RFC 1123 label', maxLength: 63 }),
+  podLabels: labelMap('Labels of the peer pods.'),
+  cidr: s.string('An IP block in CIDR notation.', { pattern: CIDR, hint: "use CIDR notation such as '10.0.0.0/8'", maxLength: 64 }),
+});
+
 const SECRET_KEY = s.object('A key of an existing Secret.', {
   secretName: dnsName('Secret name.'),
   key: s.string('Key in the Secret.', { pattern: '^[-._a-zA-Z0-9]+$', hint: 'use letters, digits, "-", "_" and "."', maxLength: 253 }),
@@ -167,9 +174,9 @@ export const MCP_AGENT_SPEC_SCHEMA = s.object('Desired state of an MCP Mesh agen
   }),
   networkPolicy: s.object('The agent NetworkPolicy (derived from the capability graph).', {
     enabled: s.boolean('Render it. Default true.', true),
-    clients: s.array('Callers outside the mesh admitted on the HTTP port.', NETWORK_PEER, { maxItems: 64 }),
-    clusterNetwork: s.object('Where Prometheus, the ingress controller and DNS run.', {
-      prometheus: NETWORK_PEER, ingressController: NETWORK_PEER, dns: NETWORK_PEER,
+    clients: s.array('Callers admitted on the HTTP port: workloads of the environment by name, or peers outside it.', CLIENT_PEER, { maxItems: 64 }),
+    clusterNetwork: s.object('Where Prometheus, the ingress controller, DNS and the API server run.', {
+      prometheus: NETWORK_PEER, ingressController: NETWORK_PEER, dns: NETWORK_PEER, apiServer: NETWORK_PEER,
     }, ['prometheus', 'ingressController', 'dns']),
   }),
   monitoring: s.object('Prometheus Operator and Grafana objects.', {

@@ -136,7 +136,8 @@ export interface AgentAlertThresholds {
  * name and a registry handle, the McpAgent construct's props. The MCPAgent CRD schema is
  * generated from the same definition, and this type is checked against it when compiling.
  */
-export interface McpAgentSpec extends ComponentProps {
+// Agents read no Secret the platform provisions (their code's own Secrets come through extraEnv).
+export interface McpAgentSpec extends Omit<ComponentProps, 'secretProvisioning'> {
   /** What the agent is for. @default - none */
   readonly description?: string;
   /** Where the code comes from: exactly one of script, configMap, files, image. */

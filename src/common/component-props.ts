@@ -1,9 +1,11 @@
 import { AutoscalingOptions } from './autoscaling';
 import { DisruptionBudgetOptions } from './disruption-budget';
 import { MonitoringOptions } from './monitoring';
-import { ClusterNetwork, NetworkPeer } from './network';
+import { ClientPeer } from '../connectivity/client-peer';
+import { ClusterNetwork } from './network';
 import { PodTemplateOptions } from './pod-template';
 import { ResourceRequirements } from './resources';
+import { SecretsProvisioning } from './secret-provisioning';
 import { SchedulingOptions } from './scheduling';
 
 /**
@@ -20,8 +22,12 @@ export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 export interface ComponentNetworkPolicyOptions {
   /** Render the NetworkPolicy. @default true */
   readonly enabled?: boolean;
-  /** Callers outside the platform (other namespaces, pod labels, CIDRs) admitted on the component's API port. @default - none */
-  readonly clients?: NetworkPeer[];
+  /**
+   * Callers admitted on the component's API port: workloads of the environment by name (their
+   * egress follows) or peers outside the platform (other namespaces, pod labels, CIDRs).
+   * @default - none beyond the platform's own flows
+   */
+  readonly clients?: ClientPeer[];
   /** Where Prometheus, the ingress controller and DNS run. @default - kube-prometheus-stack in `monitoring`, ingress-nginx, CoreDNS */
   readonly clusterNetwork?: ClusterNetwork;
 }
@@ -49,4 +55,11 @@ export interface ComponentProps extends PodTemplateOptions {
   readonly monitoring?: MonitoringOptions;
   /** How much the component logs. @default 'info' */
   readonly logLevel?: LogLevel;
+  /**
+   * How the Secrets the component reads come to exist: prerequisites (`existing`), created in the
+   * cluster with random values by a one-shot Job (`generated`, dev), or ExternalSecrets from a
+   * store (`external-secrets`).
+   * @default { source: 'existing' }
+   */
+  readonly secretProvisioning?: SecretsProvisioning;
 }

@@ -7,6 +7,7 @@ export type { ComponentNetworkPolicyOptions, ComponentProps, LogLevel } from './
 export type { DisruptionBudgetOptions } from './disruption-budget';
 export { externalReferences } from './external-references';
 export type { ExternalKind, ExternalReference } from './external-references';
+export type { ExternalSecretKey, SecretStoreReference } from './external-secret';
 export { ImageReference } from './image';
 export type { IngressOptions, IngressTls } from './ingress';
 export type { ComponentLabels } from './labels';
@@ -21,3 +22,5 @@ export type { Quantity } from './quantity';
 export type { ResourceQuantities, ResourceRequirements } from './resources';
 export type { SchedulingOptions, Toleration } from './scheduling';
 export type { SecretKeyReference } from './secrets';
+export type { ExternalSecretsProvisioning, SecretKeySource, SecretsProvisioning } from './secret-provisioning';
+export { SECRET_GENERATOR_IMAGE } from './secret-generator';

@@ -36,6 +36,13 @@ export interface ClusterNetwork {
   readonly ingressController: NetworkPeer;
   /** Cluster DNS pods. */
   readonly dns: NetworkPeer;
+  /**
+   * The Kubernetes API server, for the few pods that call it (the dev secret generator). Its
+   * endpoints are not pods, so only an IP block matches them: narrow it to the control plane's
+   * addresses where they are known.
+   * @default { cidr: '0.0.0.0/0' }
+   */
+  readonly apiServer?: NetworkPeer;
 }
 
 /** kube-prometheus-stack, ingress-nginx and CoreDNS in their usual namespaces. */
@@ -44,6 +51,12 @@ export const DEFAULT_CLUSTER_NETWORK: ClusterNetwork = {
   ingressController: { namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
   dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
 };
+
+/**
+ * The Kubernetes API server's ports as egress rules must name them: 443 is the `kubernetes`
+ * Service's port, 6443 the API server's own, which most CNIs match after the Service is resolved.
+ */
+export const KUBERNETES_API_PORTS: NetworkPort[] = [{ port: 443 }, { port: 6443 }];
 
 /** DNS on UDP and TCP 53. */
 export const DNS_PORTS: NetworkPort[] = [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }];

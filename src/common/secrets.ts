@@ -15,11 +15,11 @@ export interface SecretKeyReference {
 }
 
 /**
- * An env value read from a referenced Secret key; records the Secret as an external
- * reference of the chart unless the chart itself renders it.
+ * An env value read from a referenced Secret key; records the Secret (in `namespace`, default the
+ * chart's) as an external reference of the chart unless the chart produces it (see `provideSecret`).
  */
-export function envFromSecret(scope: Construct, ref: SecretKeyReference, optional = false): kplus.EnvValue {
-  declareExternal(scope, 'Secret', ref.secretName);
+export function envFromSecret(scope: Construct, ref: SecretKeyReference, optional = false, namespace?: string): kplus.EnvValue {
+  declareExternal(scope, 'Secret', ref.secretName, { namespace, keys: [ref.key] });
   const id = `secret-${ref.secretName}`;
   const secret = (scope.node.tryFindChild(id) as kplus.ISecret | undefined) ?? kplus.Secret.fromSecretName(scope, id, ref.secretName);
   return kplus.EnvValue.fromSecretValue({ secret, key: ref.key }, { optional });

@@ -6,19 +6,13 @@ import {
   ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy,
 } from '../../imports/externalsecrets-external-secrets.io';
 import { invalid } from '../common/errors';
+import { ExternalSecretKey } from '../common/external-secret';
 import { envFromSecret, SecretKeyReference } from '../common/secrets';
 import { validateDnsSubdomain, validateInteger } from '../common/validation';
 
 /** The label that marks a Secret whose value is generated into the manifest (dev only). */
 export const DEV_ONLY_LABEL = 'mcp.platform/dev-only';
 
-/** One key of the Secret an ExternalSecret materialises. */
-export interface ExternalSecretKey {
-  /** Key (path) of the secret in the external store. */
-  readonly remoteKey: string;
-  /** Property inside a structured (JSON) remote secret. @default - the whole value */
-  readonly property?: string;
-}
 
 /**
  * A Secret materialised by the external-secrets operator from a SecretStore or

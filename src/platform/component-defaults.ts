@@ -2,6 +2,7 @@ import { ComponentProps } from '../common/component-props';
 import { IngressDefaults } from '../common/ingress';
 import { MonitoringOptions } from '../common/monitoring';
 import { ClusterNetwork, DEFAULT_CLUSTER_NETWORK } from '../common/network';
+import { SecretsProvisioning } from '../common/secret-provisioning';
 import { McpEnvironment } from './environment';
 
 /**
@@ -17,6 +18,7 @@ export interface ComponentDefaults {
   readonly certManager: boolean;
   readonly externalSecrets: boolean;
   readonly cloudNativePg: boolean;
+  readonly secretProvisioning?: SecretsProvisioning;
 }
 
 /** The defaults an environment gives its components. @internal */
@@ -36,18 +38,22 @@ export function componentDefaults(env: McpEnvironment): ComponentDefaults {
     certManager: integrations.certManager ?? false,
     externalSecrets: integrations.externalSecrets ?? false,
     cloudNativePg: integrations.cloudNativePg ?? false,
+    ...(env.secretProvisioning ? { secretProvisioning: env.secretProvisioning } : {}),
   };
 }
 
 /**
  * A component's props with the environment's defaults under the user's own: `monitoring` and
- * `networkPolicy` merge field by field, the user's values winning.
+ * `networkPolicy` merge field by field, `secretProvisioning` applies unless the component sets its
+ * own; the user's values win. Agents read no provisioned Secret (`secrets: false`).
  * @internal
  */
-export function withComponentDefaults<T extends ComponentProps>(defaults: ComponentDefaults, own: T): T {
+export function withComponentDefaults<T extends ComponentProps>(defaults: ComponentDefaults, own: T, options: { secrets?: boolean } = {}): T {
+  const secretProvisioning = own.secretProvisioning ?? defaults.secretProvisioning;
   return {
     ...own,
     monitoring: { ...defaults.monitoring, ...own.monitoring },
     networkPolicy: { clusterNetwork: defaults.clusterNetwork, ...own.networkPolicy },
+    ...((options.secrets ?? true) && secretProvisioning ? { secretProvisioning } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { AgentDelivery } from '../agent/agent-mesh';
 import { McpAgentDefinition } from '../agent/mcp-agent';
 import { ClusterNetwork } from '../common/network';
+import { SecretsProvisioning } from '../common/secret-provisioning';
 import { EdgeGatewayProps } from '../edge-gateway/edge-gateway';
 import { GitOpsSettings } from '../gitops/gitops-settings';
 import { RegistryProps } from '../registry/registry';
@@ -94,6 +95,14 @@ export interface McpEnvironment {
   readonly integrations?: PlatformIntegrations;
   /** Where Prometheus, the ingress controller and DNS run. @default - kube-prometheus-stack in `monitoring`, ingress-nginx, CoreDNS */
   readonly clusterNetwork?: ClusterNetwork;
+  /**
+   * How the Secrets of every component come to exist (a component's own `secretProvisioning`
+   * wins): prerequisites (`existing`, listed by `externalReferences()`), created in the cluster
+   * with random values by a one-shot Job (`generated`), or ExternalSecrets from one store
+   * (`external-secrets`, needs integrations.externalSecrets).
+   * @default { source: 'existing' }
+   */
+  readonly secretProvisioning?: SecretsProvisioning;
   /** Monitoring settings shared by every component. @default - no selector labels */
   readonly monitoring?: EnvironmentMonitoring;
   /** Ingress defaults. @default - no Ingress */
@@ -161,7 +170,7 @@ export function defineEnvironment(base: McpEnvironment, overrides: DeepPartial<M
 
 // Keys that select a variant of a union (`database: { type: 'postgres' }`): an override that picks
 // another variant replaces the base object, so no field of the old variant leaks into the new one.
-const VARIANT_KEYS = ['type', 'backend'];
+const VARIANT_KEYS = ['type', 'backend', 'source'];
 
 function deepMerge(base: unknown, override: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;

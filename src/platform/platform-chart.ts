@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { McpAgentMesh } from '../agent/agent-mesh';
 import { AGENT_POD_LABELS } from '../agent/mcp-agent';
 import { invalid, McpConfigError } from '../common/errors';
+import { Connectivity } from '../connectivity/connectivity';
 import { externalReferences, ExternalReference } from '../common/external-references';
 import { mergeIngressOptions } from '../common/ingress';
 import { createRestrictedNamespace } from '../common/namespace';
@@ -76,6 +77,11 @@ export class McpPlatformChart extends Chart {
 
     // Monitoring, cluster network, ingress and integrations every component gets from the environment.
     const defaults = componentDefaults(env);
+    if (env.secretProvisioning?.source === 'external-secrets' && !defaults.externalSecrets) {
+      invalid(this, 'environment.secretProvisioning.source', 'external-secrets', "install external-secrets and set integrations.externalSecrets, or use source 'existing'");
+    }
+    // The connectivity model renders every NetworkPolicy of the chart from its flows.
+    Connectivity.of(this).clusterNetwork = defaults.clusterNetwork;
     if (env.registry) {
       this.registry = new Registry(this, 'registry', withComponentDefaults(defaults, env.registry));
     }
@@ -103,7 +109,7 @@ export class McpPlatformChart extends Chart {
       if (!this.registry) invalid(this, 'environment.registry', undefined, 'agents register with the MCP Mesh registry: configure environment.registry or remove environment.agents');
       this.agents = new McpAgentMesh(this, 'agents', {
         registry: this.registry,
-        agents: env.agents.map(a => withComponentDefaults(defaults, a)),
+        agents: env.agents.map(a => withComponentDefaults(defaults, a, { secrets: false })),
         delivery: env.agentDelivery,
         clusterNetwork: defaults.clusterNetwork,
       });
@@ -146,8 +152,17 @@ export class McpPlatformChart extends Chart {
     return env;
   }
 
-  /** Objects the chart references but expects to exist (e.g. database Secrets), for the README's prerequisites. */
+  /**
+   * Objects the chart references but neither renders nor produces (through an ExternalSecret, the
+   * secret generator or an operator): kind, namespace, name and the keys read. They are the
+   * environment's prerequisites (the README's table).
+   */
   public externalReferences(): ExternalReference[] {
     return externalReferences(this);
+  }
+
+  /** The environment's connectivity model: every flow its NetworkPolicies allow. */
+  public get connectivity(): Connectivity {
+    return Connectivity.of(this);
   }
 }

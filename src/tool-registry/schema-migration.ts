@@ -1,9 +1,10 @@
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { POSTGRES_ALPINE_UID, POSTGRES_CLIENT_IMAGE } from '../backup/database-backup';
 import { contentHash, CONFIG_CHECKSUM_ANNOTATION } from '../common/checksum';
 import { parseImageProp } from '../common/image';
+import { templateHashedName } from '../common/job-name';
 import { ComponentLabels, recommendedLabels, selectorLabels } from '../common/labels';
 import { applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
 import { libpqEnv, PostgresConnection, waitForPostgresScript } from '../common/postgres-connection';
@@ -91,27 +92,4 @@ export class SchemaMigration extends Construct {
     container.mount('/schema', kplus.Volume.fromConfigMap(this, 'schema-volume', props.schema, { name: 'schema' }), { readOnly: true });
     container.mount('/tmp', scratchVolume(this.job, 'tmp'));
   }
-}
-
-/**
- * A Job name resolved at synth: `<prefix>-<8 hex of the rendered pod template>`, JSON patches
- * included. While the template itself renders, the name resolves to the bare prefix (it is
- * not part of the template), so the hash never depends on itself.
- */
-function templateHashedName(job: () => kplus.Job, prefix: string): string {
-  let rendering = false;
-  const name = Lazy.any({
-    produce: () => {
-      if (rendering) return prefix;
-      rendering = true;
-      try {
-        const rendered = ApiObject.of(job()).toJson();
-        return `${prefix}-${contentHash(rendered.spec.template).slice(0, 8)}`;
-      } finally {
-        rendering = false;
-      }
-    },
-  });
-  // cdk8s resolves tokens anywhere in an object, metadata.name included.
-  return name as unknown as string;
 }
