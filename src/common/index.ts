@@ -23,4 +23,3 @@ export type { ResourceQuantities, ResourceRequirements } from './resources';
 export type { SchedulingOptions, Toleration } from './scheduling';
 export type { SecretKeyReference } from './secrets';
 export type { ExternalSecretsProvisioning, SecretKeySource, SecretsProvisioning } from './secret-provisioning';
-export { SECRET_GENERATOR_IMAGE } from './secret-generator';
