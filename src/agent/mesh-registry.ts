@@ -1,3 +1,5 @@
+import { Workload } from '../connectivity/connectivity';
+
 /**
  * The MCP Mesh registry agents register and heartbeat with, as agents need it: its URL, where its
  * pods run (for the agents' egress rule) and its Service name (which no agent may take). The
@@ -14,6 +16,12 @@ export interface IMcpMeshRegistry {
   readonly port: number;
   /** The registry's client Service. */
   readonly service: { readonly name: string };
+  /**
+   * The registry's pods in the chart's connectivity model, when the registry is rendered in the
+   * same chart: the agents' flow to it then shapes both the registry's ingress and their egress.
+   * @default - a registry outside the chart: agents get an egress rule to its selector only
+   */
+  readonly workload?: Workload;
 }
 
 /** What {@link McpMeshRegistry.fromAttributes} needs to know of a registry rendered elsewhere. */

@@ -6,8 +6,9 @@ import { TOOL_REGISTRY_PRESETS } from '../tool-registry/tool-registry-presets';
 import { McpEnvironment } from './environment';
 
 /**
- * dev: applies to a bare cluster (no operator CRDs), one replica per component, SQLite,
- * relaxed policy. Generated dev-only Secrets are allowed.
+ * dev: applies to a bare cluster (no operator CRDs, no prerequisite): one replica per component,
+ * SQLite, relaxed policy, published images only, and every Secret created in the cluster with
+ * random values by the secret generator Job.
  */
 export function devEnvironment(): McpEnvironment {
   return {
@@ -15,6 +16,7 @@ export function devEnvironment(): McpEnvironment {
     namespace: 'mcp-dev',
     policy: { minHaReplicas: 1, allowDebugLogging: true, allowGeneratedSecrets: true },
     integrations: {},
+    secretProvisioning: { source: 'generated' },
     ingress: { host: 'mcp.dev.example.com', className: 'nginx' },
     registry: REGISTRY_PRESETS.dev,
     edgeGateway: EDGE_GATEWAY_PRESETS.dev,
@@ -43,13 +45,18 @@ export function stagingEnvironment(): McpEnvironment {
   };
 }
 
-/** prod: every integration on and the strict policy (HA, pinned images, backups, PDBs). */
+/**
+ * prod: every integration on and the strict policy (HA, pinned images, backups, PDBs). Every
+ * Secret comes from the `mcp-platform` ClusterSecretStore through ExternalSecrets, or from an
+ * operator (CloudNativePG's `<cluster>-app`): the store is the only prerequisite.
+ */
 export function prodEnvironment(): McpEnvironment {
   return {
     name: 'prod',
     namespace: 'mcp-prod',
     policy: { minHaReplicas: 2, requirePinnedImages: true, requireBackups: true, requirePodDisruptionBudgets: true, allowDebugLogging: false, requireWorkingEndpoints: true },
     integrations: { prometheusOperator: true, certManager: true, cloudNativePg: true, externalSecrets: true },
+    secretProvisioning: { source: 'external-secrets', store: { name: 'mcp-platform', kind: 'ClusterSecretStore' } },
     ingress: { host: 'mcp.example.com', className: 'nginx', tls: { clusterIssuer: 'letsencrypt-prod' } },
     registry: REGISTRY_PRESETS.prod,
     edgeGateway: EDGE_GATEWAY_PRESETS.prod,
