@@ -72,7 +72,11 @@ export function provideGatewaySecrets(scope: Construct, provisioning: SecretsPro
   }
 }
 
-/** @throws McpConfigError for an empty remote key or property */
+/**
+ * Checks a typed remote key override: a non-empty key and, when given, a non-empty property.
+ * @throws McpConfigError naming `<field>.remoteKey` or `<field>.property`
+ * @internal
+ */
 export function checkRemoteKey(scope: Construct, field: string, remote: ExternalSecretKey): void {
   if (typeof remote.remoteKey !== 'string' || remote.remoteKey.trim() === '') {
     invalid(scope, `${field}.remoteKey`, remote.remoteKey, "name the secret in the external store, e.g. { remoteKey: 'mcp/mcp-prod/edge-mcp', property: 'core-platform-api-key' }");

@@ -89,14 +89,17 @@ const CONTAINER = 'edge-mcp';
  * The Edge MCP WebSocket gateway: a Deployment of the distroless binary on one port
  * (WebSocket `/ws`, health and metrics), a Service, a token-less ServiceAccount, the env vars
  * the binary reads and acts on (core platform URL, key and edge id; tracing), Secrets by
- * reference (or from an ExternalSecret), an optional HPA and PDB, topology spread, an optional
- * WebSocket Ingress, a NetworkPolicy, and monitoring (ServiceMonitor, alerts, dashboard).
+ * reference made to exist as `secretProvisioning` says (generated in the cluster, written by
+ * ExternalSecrets, or prerequisites; never a value in the output), an optional HPA and PDB,
+ * topology spread, an optional WebSocket Ingress, its flows in the chart's connectivity model
+ * (which renders the NetworkPolicy), and monitoring (ServiceMonitor, alerts, dashboard).
  * Settings the pinned version ignores (rate limits, caches, Redis, EDGE_MCP_API_KEY) are
  * rendered only when set.
  *
  * @throws McpConfigError at construction for unknown or mistyped props, invalid names,
- * quantities, replicas, budgets, URLs, host:port endpoints, an image version without
- * `--disable-auto-update`, a plaintext secret, an ingress without a host, and the like.
+ * quantities, replicas, budgets, URLs, host:port endpoints, peers and remote keys, an image
+ * version without `--disable-auto-update`, a plaintext secret, an ingress without a host, and
+ * the like; at synth for a client workload the environment does not render.
  */
 export class EdgeGateway extends Construct implements IPolicySubject {
   /** The Deployment. */
@@ -145,7 +148,7 @@ export class EdgeGateway extends Construct implements IPolicySubject {
     const logLevel = props.logLevel ?? 'info';
     const core = props.corePlatform ? resolveCorePlatform(this, props.corePlatform, name) : undefined;
     const redisPassword = props.redis ? props.redis.password ?? defaultRedisPassword(name) : undefined;
-    provideGatewaySecrets(this, props.secretProvisioning, labels, gatewaySecretKeys(props, core, redisPassword));
+    provideGatewaySecrets(this, props.secretProvisioning, labels, gatewaySecretKeys(this, props, core, redisPassword));
 
     const redis = props.redis ? renderGatewayRedis(this, {
       redis: props.redis, password: redisPassword!, name, monitoring,
@@ -265,7 +268,7 @@ export class EdgeGateway extends Construct implements IPolicySubject {
  * keys the platform chooses (EDGE_MCP_API_KEY, a bundled Redis's password) are; credentials
  * another system issued (the core platform's key and URL, an external Redis's password) are not.
  */
-function gatewaySecretKeys(props: EdgeGatewayProps, core: ResolvedCorePlatform | undefined, redisPassword: SecretKeyReference | undefined): GatewaySecretKey[] {
+function gatewaySecretKeys(scope: Construct, props: EdgeGatewayProps, core: ResolvedCorePlatform | undefined, redisPassword: SecretKeyReference | undefined): GatewaySecretKey[] {
   const remote = props.secretRemoteKeys ?? {};
   const keys: GatewaySecretKey[] = [];
   if (core) keys.push({ field: 'corePlatform.apiKey', ref: core.apiKey, generate: false, remoteKey: remote.corePlatformApiKey, remoteKeyField: 'corePlatformApiKey' });
@@ -274,8 +277,20 @@ function gatewaySecretKeys(props: EdgeGatewayProps, core: ResolvedCorePlatform |
   if (redisPassword) {
     keys.push({ field: 'redis.password', ref: redisPassword, generate: props.redis?.type === 'bundled', remoteKey: remote.redisPassword, remoteKeyField: 'redisPassword' });
   }
+  for (const [field, value] of Object.entries(remote)) {
+    if (value !== undefined && !keys.some(k => k.remoteKeyField === field)) {
+      invalid(scope, `secretRemoteKeys.${field}`, value, `the gateway reads no such Secret key with these props: configure ${REMOTE_KEY_PROPS[field as keyof EdgeGatewaySecretRemoteKeys]} or remove the override`);
+    }
+  }
   return keys;
 }
+
+const REMOTE_KEY_PROPS: Record<keyof EdgeGatewaySecretRemoteKeys, string> = {
+  corePlatformApiKey: 'corePlatform',
+  corePlatformUrl: 'corePlatform.url as a Secret key',
+  apiKey: 'apiKey',
+  redisPassword: 'redis',
+};
 
 interface DeploymentInputs {
   readonly name: string;

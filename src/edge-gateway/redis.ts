@@ -102,15 +102,18 @@ export interface EdgeRedisProps {
 
 /**
  * A single Redis for the gateway's L2 cache: a one-pod StatefulSet behind a headless
- * Service, password from a Secret, maxmemory with an eviction policy, optional AOF on a
- * volumeClaimTemplate, `redis-cli ping` probes (authenticated through REDISCLI_AUTH, so the
- * password never appears in a command line), PSS restricted, a NetworkPolicy that admits
- * only its clients (and Prometheus on the exporter port), a PDB that never blocks a drain,
- * and an optional redis_exporter sidecar with a ServiceMonitor, alerts and a dashboard.
+ * Service, password from a Secret (provisioned as `secretProvisioning` says), maxmemory with
+ * an eviction policy, optional AOF on a volumeClaimTemplate, `redis-cli ping` probes
+ * (authenticated through REDISCLI_AUTH, so the password never appears in a command line), PSS
+ * restricted, a NetworkPolicy from the chart's connectivity model that admits only its clients
+ * (and Prometheus on the exporter port when scraped), a PDB that never blocks a drain, and an
+ * optional redis_exporter sidecar with a ServiceMonitor, alerts and a dashboard.
  *
  * It is one pod: a cache, not a database. For HA use a managed or operator-run Redis as
  * the gateway's external Redis.
- * @throws McpConfigError at construction for an invalid name, quantity, maxmemory or eviction policy.
+ * @throws McpConfigError at construction for an invalid name, quantity, maxmemory, eviction
+ * policy, Secret name, remote key or client CIDR; at synth for a client workload the
+ * environment does not render.
  */
 export class EdgeRedis extends Construct {
   /** The StatefulSet. */

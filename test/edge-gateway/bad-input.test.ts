@@ -67,6 +67,8 @@ describe('EdgeGateway refuses bad props with path, field, value and fix', () => 
       corePlatform: core, apiKey: core.apiKey,
       secretRemoteKeys: { corePlatformApiKey: { remoteKey: 'devmesh' }, apiKey: { remoteKey: 'edge' } },
     }, at('secretRemoteKeys.apiKey', { remoteKey: 'edge' }, /apiKey reads the same Secret key as secretRemoteKeys.corePlatformApiKey/)],
+    ['a remote key override for a Secret key the gateway does not read', { secretRemoteKeys: { redisPassword: { remoteKey: 'redis/edge' } } },
+      at('secretRemoteKeys.redisPassword', { remoteKey: 'redis/edge' }, /reads no such Secret key with these props: configure redis or remove the override/)],
     ['a Secret name that is not a DNS subdomain', { redis: { type: 'bundled', password: { secretName: 'Edge_MCP', key: 'password' } } },
       at('redis.password.secretName', 'Edge_MCP', /RFC 1123 subdomain/)],
     ['an invalid secret store name', { corePlatform: core, secretProvisioning: { source: 'external-secrets', store: { name: 'Vault Store' } } },
