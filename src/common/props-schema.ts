@@ -133,7 +133,20 @@ function discriminatorKey(branches: SchemaNode[]): string | undefined {
   }));
 }
 
+// Resolved nodes per referencing node: the same definitions are walked for every construct and
+// every agent, and resolving copies the definition.
+const RESOLVED_REFS = new WeakMap<RootSchema, WeakMap<SchemaNode, SchemaNode>>();
+
 function resolve(root: RootSchema, node: SchemaNode): SchemaNode {
+  if (!node.$ref) return node;
+  let cache = RESOLVED_REFS.get(root);
+  if (!cache) RESOLVED_REFS.set(root, cache = new WeakMap());
+  let n = cache.get(node);
+  if (!n) cache.set(node, n = resolveRef(root, node));
+  return n;
+}
+
+function resolveRef(root: RootSchema, node: SchemaNode): SchemaNode {
   let n = node;
   for (let depth = 0; n.$ref && depth < 20; depth++) {
     const name = decodeURIComponent(n.$ref.replace('#/definitions/', ''));

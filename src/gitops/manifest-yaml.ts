@@ -1,4 +1,5 @@
-import { Document, stringify } from 'yaml';
+import { Yaml } from 'cdk8s';
+import { Document } from 'yaml';
 
 // cdk8s's App.synth writes each object with `YAML.stringify(o, { keepUndefined: true, lineWidth: 0,
 // version: '1.1' })` (cdk8s lib/yaml.js, Yaml.stringify). That builds a node tree per object and
@@ -10,8 +11,6 @@ import { Document, stringify } from 'yaml';
 // that need quotes over several lines or an explicit `?`, shared object references, which yaml
 // writes as anchors) is handed to `yaml` itself, so the output is always what cdk8s writes.
 // test/gitops/manifest-yaml.test.ts compares both on every rendered object and on random input.
-
-const CDK8S_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
 
 /** Untagged scalars the YAML 1.1 schema reads as something else than a string (numbers, booleans, null, timestamps, `<<`), from yaml's own schema. */
 const NON_STRING_TESTS: RegExp[] = new Document(null, { version: '1.1' }).schema.tags
@@ -54,7 +53,7 @@ class Writer {
         if (!(e instanceof Unsupported)) throw e;
       }
     }
-    return stringify(object, CDK8S_OPTIONS);
+    return Yaml.stringify(object);
   }
 
   /** A map or list at `indent` (yaml's stringifyBlockCollection), in flow form when empty. */
