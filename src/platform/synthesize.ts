@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { renderGraphMarkdown } from '../agent/graph-markdown';
+import { McpConfigError } from '../common/errors';
 import { protectData } from '../gitops/data-protection';
 import { ManifestObject } from '../gitops/manifest-objects';
 import { stringifyManifests } from '../gitops/manifest-yaml';
@@ -51,10 +52,15 @@ export function synthesizePlatform(environments: McpEnvironment[], outdir: strin
   const warn = options.onWarning ?? ((m: string) => process.stderr.write(`cdk8s-mcp: warning: ${m}\n`));
   const reserved = environments.find(e => RESERVED_FOLDERS.includes(e.name));
   if (reserved) throw new Error(`environment name '${reserved.name}' is reserved for the output folder ${outdir}/${reserved.name}: rename the environment`);
-  const app = new App();
-  const crds = new McpCrdsChart(app, CRDS_CHART_ID);
-  const charts = environments.map(environment => new McpPlatformChart(app, environment.name, { environment }));
-  protectData(app);
+  const duplicate = environments.find((e, i) => environments.findIndex(o => o.name === e.name) < i);
+  if (duplicate) {
+    throw new McpConfigError(String(duplicate.name), 'name', duplicate.name, `an environment named '${duplicate.name}' is already in this app: give each environment a unique name`);
+  }
+  // One App per chart: Chart.toJson() validates and orders the whole App it belongs to, and the
+  // platform's charts never depend on each other, so each chart is validated once, not once per chart.
+  const crds = new McpCrdsChart(new App(), CRDS_CHART_ID);
+  const charts = environments.map(environment => new McpPlatformChart(new App(), environment.name, { environment }));
+  charts.forEach(chart => protectData(chart));
   const [crdsRendered, ...rendered] = [crds, ...charts].map(renderChart);
   if (options.stagingDir) stageCharts(options.stagingDir, [crds, ...charts], [crdsRendered, ...rendered]);
   const outputs = charts.map((chart, i) => environmentFiles(chart, rendered[i]));
