@@ -56,8 +56,9 @@ export function synthesizePlatform(environments: McpEnvironment[], outdir: strin
   if (duplicate) {
     throw new McpConfigError(String(duplicate.name), 'name', duplicate.name, `an environment named '${duplicate.name}' is already in this app: give each environment a unique name`);
   }
-  // One App per chart: Chart.toJson() validates and orders the whole App it belongs to, and the
-  // platform's charts never depend on each other, so each chart is validated once, not once per chart.
+  // One App per chart: Chart.toJson() validates and orders the whole App it belongs to, so in a
+  // shared App every environment would be validated again for each chart rendered. The CRDs and
+  // the environments never depend on each other, which is all a shared App would add.
   const crds = new McpCrdsChart(new App(), CRDS_CHART_ID);
   const charts = environments.map(environment => new McpPlatformChart(new App(), environment.name, { environment }));
   charts.forEach(chart => protectData(chart));
