@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { renderGraphMarkdown } from '../agent/graph-markdown';
+import { renderConnectivityDocument } from '../connectivity/connectivity-document';
 import { McpConfigError } from '../common/errors';
 import { protectData } from '../gitops/data-protection';
 import { ManifestObject } from '../gitops/manifest-objects';
@@ -106,6 +107,7 @@ function environmentFiles(chart: McpPlatformChart, rendered: RenderedChart): Env
     yaml: rendered.yaml,
     objects: rendered.objects,
     gitops: env.gitops,
+    connectivity: renderConnectivityDocument(chart.connectivity, { environment: env.name, namespace: chart.namespaceName }),
     graph: chart.agents && renderGraphMarkdown(chart.agents.graph, {
       environment: env.name,
       namespace: chart.namespaceName,
