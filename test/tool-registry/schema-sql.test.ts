@@ -1,7 +1,7 @@
 import { ToolRegistry, ToolRegistryProps } from '../../src/tool-registry/tool-registry';
 import { TOOL_REGISTRY_PRESETS } from '../../src/tool-registry/tool-registry-presets';
 import { prodEnvironment } from '../../src/platform/presets';
-import { find, K8sObject, ofKind } from './helpers';
+import { find, K8sObject, ofKind, TEST_IMAGE } from './helpers';
 import { synthChart, synthEnvironment } from '../support/synth';
 import { startPglite, TestPglite as PGlite } from './pglite';
 
@@ -26,7 +26,7 @@ function sqlFromCnpgBootstrap(objects: K8sObject[]): string {
 }
 
 function synthRegistry(database: ToolRegistryProps['database']): K8sObject[] {
-  return synthChart(chart => new ToolRegistry(chart, 'tool-registry', { ...TOOL_REGISTRY_PRESETS.staging, database: { credentialsSecret: 'db-credentials', ...database } })).objects;
+  return synthChart(chart => new ToolRegistry(chart, 'tool-registry', { ...TOOL_REGISTRY_PRESETS.staging, image: TEST_IMAGE, database: { credentialsSecret: 'db-credentials', ...database } })).objects;
 }
 
 // One PGlite per file (starting one costs seconds of CPU: it runs initdb in WebAssembly). Each
