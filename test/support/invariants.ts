@@ -139,8 +139,10 @@ export function checkProbes(objects: K8sObject[]): string[] {
 /** Every ConfigMap, Secret, PVC and ServiceAccount a pod references exists in the chart or is declared external. */
 export function checkReferences(objects: K8sObject[], externals: Externals): string[] {
   const errors: string[] = [];
+  const produced = producedSecrets(objects);
   const have = (kind: keyof Externals, name: string) =>
-    objects.some(o => o.kind === kind && o.metadata.name === name) || (externals[kind] ?? []).includes(name) || (kind === 'PersistentVolumeClaim' && claimFromTemplate(objects, name));
+    objects.some(o => o.kind === kind && o.metadata.name === name) || (externals[kind] ?? []).includes(name) || (kind === 'PersistentVolumeClaim' && claimFromTemplate(objects, name))
+    || (kind === 'Secret' && produced.has(name));
   const need = (owner: K8sObject, kind: keyof Externals, name: string | undefined, optional = false) => {
     if (name && !optional && !have(kind, name)) errors.push(`${id(owner)}: references ${kind} ${name}, which is neither rendered nor declared external`);
   };
@@ -169,6 +171,19 @@ export function checkReferences(objects: K8sObject[], externals: Externals): str
     for (const s of rb.subjects ?? []) if (s.kind === 'ServiceAccount') need(rb, 'ServiceAccount', s.name);
   }
   return errors;
+}
+
+/**
+ * Secrets an object of the output writes: an ExternalSecret its target, the secret generator the
+ * Secrets its Role may read, a CloudNativePG Cluster bootstrapped without its own Secret
+ * `<cluster>-app`.
+ */
+function producedSecrets(objects: K8sObject[]): Set<string> {
+  return new Set([
+    ...objects.filter(o => o.kind === 'ExternalSecret').map(o => o.spec.target?.name ?? o.metadata.name),
+    ...objects.filter(o => o.kind === 'Role' && o.metadata.name === 'mcp-secret-generator').flatMap(o => o.rules.flatMap((r: any) => r.resourceNames ?? [])),
+    ...objects.filter(o => o.kind === 'Cluster' && !o.spec.bootstrap?.initdb?.secret).map(o => `${o.metadata.name}-app`),
+  ]);
 }
 
 /** PVCs a StatefulSet's volumeClaimTemplates create: `<template>-<statefulset>-<ordinal>`. */

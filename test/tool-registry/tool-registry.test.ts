@@ -7,7 +7,7 @@ import { devEnvironment, prodEnvironment, stagingEnvironment } from '../../src/p
 import { PgvectorDatabase, PgvectorDatabaseProps } from '../../src/tool-registry/pgvector-database';
 import { ToolRegistry, ToolRegistryProps } from '../../src/tool-registry/tool-registry';
 import { TOOL_REGISTRY_PRESETS } from '../../src/tool-registry/tool-registry-presets';
-import { checkInvariants, Externals } from '../support/invariants';
+import { checkInvariants } from '../support/invariants';
 import { SchemaValidator } from '../support/schema';
 import { synthChart, synthEnvironment } from '../support/synth';
 import { find, K8sObject, ofKind, TEST_IMAGE, withToolRegistry } from './helpers';
@@ -40,12 +40,6 @@ function peers(policy: K8sObject, direction: 'ingress' | 'egress'): string[] {
   }));
 }
 
-/** The chart's external references plus the `<cluster>-app` Secret CloudNativePG writes for a Cluster bootstrapped without its own Secret. */
-function withOperatorSecrets(objects: K8sObject[], externals: Externals): Externals {
-  const written = ofKind(objects, 'Cluster').filter(c => !c.spec.bootstrap.initdb.secret).map(c => `${c.metadata.name}-app`);
-  return { ...externals, Secret: [...(externals.Secret ?? []), ...written] };
-}
-
 const podSpec = (o: K8sObject) => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec);
 const errorOf = (build: (chart: Chart) => void): McpConfigError => {
   try {
@@ -63,7 +57,7 @@ describe.each([['statefulset backend', statefulset], ['cloudnative-pg backend wi
   });
 
   test('holds every platform invariant', () => {
-    expect(checkInvariants(objects, withOperatorSecrets(objects, externals))).toEqual([]);
+    expect(checkInvariants(objects, externals)).toEqual([]);
   });
 
   test('every object validates against the Kubernetes 1.28 or CRD schema', () => {
