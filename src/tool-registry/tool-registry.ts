@@ -25,15 +25,7 @@ import { ServiceEndpoint } from '../connectivity/connectivity';
 import { databaseDashboardPanels, PgvectorDatabase, PgvectorDatabaseProps } from './pgvector-database';
 import { apiSecretEnv, DATABASE_PASSWORD_ENV, ingressPaths, registerApiConnectivity } from './tool-registry-access';
 import { ToolRegistryMonitoringOptions, ToolRegistryMonitoringTarget, toolRegistryAlerts, toolRegistryPanels } from './tool-registry-monitoring';
-import { TOOL_REGISTRY_ENV, TOOL_REGISTRY_PROBE_TIMINGS, TOOL_REGISTRY_RESOURCES, TOOL_REGISTRY_RUNTIME, ToolRegistryRoute } from './tool-registry-runtime';
-
-/** Where ExternalSecrets read the API's own keys (`secretProvisioning` `external-secrets`). */
-export interface ToolRegistryRemoteKeys {
-  /** API_KEY. @default - `<remoteKeyPrefix><secrets.apiKeySecretName>`, property `API_KEY` */
-  readonly apiKey?: ExternalSecretKey;
-  /** EMBEDDING_API_KEY. @default - `<remoteKeyPrefix><secrets.embeddingSecretName>`, property `EMBEDDING_API_KEY` */
-  readonly embeddingApiKey?: ExternalSecretKey;
-}
+import { TOOL_REGISTRY_ENV, TOOL_REGISTRY_PROBE_TIMINGS, TOOL_REGISTRY_RESOURCES, TOOL_REGISTRY_RUNTIME } from './tool-registry-runtime';
 
 /**
  * The Secrets the API reads. The database password is not here: it is the database's
@@ -45,8 +37,12 @@ export interface ToolRegistrySecrets {
   readonly apiKeySecretName?: string;
   /** Secret holding EMBEDDING_API_KEY (issued by the embedding provider, never generated). @default '<name>-embedding' */
   readonly embeddingSecretName?: string;
-  /** Remote keys of the ExternalSecrets. @default - `<remoteKeyPrefix><Secret name>`, property = the env var name */
-  readonly remoteKeys?: ToolRegistryRemoteKeys;
+  /**
+   * Where ExternalSecrets read the keys (`secretProvisioning` `external-secrets`): `apiKey` for
+   * API_KEY, `embeddingApiKey` for EMBEDDING_API_KEY.
+   * @default - `<remoteKeyPrefix><Secret name>`, property = the variable's name
+   */
+  readonly remoteKeys?: { readonly apiKey?: ExternalSecretKey; readonly embeddingApiKey?: ExternalSecretKey };
 }
 
 /** The API's NetworkPolicy: the shared shape plus where the embedding endpoint is. */
@@ -69,7 +65,7 @@ export interface ToolRegistryIngressOptions extends IngressOptions {
    * in the cluster.
    * @default ['mcp']
    */
-  readonly routes?: ToolRegistryRoute[];
+  readonly routes?: ('mcp' | 'admin' | 'docs')[];
 }
 
 /** Props of {@link ToolRegistry}. */
