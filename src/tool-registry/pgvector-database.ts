@@ -211,6 +211,7 @@ export class PgvectorDatabase extends Construct implements IPolicySubject {
     }
     if (!cnpg && props.cloudNativePg) invalid(this, 'cloudNativePg', props.cloudNativePg, "remove it, or set backend to 'cloudnative-pg'");
     if (props.credentialsSecret !== undefined) validateSecretName(this, 'credentialsSecret', props.credentialsSecret);
+    if (cnpg && props.passwordRemoteKey) invalid(this, 'passwordRemoteKey', props.passwordRemoteKey, 'CloudNativePG writes the password itself (<name>-app), or reads your initdb credentialsSecret: remove passwordRemoteKey');
     this.credentialsSecret = props.credentialsSecret ?? (cnpg ? `${this.name}-app` : `${this.name}-credentials`);
     this.schema = resolveVectorSchema(this, 'schema', props.schema);
     const storage = resolveStorage(this, 'storage', props.storage);
