@@ -37,25 +37,23 @@ export function apiSecretEnv(scope: Construct, props: ToolRegistryProps, name: s
       `${TOOL_REGISTRY_RUNTIME.databaseUrlScheme}://${database.owner}:$(${DATABASE_PASSWORD_ENV})@${database.host}:${database.port}/${database.databaseName}`,
     ),
   };
-  if (props.apiKey ?? true) {
-    // A key the platform chooses: generated in dev, from the store in prod.
-    provideSecret(scope, provisioning, {
-      secretName: apiKeySecret, labels, field: 'secrets.apiKeySecretName',
-      keys: { [TOOL_REGISTRY_ENV.apiKey]: { generate: true, remoteKey: secrets.remoteKeys?.apiKey } },
-    });
-    env[TOOL_REGISTRY_ENV.apiKey] = envFromSecret(scope, { secretName: apiKeySecret, key: TOOL_REGISTRY_ENV.apiKey });
-  } else if (secrets.remoteKeys?.apiKey) {
-    invalid(scope, 'secrets.remoteKeys.apiKey', secrets.remoteKeys.apiKey, 'remove it, or set apiKey: true (the API reads no key otherwise)');
-  }
-  if (props.embeddingApiKey ?? false) {
-    // Issued by the embedding provider: never generated, a prerequisite unless an ExternalSecret writes it.
-    provideSecret(scope, provisioning, {
-      secretName: embeddingSecret, labels, field: 'secrets.embeddingSecretName',
-      keys: { [TOOL_REGISTRY_ENV.embeddingApiKey]: { generate: false, remoteKey: secrets.remoteKeys?.embeddingApiKey } },
-    });
-    env[TOOL_REGISTRY_ENV.embeddingApiKey] = envFromSecret(scope, { secretName: embeddingSecret, key: TOOL_REGISTRY_ENV.embeddingApiKey });
-  } else if (secrets.remoteKeys?.embeddingApiKey) {
-    invalid(scope, 'secrets.remoteKeys.embeddingApiKey', secrets.remoteKeys.embeddingApiKey, 'remove it, or set embeddingApiKey: true (the API reads no key otherwise)');
+  // API_KEY is a key the platform chooses (generated in dev, from the store in prod);
+  // EMBEDDING_API_KEY is issued by the embedding provider: never generated, a prerequisite
+  // unless an ExternalSecret writes it.
+  const keys = [
+    { prop: 'apiKey', on: props.apiKey ?? true, secretName: apiKeySecret, variable: TOOL_REGISTRY_ENV.apiKey, generate: true, remote: secrets.remoteKeys?.apiKey },
+    { prop: 'embeddingApiKey', on: props.embeddingApiKey ?? false, secretName: embeddingSecret, variable: TOOL_REGISTRY_ENV.embeddingApiKey, generate: false, remote: secrets.remoteKeys?.embeddingApiKey },
+  ];
+  for (const k of keys) {
+    if (k.on) {
+      provideSecret(scope, provisioning, {
+        secretName: k.secretName, labels, field: k.prop === 'apiKey' ? 'secrets.apiKeySecretName' : 'secrets.embeddingSecretName',
+        keys: { [k.variable]: { generate: k.generate, remoteKey: k.remote } },
+      });
+      env[k.variable] = envFromSecret(scope, { secretName: k.secretName, key: k.variable });
+    } else if (k.remote) {
+      invalid(scope, `secrets.remoteKeys.${k.prop}`, k.remote, `remove it, or set ${k.prop}: true (the API reads no key otherwise)`);
+    }
   }
   return env;
 }
