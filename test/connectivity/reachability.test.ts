@@ -30,6 +30,13 @@ describe('NetworkPolicy semantics of the evaluator', () => {
     expect(both.allows(pod(both, 'a'), pod(both, 'b'), 8080, 'UDP')).toBe(false);
   });
 
+  test('a rule without peers, or with an empty peer list, matches every peer', () => {
+    const r = net(workload('Deployment', 'b', { http: 80 }), policy('b', { ingress: [{ ports: [{ port: 80 }] }, { from: [], ports: [{ port: 81 }] }] }));
+    const anywhere = outsidePods('anywhere', 'elsewhere', { x: 'y' });
+    expect([80, 81, 82].map(p => r.allows(anywhere, pod(r, 'b'), p))).toEqual([true, true, false]);
+    expect(r.allows(addresses('internet', '0.0.0.0/0'), pod(r, 'b'), 80)).toBe(true);
+  });
+
   test('named ports resolve on the destination pod; endPort spans a range; no ports means every port', () => {
     const r = net(workload('Deployment', 'a', {}), workload('Deployment', 'b', { http: 8080, metrics: 9090 }),
       policy('b', { ingress: [{ from: [pods('a')], ports: [{ port: 'http' }, { port: 9000, endPort: 9100 }] }, { from: [pods('c')] }] }));

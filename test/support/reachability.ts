@@ -6,7 +6,7 @@
  *   lists that direction in `policyTypes` (absent: Ingress, plus Egress when `egress` is set);
  * - a connection is allowed iff the client's egress allows it (or the client is not
  *   egress-isolated) AND the server's ingress allows it (or the server is not ingress-isolated);
- * - a rule matches when one of its peers matches (`from`/`to` absent: every peer) and one of its
+ * - a rule matches when one of its peers matches (`from`/`to` absent or empty: every peer) and one of its
  *   ports does (`ports` absent or empty: every port); `podSelector` alone selects pods of the
  *   policy's namespace, `namespaceSelector` alone every pod of the selected namespaces, both
  *   together the selected pods of the selected namespaces; namespaces carry the label
@@ -76,7 +76,7 @@ export interface PolicyRule {
   readonly direction: Direction;
   /** Index in the policy's `ingress` or `egress` list. */
   readonly index: number;
-  /** Undefined: every peer. */
+  /** Undefined or empty: every peer. */
   readonly peers?: PolicyPeer[];
   /** Undefined or empty: every port. */
   readonly ports?: PolicyPort[];
@@ -198,7 +198,7 @@ export class Reachability {
   /** Whether `rule` matches the `peer` (the other side) and the port on `destination`. */
   public ruleMatches(rule: PolicyRule, peer: NetEndpoint, destination: NetEndpoint, port: number, protocol: string): boolean {
     const ns = rule.policy.metadata.namespace ?? 'default';
-    const peerOk = rule.peers === undefined || rule.peers.some(p => this.peerMatches(p, ns, peer));
+    const peerOk = !rule.peers?.length || rule.peers.some(p => this.peerMatches(p, ns, peer));
     return peerOk && portMatches(rule.ports, destination, port, protocol);
   }
 
