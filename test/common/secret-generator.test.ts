@@ -5,6 +5,7 @@ import { secretGeneratorScript } from '../../src/common/secret-generator';
 import { provideSecret, SecretsProvisioning } from '../../src/common/secret-provisioning';
 import { checkDocument } from '../connectivity/document';
 import { checkRuleWidth, checkSymmetry } from '../connectivity/checks';
+import { secretsProduced } from '../platform/secret-sources';
 import { checkInvariants, checkPodSecurity, K8sObject } from '../support/invariants';
 import { SchemaValidator } from '../support/schema';
 import { synthChart } from '../support/synth';
@@ -47,6 +48,13 @@ describe('the secret generator objects', () => {
       { name: 'tool-registry-secrets', keys: ['EMBEDDING_API_KEY', 'SECRET_KEY'], labels: labels('tool-registry') },
     ])]);
     expect(container.image).toMatch(/^curlimages\/curl:\d+\.\d+\.\d+$/);
+  });
+
+  test('read back from the rendered Job, it produces exactly the requested Secrets and keys', () => {
+    expect([...secretsProduced(objects)].map(([id, s]) => [id, s.source, [...s.keys]])).toEqual([
+      ['mcp-dev/edge-mcp', 'secret generator', ['api-key']],
+      ['mcp-dev/tool-registry-secrets', 'secret generator', ['EMBEDDING_API_KEY', 'SECRET_KEY']],
+    ]);
   });
 
   test('the Job passes Pod Security restricted and every platform invariant; it needs no prerequisite', () => {

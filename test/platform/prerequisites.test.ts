@@ -2,6 +2,7 @@ import { ExternalReference } from '../../src/common/external-references';
 import { devEnvironment, prodEnvironment, stagingEnvironment } from '../../src/platform/presets';
 import { K8sObject, podTemplates } from '../support/invariants';
 import { synthEnvironment } from '../support/synth';
+import { unproducedSecrets } from './secret-sources';
 
 const show = (r: ExternalReference) => `${r.kind} ${r.namespace ?? '(cluster)'}/${r.name} [${r.keys.join(', ')}] (${r.referencedBy})`;
 
@@ -86,4 +87,58 @@ test.each([stagingEnvironment(), prodEnvironment()].map(e => [e.name, e] as cons
     .filter(r => ['Secret', 'ConfigMap', 'PersistentVolumeClaim'].includes(r.kind))
     .filter(r => !reads.has(`${r.kind}/${r.namespace}/${r.name}`));
   expect(misplaced.map(show)).toEqual([]);
+});
+
+describe('every Secret a pod reads is produced by the output', () => {
+  test('dev: by the secret generator Job, with every key read (no plaintext Secret, no prerequisite)', () => {
+    const { objects } = synthEnvironment(devEnvironment());
+    expect(unproducedSecrets(objects, ['secret generator'])).toEqual([]);
+  });
+
+  test('prod: by an ExternalSecret or by CloudNativePG, with every key read', () => {
+    const { objects } = synthEnvironment(prodEnvironment());
+    expect(unproducedSecrets(objects, ['ExternalSecret', 'CloudNativePG'])).toEqual([]);
+  });
+
+  describe('the check, on fixtures', () => {
+    const pod = (env: any[]) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: 'ns' }, spec: { template: { metadata: { labels: {} }, spec: { containers: [{ name: 'app', env }] } } } });
+    const reads = (name: string, key: string, optional = false) => ({ name: key.toUpperCase(), valueFrom: { secretKeyRef: { name, key, optional } } });
+    const generator = (line: string) => ({
+      apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'mcp-secret-generator-0', namespace: 'ns', labels: { 'app.kubernetes.io/name': 'mcp-secret-generator' } },
+      spec: { template: { spec: { containers: [{ command: ['/bin/sh', '-c', `set -eu\n${line}`] }] } } },
+    });
+    const externalSecret = (name: string, keys: string[]) => ({ apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name, namespace: 'ns' }, spec: { data: keys.map(secretKey => ({ secretKey, remoteRef: { key: `mcp/ns/${name}`, property: secretKey } })) } });
+    const cluster = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'db', namespace: 'ns' }, spec: { instances: 2 } };
+
+    test('a Secret nothing produces', () => {
+      expect(unproducedSecrets([pod([reads('missing', 'token')])] as any, ['secret generator'])).toEqual(['Secret ns/missing (read by Deployment app) is not produced by the output']);
+    });
+
+    test('optional references need nothing', () => {
+      expect(unproducedSecrets([pod([reads('missing', 'token', true)])] as any, ['secret generator'])).toEqual([]);
+    });
+
+    test('a generated Secret without a key that is read', () => {
+      const objects = [pod([reads('app', 'a'), reads('app', 'b')]), generator("generate app '{}' a")] as any;
+      expect(unproducedSecrets(objects, ['secret generator'])).toEqual(['Secret ns/app (read by Deployment app): the secret generator does not produce key b']);
+      expect(unproducedSecrets([pod([reads('app', 'a')]), generator("generate app '{\"x\":\"y\"}' a")] as any, ['secret generator'])).toEqual([]);
+    });
+
+    test('a plaintext Secret where only generated ones are allowed', () => {
+      const objects = [pod([reads('app', 'a')]), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'app', namespace: 'ns' }, stringData: { a: 'x' } }] as any;
+      expect(unproducedSecrets(objects, ['secret generator'])).toEqual(['Secret ns/app (read by Deployment app) is produced by a Secret, not by secret generator']);
+    });
+
+    test('ExternalSecrets with their keys, and CloudNativePG\'s <cluster>-app', () => {
+      const objects = [pod([reads('app', 'a'), reads('db-app', 'uri'), reads('db-app', 'password')]), externalSecret('app', ['a']), cluster] as any;
+      expect(unproducedSecrets(objects, ['ExternalSecret', 'CloudNativePG'])).toEqual([]);
+      const missingKey = [pod([reads('app', 'b')]), externalSecret('app', ['a'])] as any;
+      expect(unproducedSecrets(missingKey, ['ExternalSecret'])).toEqual(['Secret ns/app (read by Deployment app): the ExternalSecret does not produce key b']);
+      const ownSecret = [pod([reads('db-app', 'uri')]), { ...cluster, spec: { bootstrap: { initdb: { secret: { name: 'creds' } } } } }] as any;
+      expect(unproducedSecrets(ownSecret, ['ExternalSecret', 'CloudNativePG'])).toEqual([
+        'Secret ns/db-app (read by Deployment app) is not produced by the output',
+        'Secret ns/creds (read by Cluster db) is not produced by the output',
+      ]);
+    });
+  });
 });
