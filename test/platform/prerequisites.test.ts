@@ -2,7 +2,7 @@ import { ExternalReference } from '../../src/common/external-references';
 import { devEnvironment, prodEnvironment, stagingEnvironment } from '../../src/platform/presets';
 import { K8sObject, podTemplates } from '../support/invariants';
 import { synthEnvironment } from '../support/synth';
-import { unproducedSecrets } from './secret-sources';
+import { secretsProduced, unproducedSecrets } from './secret-sources';
 
 const show = (r: ExternalReference) => `${r.kind} ${r.namespace ?? '(cluster)'}/${r.name} [${r.keys.join(', ')}] (${r.referencedBy})`;
 
@@ -93,6 +93,14 @@ describe('every Secret a pod reads is produced by the output', () => {
   test('dev: by the secret generator Job, with every key read (no plaintext Secret, no prerequisite)', () => {
     const { objects } = synthEnvironment(devEnvironment());
     expect(unproducedSecrets(objects, ['secret generator'])).toEqual([]);
+  });
+
+  test('dev: each generator\'s Role may get exactly the Secrets its Job creates, in its namespace', () => {
+    const { objects } = synthEnvironment(devEnvironment());
+    const generated = [...secretsProduced(objects)].filter(([, s]) => s.source === 'secret generator').map(([id]) => id).sort();
+    const grantable = objects.filter(o => o.kind === 'Role' && o.metadata.name === 'mcp-secret-generator')
+      .flatMap(r => r.rules.filter((rule: any) => rule.verbs.includes('get')).flatMap((rule: any) => rule.resourceNames.map((n: string) => `${r.metadata.namespace}/${n}`))).sort();
+    expect(grantable).toEqual(generated);
   });
 
   test('prod: by an ExternalSecret or by CloudNativePG, with every key read', () => {
