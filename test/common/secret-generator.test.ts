@@ -98,10 +98,14 @@ test('a Secret with a key issued elsewhere is no generated Secret: it stays a pr
 });
 
 test('each namespace has its own generator, Role and Job', () => {
-  const { objects } = synthChart(c => {
+  const { chart, objects } = synthChart(c => {
     provideSecret(c, GENERATED, { secretName: 'a', labels: labels('a'), keys: { k: { generate: true } }, field: 'x' });
     provideSecret(c, GENERATED, { secretName: 'b', namespace: 'mcp-servers-dev', labels: labels('b'), keys: { k: { generate: true } }, field: 'x' });
   }, 'mcp-dev');
   expect(objects.filter(o => o.kind === 'Role').map(r => [r.metadata.namespace, r.rules[0].resourceNames])).toEqual([['mcp-dev', ['a']], ['mcp-servers-dev', ['b']]]);
   expect(job(objects).map(j => j.metadata.namespace)).toEqual(['mcp-dev', 'mcp-servers-dev']);
+  // Both workloads are named mcp-secret-generator: the document names them by namespace.
+  const document = renderConnectivityDocument(Connectivity.of(chart), { environment: 'test', namespace: 'mcp-dev' });
+  expect(document).toContain('| mcp-servers-dev/mcp-secret-generator | Kubernetes API server | 443/TCP, 6443/TCP |');
+  expect(checkDocument(objects, document)).toEqual([]);
 });

@@ -86,7 +86,9 @@ export function checkDocument(objects: readonly K8sObject[], markdown: string): 
       const group = doc.groups.get(name.slice(0, -' (group)'.length));
       return group ? { selection: group, outside: false } : `group ${name} is not in the Groups table`;
     }
-    const ws = doc.workloads.filter(w => w.name === name);
+    // `<namespace>/<name>` when two namespaces have a workload of that name.
+    const [ns, workload] = name.includes('/') ? name.split('/', 2) : [undefined, name];
+    const ws = doc.workloads.filter(w => w.name === workload && (ns === undefined || w.namespace === ns));
     if (ws.length === 1) return { selection: { kind: 'pods', namespace: ws[0].namespace, labels: ws[0].labels }, outside: false };
     if (ws.length > 1) return `${name} is in the Workloads table ${ws.length} times: a row cannot say which`;
     const peer = doc.outside.get(name);
