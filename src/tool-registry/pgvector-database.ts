@@ -354,7 +354,6 @@ export class PgvectorDatabase extends Construct implements IPolicySubject {
     const base = {
       component: `PgvectorDatabase (${this.backend})`,
       backups: { enabled: this.backupsEnabled, field: 'backup.enabled' },
-      generatedSecrets: { present: false, field: 'credentialsSecret' },
     };
     if (this.backend === 'statefulset') return base;
     return {

@@ -235,7 +235,6 @@ export class ToolRegistry extends Construct implements IPolicySubject {
       component: 'ToolRegistry',
       disruptionBudget: { present: this.hasPdb, field: 'autoscaling.minReplicas (a PDB is rendered from 2 replicas)' },
       debugLogging: { enabled: this.logLevel === 'DEBUG', field: 'logLevel' },
-      generatedSecrets: { present: false, field: 'secrets' },
     };
   }
 
