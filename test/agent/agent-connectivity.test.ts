@@ -1,4 +1,7 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { ApiObject, Chart, Testing } from 'cdk8s';
+import * as YAML from 'yaml';
 import { Construct } from 'constructs';
 import { McpAgentMesh } from '../../src/agent/agent-mesh';
 import { AGENT_POD_LABELS, McpAgent } from '../../src/agent/mcp-agent';
@@ -222,6 +225,22 @@ describe('the MCPAgent custom-resource path', () => {
     const { objects } = synthMesh([agent('leaf', { networkPolicy: { clients } })], { delivery: 'custom-resources' });
     expect(find(objects, 'MCPAgent', 'leaf').spec.networkPolicy).toEqual({ clients });
     expect(ingressPeers(policy(objects, 'mcp-mesh-registry'))).toContainEqual({ podSelector: { matchLabels: AGENT_POD_LABELS }, ports: [8000] });
+  });
+});
+
+describe('the README', () => {
+  test('the clients example synthesizes in dev and admits what it says', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const block = /\*\*Clients\.\*\*[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
+    const [weather] = YAML.parse(block).agents;
+    const dev = devEnvironment();
+    const { objects, chart } = synthEnvironment(defineEnvironment(dev, { agents: [...dev.agents!, weather] }));
+    expect(ingressPeers(policy(objects, 'weather'))).toEqual(expect.arrayContaining([
+      { podSelector: { matchLabels: podsOf('hello-world') }, ports: [8080] },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'batch' } }, podSelector: { matchLabels: { app: 'etl' } }, ports: [8080] },
+      { ipBlock: { cidr: '10.20.0.0/16' }, ports: [8080] },
+    ]));
+    expect(reachable(objects, chart.namespaceName, 'Deployment/hello-world', 'Deployment/weather', 8080)).toBe(true);
   });
 });
 
