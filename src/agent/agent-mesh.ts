@@ -158,14 +158,15 @@ export class McpAgentMesh extends Construct {
   private connectEdges(agents: ReadonlyMap<string, McpAgent>): void {
     if (agents.size === 0) return;
     const model = Connectivity.of(this);
-    const capabilities = new Map<string, string[]>();
+    const pairs = new Map<string, { consumer: string; provider: string; capabilities: string[] }>();
     for (const e of this.graph.edges) {
       const key = `${e.consumer}\u0000${e.provider}`;
-      capabilities.set(key, [...(capabilities.get(key) ?? []), e.capability]);
+      const pair = pairs.get(key) ?? { consumer: e.consumer, provider: e.provider, capabilities: [] };
+      pair.capabilities.push(e.capability);
+      pairs.set(key, pair);
     }
-    for (const [key, names] of capabilities) {
-      const [consumer, provider] = key.split('\u0000');
-      model.connect(agents.get(consumer)!.workload, agents.get(provider)!.apiEndpoint, `calls ${names.join(', ')}`);
+    for (const p of pairs.values()) {
+      model.connect(agents.get(p.consumer)!.workload, agents.get(p.provider)!.apiEndpoint, `calls ${p.capabilities.join(', ')}`);
     }
   }
 

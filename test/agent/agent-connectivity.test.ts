@@ -59,6 +59,12 @@ describe('agents in the connectivity model', () => {
     expect(reachable(objects, 'test', 'Deployment/consumer', 'Deployment/provider', 9090)).toBe(false);
   });
 
+  test('one flow per consumer -> provider pair, whatever the capabilities it resolves; they are its reason', () => {
+    const { chart } = synthMesh([agent('consumer', { dependencies: [{ name: 'db' }, { name: 'cache' }] }), agent('provider', { capabilities: [cap('db'), cap('cache')] })]);
+    const flows = Connectivity.of(chart).flows.filter(f => f.from.name === 'consumer' && f.to.name === 'provider');
+    expect(flows.map(f => ({ reason: f.reason, ports: f.ports }))).toEqual([{ reason: 'calls cache, db', ports: [{ port: 8080 }] }]);
+  });
+
   test('the one-sided check fails on a broken policy', () => {
     const { objects } = synthMesh([agent('consumer', { dependencies: [{ name: 'db' }] }), agent('provider', { capabilities: [cap('db')] })]);
     const broken = structuredClone(objects);
