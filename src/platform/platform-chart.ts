@@ -123,6 +123,8 @@ export class McpPlatformChart extends Chart {
         ...tr,
         ingress: mergeIngressOptions(tr.ingress, defaults.ingress, 'tool-registry', defaults.certManager),
       }));
+      // Agents find and call tools through the tool registry's API in the cluster.
+      if (this.agents) Connectivity.of(this).connect(this.agents.group, this.toolRegistry.apiEndpoint, 'agents search the tool registry');
     }
 
     // Everything is composed above, so the policy holds now; the validation re-checks at synth
