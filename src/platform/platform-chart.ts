@@ -1,7 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { McpAgentMesh } from '../agent/agent-mesh';
-import { AGENT_POD_LABELS } from '../agent/mcp-agent';
 import { invalid, McpConfigError } from '../common/errors';
 import { Connectivity } from '../connectivity/connectivity';
 import { externalReferences, ExternalReference } from '../common/external-references';
@@ -113,8 +112,7 @@ export class McpPlatformChart extends Chart {
         delivery: env.agentDelivery,
         clusterNetwork: defaults.clusterNetwork,
       });
-      // The registry admits agent pods by label unless its clients were customised.
-      if (env.registry?.networkPolicy?.clients) this.registry.allowClient('agents', { podLabels: { ...AGENT_POD_LABELS } });
+      // The agents' flow to the registry (registry.workload) comes from the agents' side, once.
     }
 
     if (env.toolRegistry) {

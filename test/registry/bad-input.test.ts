@@ -107,14 +107,6 @@ describe('a Registry refuses bad props at synth', () => {
     rejects({ database: { type: 'sqlite', storageClassName: 'Fast SSD' } }, { field: 'database.storageClassName', value: 'Fast SSD', fix: /RFC 1123 subdomain/ });
   });
 
-  test('two admitted clients under one id (no raw constructs error)', () => {
-    expectConstructRejected(chart => {
-      const registry = new Registry(chart, 'registry');
-      registry.allowClient('ui', { namespace: 'web', podLabels: { app: 'ui' } });
-      registry.allowClient('ui', { namespace: 'web', podLabels: { app: 'ui-v2' } });
-    }, { path: 'test/registry', field: 'allowClient id', value: 'ui', fix: /its own id/ });
-  });
-
   test('an alert duration that Prometheus cannot parse', () => {
     rejects({ monitoring: { prometheusRule: true }, alerts: { downFor: '5 minutes' } }, { field: 'alerts.downFor', value: '5 minutes', fix: /Prometheus duration/ });
   });
