@@ -4,11 +4,12 @@ import { invalid } from '../common/errors';
 import { checkProps } from '../common/props-schema';
 import { recommendedLabels } from '../common/labels';
 import { ClusterNetwork, DEFAULT_CLUSTER_NETWORK } from '../common/network';
+import { Connectivity } from '../connectivity/connectivity';
 import { createAgentDashboard } from './agent-monitoring';
 import { createAgentNetworkPolicy } from './agent-network-policy';
 import { AGENT_RUNTIME } from './agent-runtime';
 import { CapabilityGraph } from './capability-graph';
-import { AGENT_COMPONENT, checkRegistry, McpAgent, McpAgentDefinition } from './mcp-agent';
+import { AGENT_COMPONENT, AGENT_POD_LABELS, checkRegistry, McpAgent, McpAgentDefinition } from './mcp-agent';
 import { McpAgentResource } from './mcp-agent-resource';
 import { IMcpMeshRegistry } from './mesh-registry';
 
@@ -96,6 +97,14 @@ export class McpAgentMesh extends Construct {
     }
     this.agents = agents;
     this.resources = resources;
+    // Transitional, until the agents' own policies come from the connectivity model: the registry's
+    // side of the agents' flow (their egress rule to the registry is still rendered above).
+    if (props.registry.workload && definitions.length > 0) {
+      Connectivity.of(this).allow({
+        from: Connectivity.external('MCP Mesh agents', { podLabels: { ...AGENT_POD_LABELS } }),
+        to: props.registry.workload, ports: [{ port: props.registry.port }], reason: 'register, heartbeat, resolve dependencies',
+      });
+    }
 
     this.graph = new CapabilityGraph(definitions);
     const warnings: string[] = [];
