@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { invalid } from '../common/errors';
 import { ExternalSecretKey } from '../common/external-secret';
 import { provideSecret, SecretKeySource } from '../common/secret-provisioning';
 import { SecretKeyReference } from '../common/secrets';
@@ -7,7 +8,9 @@ import { RegistryProps } from './registry-props';
 interface SecretUse {
   readonly ref: SecretKeyReference;
   readonly remoteKey?: ExternalSecretKey;
+  /** The prop naming the Secret key, and the prop naming its remote key. */
   readonly field: string;
+  readonly remoteKeyField: string;
 }
 
 /**
@@ -21,13 +24,14 @@ interface SecretUse {
 export function provideRegistrySecrets(scope: Construct, props: RegistryProps, labels: Record<string, string>): void {
   const uses: SecretUse[] = [];
   const db = props.database;
-  if (db?.type === 'postgres') uses.push({ ref: db.url, remoteKey: db.urlRemoteKey, field: 'database.url' });
+  if (db?.type === 'postgres') uses.push({ ref: db.url, remoteKey: db.urlRemoteKey, field: 'database.url', remoteKeyField: 'database.urlRemoteKey' });
   const tracing = props.tracing;
   if (tracing && tracing.enabled !== false && tracing.redisUrlSecret) {
-    uses.push({ ref: tracing.redisUrlSecret, remoteKey: tracing.redisUrlRemoteKey, field: 'tracing.redisUrlSecret' });
+    uses.push({ ref: tracing.redisUrlSecret, remoteKey: tracing.redisUrlRemoteKey, field: 'tracing.redisUrlSecret', remoteKeyField: 'tracing.redisUrlRemoteKey' });
   }
   const bySecret = new Map<string, { keys: Record<string, SecretKeySource>; field: string }>();
   for (const use of uses) {
+    if (use.remoteKey && !use.remoteKey.remoteKey) invalid(scope, `${use.remoteKeyField}.remoteKey`, use.remoteKey.remoteKey, "name the secret in the external store, e.g. { remoteKey: 'databases/mcp-mesh-registry', property: 'uri' }");
     const entry = bySecret.get(use.ref.secretName) ?? { keys: {}, field: use.field };
     entry.keys[use.ref.key] = { generate: false, remoteKey: use.remoteKey };
     bySecret.set(use.ref.secretName, entry);

@@ -1,3 +1,5 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Connectivity } from '../../src/connectivity/connectivity';
@@ -171,6 +173,21 @@ describe('the restore is a rendered workload the policies admit', () => {
     const volumes = restore.spec.jobTemplate.spec.template.spec.volumes.map((v: any) => v.persistentVolumeClaim?.claimName).filter(Boolean);
     expect(volumes).toContain('mcp-mesh-registry-backup');
   });
+});
+
+test('the README\'s restore of a named backup: the Job kubectl makes from the template keeps the admitted labels and gets RESTORE_FILE', () => {
+  const { objects } = synthEnvironment(prodEnvironment());
+  const cron = find(objects, 'CronJob', 'mcp-mesh-registry-restore');
+  // What `kubectl create job --from=cronjob/...` builds (kubectl create job: the jobTemplate's metadata and spec).
+  const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'registry-restore-1', namespace: 'mcp-prod', annotations: { 'cronjob.kubernetes.io/instantiate': 'manual' } }, spec: cron.spec.jobTemplate.spec };
+  const readme = fs.readFileSync('README.md', 'utf8');
+  expect(readme).toContain('kubectl set env --local -f - RESTORE_FILE=mcp-mesh-registry-backup-20250101T020000Z.dump -o yaml');
+  const out = JSON.parse(execFileSync('kubectl', ['set', 'env', '--local', '-f', '-', 'RESTORE_FILE=mcp-mesh-registry-backup-20250101T020000Z.dump', '-o', 'json'], { input: JSON.stringify(job), encoding: 'utf8' }));
+  const template = out.spec.template;
+  expect(template.spec.containers[0].env).toContainEqual({ name: 'RESTORE_FILE', value: 'mcp-mesh-registry-backup-20250101T020000Z.dump' });
+  expect(template.spec.containers[0].env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'mcp-mesh-registry-db', key: 'uri', optional: false } } });
+  const pod: Party = { labels: template.metadata.labels, namespace: 'mcp-prod' };
+  expect(connection(objects, pod, { ip: '10.3.4.5' }, 5432).egress).toBe(true);
 });
 
 describe('prerequisites of the registry', () => {
