@@ -53,7 +53,7 @@ export class RegistryConnectivity {
     if (this.database) this.model.connect(this.workload, this.database, 'stores agents and their capabilities');
     for (const target of options.tracing?.targets ?? []) {
       for (const peer of target.peers) {
-        this.model.connect(this.workload, { target: external(target.name, peer), ports: [{ port: target.port }] }, 'distributed tracing');
+        this.model.connect(this.workload, { target: external(target.name, peer), ports: [{ port: target.port }] }, target.reason);
       }
     }
     const clients = validatePeers(scope, 'networkPolicy.clients', props.networkPolicy?.clients ?? []);

@@ -28,8 +28,9 @@ export function resolveAdmin(scope: IConstruct, options: RegistryAdminOptions | 
 
 /** A server the registry connects to for tracing: where it runs and its port. @internal */
 export interface TracingTarget {
-  /** What it is, for the connectivity document. */
+  /** What it is, and why the registry connects to it, for the connectivity document. */
   readonly name: string;
+  readonly reason: string;
   readonly peers: NetworkPeer[];
   readonly port: number;
 }
@@ -80,6 +81,7 @@ export function resolveTracing(scope: IConstruct, options: RegistryTracingOption
   }
   const targets: TracingTarget[] = [{
     name: 'Redis (traces)',
+    reason: "reads the agents' trace spans",
     peers: place(options.redisUrl === undefined ? 'tracing.redisUrlSecret' : 'tracing.redisUrl', redisHost),
     port: validateInteger(scope, 'tracing.redisPort', redisPort ?? 6379, 1, 65535),
   }];
@@ -89,7 +91,7 @@ export function resolveTracing(scope: IConstruct, options: RegistryTracingOption
     if (!m) invalid(scope, 'tracing.telemetryEndpoint', endpoint, "set the OTLP collector as host:port without a scheme, such as 'tempo.monitoring.svc:4317'");
     validateDnsSubdomain(scope, 'tracing.telemetryEndpoint host', m[1]);
     const port = validateInteger(scope, 'tracing.telemetryEndpoint port', Number(m[2]), 1, 65535);
-    targets.push({ name: 'OTLP collector', peers: place('tracing.telemetryEndpoint', m[1]), port });
+    targets.push({ name: 'OTLP collector', reason: 'exports traces', peers: place('tracing.telemetryEndpoint', m[1]), port });
     env[REGISTRY_ENV.telemetryEndpoint] = endpoint!;
     env[REGISTRY_ENV.telemetryProtocol] = options.telemetryProtocol ?? 'grpc';
   }

@@ -18,10 +18,10 @@ import { checkProps } from '../common/props-schema';
 import { HELPER_RESOURCE_DEFAULTS, resolveResources } from '../common/resources';
 import { applyScheduling } from '../common/scheduling';
 import { envFromSecret } from '../common/secrets';
-import { ServiceEndpoint, Workload } from '../connectivity/connectivity';
-import { IMcpMeshRegistry } from '../agent/mesh-registry';
 import { createService, dropAddressSelector } from '../common/service';
 import { validateCron, validateDnsLabel, validateDnsSubdomain, validateInteger } from '../common/validation';
+import { ServiceEndpoint, Workload } from '../connectivity/connectivity';
+import { IMcpMeshRegistry } from '../agent/mesh-registry';
 import { REGISTRY_POSTGRES_DEFAULTS, RegistryDatabase } from './registry-database';
 import { RegistryConnectivity } from './registry-connectivity';
 import { ResolvedAdmin, resolveAdmin, ResolvedTracing, resolveTracing } from './registry-features';
@@ -275,7 +275,7 @@ export class Registry extends Construct implements IPolicySubject, IMcpMeshRegis
       }
       : { kind: 'postgres' as const, connection: { url: db.url }, defaults: REGISTRY_POSTGRES_DEFAULTS };
     const backup = new DatabaseBackup(this, 'backup', { ...props.backup, name: `${this.name}-backup`, identity, source });
-    connectivity.addDataJob(backup, { name: backup.cronJob.name, selector: selectorLabels(identity), labels: recommendedLabels(identity), reason: 'pg_dump' });
+    connectivity.addDataJob(backup, { name: backup.cronJob.name, selector: selectorLabels(identity), labels: recommendedLabels(identity), reason: 'backs up the database (pg_dump)' });
     return backup;
   }
 
@@ -292,7 +292,7 @@ export class Registry extends Construct implements IPolicySubject, IMcpMeshRegis
         ? { kind: 'sqlite', claimName: this.sqliteClaim, mountPath: REGISTRY_RUNTIME.dataPath, databaseFile: REGISTRY_RUNTIME.sqliteFile, user: { uid: REGISTRY_RUNTIME.uid }, separateFrom: this.selector }
         : { kind: 'postgres', url: db.url },
     });
-    connectivity.addDataJob(restore, { name: restore.cronJob.name, selector: restore.selector, labels: recommendedLabels(identity), reason: 'pg_restore' });
+    connectivity.addDataJob(restore, { name: restore.cronJob.name, selector: restore.selector, labels: recommendedLabels(identity), reason: 'restores a backup (pg_restore)' });
     return restore.cronJob;
   }
 

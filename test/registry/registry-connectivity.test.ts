@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Connectivity } from '../../src/connectivity/connectivity';
+import { Connectivity, endpointLabel } from '../../src/connectivity/connectivity';
 import { defineEnvironment } from '../../src/platform/environment';
 import { devEnvironment, prodEnvironment, stagingEnvironment } from '../../src/platform/presets';
 import { Registry, RegistryProps } from '../../src/registry/registry';
@@ -188,6 +188,19 @@ test('the README\'s restore of a named backup: the Job kubectl makes from the te
   expect(template.spec.containers[0].env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'mcp-mesh-registry-db', key: 'uri', optional: false } } });
   const pod: Party = { labels: template.metadata.labels, namespace: 'mcp-prod' };
   expect(connection(objects, pod, { ip: '10.3.4.5' }, 5432).egress).toBe(true);
+});
+
+test('the connectivity document lists every flow out of the registry\'s workloads, with ports and reasons', () => {
+  const { chart } = synthEnvironment(prodEnvironment());
+  const out = chart.connectivity.flows.filter(f => f.from.kind === 'workload' && f.from.component === 'Registry');
+  expect(out.map(f => `${endpointLabel(f.from)} -> ${endpointLabel(f.to)} ${f.ports.map(p => `${p.protocol ?? 'TCP'}/${p.port}`).join(',')}: ${f.reason}`)).toEqual([
+    'mcp-mesh-registry -> cluster DNS UDP/53,TCP/53: name resolution',
+    'mcp-mesh-registry -> PostgreSQL (10.0.0.0/8) TCP/5432: stores agents and their capabilities',
+    'mcp-mesh-registry-backup -> cluster DNS UDP/53,TCP/53: name resolution',
+    'mcp-mesh-registry-backup -> PostgreSQL (10.0.0.0/8) TCP/5432: backs up the database (pg_dump)',
+    'mcp-mesh-registry-restore -> cluster DNS UDP/53,TCP/53: name resolution',
+    'mcp-mesh-registry-restore -> PostgreSQL (10.0.0.0/8) TCP/5432: restores a backup (pg_restore)',
+  ]);
 });
 
 describe('prerequisites of the registry', () => {
