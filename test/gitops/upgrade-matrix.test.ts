@@ -182,7 +182,7 @@ describe('deliberate changes are refused with their recipe', () => {
   test('moving the registry from SQLite to PostgreSQL', () => {
     // The database is replaced, not merged: a PostgreSQL database has no volume size.
     const dev = byName('dev');
-    const env = { ...dev, registry: { ...dev.registry, database: { type: 'postgres' as const, url: { secretName: 'mcp-mesh-registry-db', key: 'uri' } } } };
+    const env = { ...dev, registry: { ...dev.registry, database: { type: 'postgres' as const, url: { secretName: 'mcp-mesh-registry-db', key: 'uri' }, host: 'mcp-mesh-registry-db-rw.mcp-dev.svc' } } };
     const { refused } = checkUpgrade(committed('dev'), render(env));
     expect(refused).toEqual([expect.objectContaining({ object: 'StatefulSet/mcp-dev/mcp-mesh-registry', field: 'spec.volumeClaimTemplates' })]);
     expect(refused[0].recipe).toContain('kubectl -n mcp-dev delete statefulset mcp-mesh-registry --cascade=orphan');

@@ -15,7 +15,7 @@ const STANDARD_METRICS = new Set([
   'container_network_transmit_bytes_total', 'kubelet_volume_stats_used_bytes', 'kubelet_volume_stats_capacity_bytes',
 ]);
 
-const PG: RegistryProps = { replicas: 3, database: { type: 'postgres', url: { secretName: 'db', key: 'uri' } } };
+const PG: RegistryProps = { replicas: 3, database: { type: 'postgres', url: { secretName: 'db', key: 'uri' }, host: 'registry-db-rw.db.svc' } };
 const MONITORING = { prometheusRule: true, dashboard: true, labels: { release: 'kube-prometheus-stack' } };
 
 function render(props: RegistryProps): K8sObject[] {
