@@ -41,14 +41,19 @@ export function agentsGroup(scope: IConstruct): WorkloadGroup {
 }
 
 /**
- * Agents -> registry API (registration and heartbeats). A registry rendered in the same chart is
- * a workload of its model, so both its ingress and the agents' egress follow from this flow; a
+ * Agents -> registry API (registration and heartbeats), and registry -> agents (its `/proxy/*`
+ * route forwards clients' MCP calls). A registry rendered in the same chart is
+ * a workload of its model, so both sides of both flows follow; a
  * registry rendered elsewhere is an endpoint outside the model: the agents get the egress rule
  * and the registry's own chart must admit them.
  */
 export function connectAgentsToRegistry(scope: IConstruct, group: WorkloadGroup, registry: IMcpMeshRegistry): void {
   const model = Connectivity.of(scope);
-  model.connect(group, { target: registryEndpoint(model, registry), ports: [{ port: registry.port }] }, 'registration and heartbeats');
+  const target = registryEndpoint(model, registry);
+  model.connect(group, { target, ports: [{ port: registry.port }] }, 'registration and heartbeats');
+  // The registry's `/proxy/*` route forwards MCP calls to agents: `meshctl call` goes through it by
+  // default (mcp-mesh-registry 3.7.1), so clients reach agents without each agent being exposed.
+  if (target.kind === 'workload') model.allow({ from: target, to: group, ports: AGENT_HTTP_PORTS, reason: 'the registry proxies MCP calls (/proxy/*, meshctl call) to agents' });
 }
 
 function registryEndpoint(model: Connectivity, registry: IMcpMeshRegistry): Endpoint {

@@ -179,8 +179,10 @@ describe('agents in the connectivity model', () => {
       agent('own', { networkPolicy: { clusterNetwork: { prometheus, dns, ingressController: {} } } }),
       agent('mesh'),
     ], { clusterNetwork: { prometheus: { namespace: 'mon', podLabels: { app: 'p' } }, dns, ingressController: {} } });
-    expect(ingressPeers(policy(objects, 'own'))).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } }, podSelector: { matchLabels: { app: 'prom' } }, ports: [8080] }]);
-    expect(ingressPeers(policy(objects, 'mesh'))).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'mon' } }, podSelector: { matchLabels: { app: 'p' } }, ports: [8080] }]);
+    // Besides Prometheus, only the registry's proxy (/proxy/*) calls these agents.
+    const registryProxy = { podSelector: { matchLabels: { 'app.kubernetes.io/component': 'registry', 'app.kubernetes.io/instance': 'mcp-mesh-registry', 'app.kubernetes.io/name': 'mcp-mesh-registry' } }, ports: [8080] };
+    expect(ingressPeers(policy(objects, 'own'))).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } }, podSelector: { matchLabels: { app: 'prom' } }, ports: [8080] }, registryProxy]);
+    expect(ingressPeers(policy(objects, 'mesh'))).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'mon' } }, podSelector: { matchLabels: { app: 'p' } }, ports: [8080] }, registryProxy]);
   });
 
   test('per-agent cost is constant: no construct per peer', () => {

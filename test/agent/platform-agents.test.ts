@@ -43,7 +43,7 @@ describe('agents in the platform', () => {
       const warnings: string[] = [];
       const env = defineEnvironment(base(), { agents: [agent('consumer', { dependencies: [{ name: 'cache', optional: true }] })] });
       const files = synthesizePlatform([env], path.join(dir, 'out'), { onWarning: w => warnings.push(w) });
-      expect(files).toEqual(['crds/kustomization.yaml', 'crds/manifests.k8s.yaml', 'test/graph.md', 'test/kustomization.yaml', 'test/manifests.k8s.yaml']);
+      expect(files).toEqual(['crds/kustomization.yaml', 'crds/manifests.k8s.yaml', 'test/connectivity.md', 'test/graph.md', 'test/kustomization.yaml', 'test/manifests.k8s.yaml']);
       // The dev-based environment's gateway has no core platform: that warning is the gateway's.
       expect(warnings.filter(w => !w.startsWith('test/edge-gateway:'))).toEqual([expect.stringContaining('test/agents/consumer: optional dependencies[0] cache "*" is unresolved')]);
       expect(fs.readFileSync(path.join(dir, 'out', 'test', 'graph.md'), 'utf8')).toContain('## Warnings\n\n- test/agents/consumer: optional');
