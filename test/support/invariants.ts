@@ -140,7 +140,8 @@ export function checkProbes(objects: K8sObject[]): string[] {
 export function checkReferences(objects: K8sObject[], externals: Externals): string[] {
   const errors: string[] = [];
   const have = (kind: keyof Externals, name: string) =>
-    objects.some(o => o.kind === kind && o.metadata.name === name) || (externals[kind] ?? []).includes(name) || (kind === 'PersistentVolumeClaim' && claimFromTemplate(objects, name));
+    objects.some(o => o.kind === kind && o.metadata.name === name) || (externals[kind] ?? []).includes(name) || (kind === 'PersistentVolumeClaim' && claimFromTemplate(objects, name))
+    || (kind === 'Secret' && objects.some(o => o.kind === 'ExternalSecret' && (o.spec?.target?.name ?? o.metadata.name) === name));
   const need = (owner: K8sObject, kind: keyof Externals, name: string | undefined, optional = false) => {
     if (name && !optional && !have(kind, name)) errors.push(`${id(owner)}: references ${kind} ${name}, which is neither rendered nor declared external`);
   };
