@@ -10,7 +10,6 @@ import { ImageReference, parseImageProp } from '../common/image';
 import { createIngress, IngressOptions } from '../common/ingress';
 import { ComponentLabels, recommendedLabels, selectorLabels } from '../common/labels';
 import { ObjectMetadata } from '../common/metadata';
-import { ClusterNetwork } from '../common/network';
 import { applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
 import { applyPodTemplateOptions } from '../common/pod-template';
 import { IPolicySubject, PolicyFacts } from '../common/policy-facts';
@@ -22,14 +21,15 @@ import { provideSecret } from '../common/secret-provisioning';
 import { envFromSecret } from '../common/secrets';
 import { ExternalSecretKey } from '../common/external-secret';
 import { createService } from '../common/service';
-import { validateCidr, validateDnsLabel, validateInteger } from '../common/validation';
+import { validateDnsLabel, validateInteger } from '../common/validation';
 import { Connectivity, ServiceEndpoint, Workload } from '../connectivity/connectivity';
 import { IMcpServerCatalog, McpServerCatalog } from './server-catalog';
 import { McpServerConfig, resolveConfig, ResolvedConfig } from './server-config';
 import { McpServerAlerts, renderServerMonitoring, resolveServerAlerts } from './server-monitoring';
 import { SERVER_LABELS, SERVER_PROBE_TIMINGS, SERVER_RESOURCES, SERVER_RUNTIME, STDIO_BRIDGE } from './server-runtime';
 import { McpServerVolumeClaim, mountTemplateVolumes } from './server-volumes';
-import { McpServerEgress, McpServerTemplate, McpTransport, needsUserImage, templateImage, validateEgress, validateTemplate } from './server-template';
+import { addServerWorkload, connectServerClients } from './server-network';
+import { McpServerEgress, McpServerTemplate, McpTransport, needsUserImage, templateImage, validateTemplate } from './server-template';
 import { addServerInstall, bridgeArgs, bridgeConfig } from './stdio-bridge';
 
 /** Props of {@link McpServer}. */
@@ -80,8 +80,8 @@ export interface McpServerProps extends ComponentProps {
   readonly egress?: McpServerEgress[];
   /**
    * External access to the MCP endpoint only (never the health endpoint): the Streamable HTTP
-   * path (`/mcp`; the bridge's for stdio servers) or the template's SSE path. The ingress
-   * controller is admitted on the server's port.
+   * path (`/mcp`; the bridge's for stdio servers), or the template's SSE stream and messages
+   * paths. The ingress controller is admitted on the server's port.
    * @default - none: only `networkPolicy.clients` reach the server
    */
   readonly ingress?: IngressOptions;
@@ -188,10 +188,16 @@ export class McpServer extends Construct implements IPolicySubject {
         maxReplicas: autoscaling?.maxReplicas, budget: props.podDisruptionBudget,
       });
     }
-    this.workload = this.addToConnectivity(props);
+    this.workload = addServerWorkload(this, {
+      name: this.serverName, namespace: this.namespace, labels: this.labels, selector: this.selectorLabels,
+      networkPolicy: props.networkPolicy, egress: props.egress ?? template.egress ?? [],
+    });
     this.apiEndpoint = { target: this.workload, ports: [{ port: template.port }] };
     if (props.ingress && props.ingress.enabled !== false) this.ingress = this.renderIngress(props.ingress);
-    this.connectClients(props);
+    connectServerClients(this, {
+      server: this.serverName, endpoint: this.apiEndpoint, networkPolicy: props.networkPolicy,
+      ingressRoute: this.ingress ? this.mcpPaths().map(p => `${props.ingress!.host}${p}`).join(', ') : undefined,
+    });
     renderServerMonitoring(this, {
       server: { name: this.serverName, namespace: this.namespaceName ?? Chart.of(this).namespace ?? 'default' },
       labels: this.labels, monitoring: props.monitoring ?? {}, alerts,
@@ -231,6 +237,12 @@ export class McpServer extends Construct implements IPolicySubject {
   public get mcpPath(): string {
     if (this.bridged) return STDIO_BRIDGE.mcpPaths[0];
     return this.template.mcpPath ?? (this.transport === 'sse' ? '/sse' : '/mcp');
+  }
+
+  /** Paths an MCP client uses: the endpoint, plus the messages path of a server speaking SSE itself. */
+  private mcpPaths(): string[] {
+    if (this.transport !== 'sse') return [this.mcpPath];
+    return [this.mcpPath, this.template.sseMessagesPath ?? '/messages'];
   }
 
   /** Namespace of the server's objects (the chart's unless `namespace` is set). */
@@ -411,51 +423,6 @@ export class McpServer extends Construct implements IPolicySubject {
     return env;
   }
 
-  /**
-   * The server's pods in the connectivity model. With the NetworkPolicy on, they are isolated
-   * both ways: callers come from the flows into them, and they reach DNS plus their egress only.
-   */
-  private addToConnectivity(props: McpServerProps): Workload {
-    const model = Connectivity.of(this);
-    const enabled = props.networkPolicy?.enabled ?? true;
-    const cluster = this.clusterNetwork(props);
-    const egress = props.egress ?? this.template.egress ?? [];
-    validateEgress(egress, (field, value, fix) => invalid(this, `egress${field}`, value, fix));
-    const workload = model.addWorkload(this, {
-      name: this.serverName,
-      component: 'McpServer',
-      namespace: this.namespace,
-      podSelector: this.selectorLabels,
-      networkPolicy: enabled ? { name: this.serverName, labels: this.labels, ingress: true, egress: true } : false,
-      dns: cluster.dns,
-    });
-    for (const e of egress) {
-      model.allow({
-        from: workload,
-        to: Connectivity.external(`${e.description} (${e.cidr ?? '0.0.0.0/0'})`, { cidr: e.cidr ?? '0.0.0.0/0' }),
-        ports: e.ports.map(port => ({ port })),
-        reason: `${this.serverName} calls ${e.description}`,
-      });
-    }
-    return workload;
-  }
-
-  /** Declared callers (`networkPolicy.clients`) and, with an Ingress, the ingress controller. */
-  private connectClients(props: McpServerProps): void {
-    const model = Connectivity.of(this);
-    if (this.ingress) {
-      const controller = Connectivity.external('ingress controller', this.clusterNetwork(props).ingressController);
-      model.connect(controller, this.apiEndpoint, `routes ${props.ingress!.host}${this.mcpPath} to ${this.serverName}`);
-    }
-    const clients = props.networkPolicy?.clients ?? [];
-    clients.forEach((c, i) => c.cidr !== undefined && validateCidr(this, `networkPolicy.clients[${i}].cidr`, c.cidr));
-    model.admitClients(this, 'networkPolicy.clients', clients, this.apiEndpoint, `MCP client of ${this.serverName}`);
-  }
-
-  private clusterNetwork(props: McpServerProps): ClusterNetwork {
-    return props.networkPolicy?.clusterNetwork ?? Connectivity.of(this).clusterNetwork;
-  }
-
   /** Only the MCP endpoint is routed; SSE and Streamable HTTP keep responses open, so nginx neither buffers nor times out early. */
   private renderIngress(options: IngressOptions): kplus.Ingress {
     const nginx = (options.className ?? 'nginx') === 'nginx';
@@ -467,7 +434,7 @@ export class McpServer extends Construct implements IPolicySubject {
         'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600',
         'nginx.ingress.kubernetes.io/proxy-send-timeout': '3600',
       } : {},
-      paths: [{ path: this.mcpPath, pathType: kplus.HttpIngressPathType.PREFIX, service: this.service, port: this.template.port }],
+      paths: this.mcpPaths().map(path => ({ path, pathType: kplus.HttpIngressPathType.PREFIX, service: this.service, port: this.template.port })),
     });
   }
 }

@@ -140,6 +140,12 @@ export interface McpServerTemplate {
   readonly healthPath?: string;
   /** Path of the MCP endpoint (Streamable HTTP) or SSE stream, routed by the Ingress. @default '/mcp' ('/sse' for sse) */
   readonly mcpPath?: string;
+  /**
+   * Path SSE clients POST their messages to (the `endpoint` event of the SSE stream names it), routed
+   * by the Ingress next to `mcpPath` when the server speaks SSE.
+   * @default '/messages'
+   */
+  readonly sseMessagesPath?: string;
   /** How the bridge starts the server; required when `stdio` is the only transport. @default - no stdio through the bridge */
   readonly stdio?: McpStdioCommand;
   /** The config schema, keyed by user-facing config key. @default {} */
@@ -196,7 +202,7 @@ export function validateTemplate(path: string, template: McpServerTemplate): voi
   if (!template.transports?.length || template.transports.some(t => !['http', 'sse', 'stdio'].includes(t))) {
     fail('transports', template.transports, "list the transports the image supports: 'http', 'sse' and/or 'stdio'");
   }
-  for (const [field, value] of [['healthPath', template.healthPath], ['mcpPath', template.mcpPath]] as const) {
+  for (const [field, value] of [['healthPath', template.healthPath], ['mcpPath', template.mcpPath], ['sseMessagesPath', template.sseMessagesPath]] as const) {
     if (value !== undefined && !/^\/[A-Za-z0-9._~\-/]*$/.test(value)) fail(field, value, "use an absolute URL path such as '/health'");
   }
   if (template.healthPath !== undefined && template.healthPath === (template.mcpPath ?? '/mcp')) {

@@ -228,7 +228,8 @@ describe('placement and shared props', () => {
     expect(container(objects, 'weather').image).toBe(`quay.io/acme/mcp-weather@sha256:${'b'.repeat(64)}`);
     expect(container(objects, 'weather').livenessProbe.tcpSocket).toEqual({ port: 3001 });
     expect(find(objects, 'ConfigMap', 'weather-config').data).toEqual({ PORT: '3001' });
-    expect(find(objects, 'Ingress', 'weather').spec.rules[0].http.paths[0].path).toBe('/sse');
+    // SSE: the stream and the path the client POSTs its messages to, nothing else.
+    expect(find(objects, 'Ingress', 'weather').spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => p.path)).sort()).toEqual(['/messages', '/sse']);
   });
 
   test('policy facts: a PDB above one replica, debug logging from logLevel', () => {
