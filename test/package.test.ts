@@ -46,7 +46,7 @@ test('cdk8s, constructs and cdk8s-plus-28 are peer dependencies, so a user app h
   }
   // What a user's install pulls in: the runtime libraries only (dev tools such as the MCP Mesh
   // registry binary the tests run stay in devDependencies).
-  expect(Object.keys(pkg.dependencies).sort()).toEqual(['cron-parser', 'semver', 'yaml']);
+  expect(Object.keys(pkg.dependencies).sort()).toEqual(['cron-parser', 'js-yaml', 'semver', 'yaml']);
   expect(pkg.optionalDependencies).toBeUndefined();
   expect(pkg.scripts.prepare).toBe('npm run build'); // a git-URL install builds lib/
   expect(fs.readFileSync(path.join(root, 'LICENSE'), 'utf8')).toContain('Apache License\n                           Version 2.0, January 2004');

@@ -37,7 +37,7 @@ const SECRET_FIELD = /(password|secret|token|apikey|api_key|credential|privateke
  * @internal
  */
 export function checkProps(scope: IConstruct, definition: string, props: unknown, prefix = ''): void {
-  const problem = findProblem(ROOT, { $ref: `#/definitions/${definition}` }, props, prefix);
+  const problem = findProblem(ROOT, definitionRef(definition), props, prefix);
   if (problem) throw new McpConfigError(scope.node.path, problem.field || definition, problem.shown, problem.fix);
 }
 
@@ -47,14 +47,23 @@ export function checkProps(scope: IConstruct, definition: string, props: unknown
  * @internal
  */
 export function findEnvironmentProblem(env: unknown, partial = false): Problem | undefined {
-  return findProblem(ROOT, { $ref: '#/definitions/McpEnvironment' }, env, '', partial);
+  return findProblem(ROOT, definitionRef('McpEnvironment'), env, '', partial);
+}
+
+const DEFINITION_REFS = new Map<string, SchemaNode>();
+
+/** One `$ref` node per definition, so that its resolution is cached (see resolve). */
+function definitionRef(definition: string): SchemaNode {
+  let ref = DEFINITION_REFS.get(definition);
+  if (!ref) DEFINITION_REFS.set(definition, ref = { $ref: `#/definitions/${definition}` });
+  return ref;
 }
 
 /** The first problem of `value` against `node`, or undefined. Exported for the schema's own tests. @internal */
 export function findProblem(root: RootSchema, node: SchemaNode, value: unknown, field: string, partial = false): Problem | undefined {
+  if (value === undefined) return undefined;
   const n = resolve(root, node);
   if (n.constructHandle) return undefined;
-  if (value === undefined) return undefined;
   if (n.anyOf) return anyOfProblem(root, n.anyOf, value, field, partial);
   if (n.const !== undefined && value !== n.const) return problem(field, value, `use ${JSON.stringify(n.const)}`);
   if (n.enum && !n.enum.includes(value)) return problem(field, value, `use one of ${n.enum.map(v => JSON.stringify(v)).join(', ')}`);
@@ -99,6 +108,7 @@ function objectProblem(root: RootSchema, n: SchemaNode, value: Record<string, un
     }
   }
   for (const key of known) {
+    if (value[key] === undefined) continue;
     const p = findProblem(root, n.properties![key], value[key], join(field, key), partial);
     if (p) return p;
   }
@@ -133,7 +143,20 @@ function discriminatorKey(branches: SchemaNode[]): string | undefined {
   }));
 }
 
+// Resolved nodes per referencing node: the same definitions are walked for every construct and
+// every agent, and resolving copies the definition.
+const RESOLVED_REFS = new WeakMap<RootSchema, WeakMap<SchemaNode, SchemaNode>>();
+
 function resolve(root: RootSchema, node: SchemaNode): SchemaNode {
+  if (!node.$ref) return node;
+  let cache = RESOLVED_REFS.get(root);
+  if (!cache) RESOLVED_REFS.set(root, cache = new WeakMap());
+  let n = cache.get(node);
+  if (!n) cache.set(node, n = resolveRef(root, node));
+  return n;
+}
+
+function resolveRef(root: RootSchema, node: SchemaNode): SchemaNode {
   let n = node;
   for (let depth = 0; n.$ref && depth < 20; depth++) {
     const name = decodeURIComponent(n.$ref.replace('#/definitions/', ''));

@@ -1,51 +1,89 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ComponentNetworkPolicyOptions } from '../common/component-props';
-import { createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, DNS_PORTS, NetworkRule } from '../common/network';
+import { NetworkPeer } from '../common/network';
 import { validateCidr } from '../common/validation';
+import { Connectivity, ServiceEndpoint, Workload } from '../connectivity/connectivity';
 import { EdgeGatewayTracing, parseHostPort } from './edge-gateway-config';
 import { EDGE_GATEWAY_RUNTIME } from './edge-gateway-runtime';
 
-/** What the gateway's NetworkPolicy admits and allows. @internal */
-export interface GatewayNetworkInputs {
+/** What the gateway's flows need. @internal */
+export interface GatewayConnectivityInputs {
   readonly name: string;
   readonly labels: Record<string, string>;
   readonly selector: Record<string, string>;
   readonly options?: ComponentNetworkPolicyOptions;
-  /** An Ingress is rendered: admit the ingress controller. */
+  /** An Ingress is rendered: the ingress controller connects. */
   readonly ingress: boolean;
-  /** Prometheus scrapes `/metrics`: admit it. */
+  /** A ServiceMonitor scrapes `/metrics`: Prometheus connects. */
   readonly scrape: boolean;
-  readonly redis?: NetworkRule;
-  readonly corePlatform?: NetworkRule;
+  /** The core platform the gateway calls. */
+  readonly corePlatform?: ServiceEndpoint;
+  /** The Redis it caches in: the bundled one's endpoint or an external one. */
+  readonly redis?: ServiceEndpoint;
   readonly tracing?: EdgeGatewayTracing;
 }
 
+/** The gateway in the connectivity model: its workload and what clients connect to. @internal */
+export interface GatewayConnectivity {
+  readonly workload: Workload;
+  readonly apiEndpoint: ServiceEndpoint;
+}
+
 /**
- * The gateway's NetworkPolicy: clients on 8082 (the ingress controller when an Ingress exists,
- * Prometheus when scraped, the declared clients); egress to DNS, the core platform, Redis and
- * the OTLP collector, each on its port only.
+ * Adds the gateway to the chart's connectivity model, which renders its NetworkPolicy (unless
+ * disabled): into port 8082 the ingress controller (with an Ingress; `/ws`), Prometheus (when
+ * scraped; `/metrics` is on the same port) and the declared clients; out to DNS, the core
+ * platform, Redis and the OTLP collector, each on its own port only.
  * @throws McpConfigError for a malformed CIDR or OTLP endpoint
  * @internal
  */
-export function renderEdgeGatewayNetworkPolicy(scope: Construct, n: GatewayNetworkInputs): void {
-  const cluster = n.options?.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
+export function declareGatewayConnectivity(scope: Construct, n: GatewayConnectivityInputs): GatewayConnectivity {
+  const model = Connectivity.of(scope);
+  const cluster = n.options?.clusterNetwork ?? model.clusterNetwork;
+  const workload = model.addWorkload(scope, {
+    name: n.name,
+    component: 'EdgeGateway',
+    podSelector: n.selector,
+    networkPolicy: (n.options?.enabled ?? true) ? { name: n.name, labels: n.labels, ingress: true, egress: true } : false,
+    dns: cluster.dns,
+  });
   const http = [{ port: EDGE_GATEWAY_RUNTIME.port }];
-  const ingress: NetworkRule[] = [];
-  if (n.scrape) ingress.push({ peers: [cluster.prometheus], ports: http });
-  if (n.ingress) ingress.push({ peers: [cluster.ingressController], ports: http });
+  const apiEndpoint: ServiceEndpoint = { target: workload, ports: http };
+  if (n.ingress) model.connect(Connectivity.external('ingress controller', cluster.ingressController), apiEndpoint, `routes ${EDGE_GATEWAY_RUNTIME.websocketPath} from the Ingress`);
+  if (n.scrape) model.allow({ from: Connectivity.external('Prometheus', cluster.prometheus), to: workload, ports: http, reason: `scrapes ${EDGE_GATEWAY_RUNTIME.metricsPath}` });
   const clients = n.options?.clients ?? [];
-  clients.forEach((c, i) => c.cidr !== undefined && validateCidr(scope, `networkPolicy.clients[${i}].cidr`, c.cidr));
-  if (clients.length) ingress.push({ peers: clients, ports: http });
-
-  const egress: NetworkRule[] = [{ peers: [cluster.dns], ports: DNS_PORTS }];
-  if (n.redis) egress.push(n.redis);
-  if (n.corePlatform) egress.push(n.corePlatform);
+  clients.forEach((c, i) => c.workload === undefined && checkPeer(scope, `networkPolicy.clients[${i}]`, c));
+  model.admitClients(scope, 'networkPolicy.clients', clients, apiEndpoint, `declared client of ${EDGE_GATEWAY_RUNTIME.websocketPath}`);
+  if (n.redis) model.connect(workload, n.redis, 'L2 cache');
+  if (n.corePlatform) model.connect(workload, n.corePlatform, 'validates client API keys, fetches tools');
   if (n.tracing?.enabled && n.tracing.otlpEndpoint) {
-    egress.push({ peers: [n.tracing.collector ?? { cidr: '0.0.0.0/0' }], ports: [{ port: parseHostPort(scope, 'tracing.otlpEndpoint', n.tracing.otlpEndpoint).port }] });
+    const { host, port } = parseHostPort(scope, 'tracing.otlpEndpoint', n.tracing.otlpEndpoint);
+    if (n.tracing.collector) checkPeer(scope, 'tracing.collector', n.tracing.collector);
+    const collector = Connectivity.external(`OTLP collector (${host})`, n.tracing.collector ?? defaultPeer(host));
+    model.connect(workload, { target: collector, ports: [{ port }] }, 'exports traces (OTLP gRPC)');
   }
-  for (const [field, rule] of [['redis.peer', n.redis], ['corePlatform.peer', n.corePlatform], ['tracing.collector', n.tracing?.enabled ? { peers: [n.tracing.collector ?? {}] } : undefined]] as const) {
-    const cidr = rule?.peers[0]?.cidr;
-    if (cidr !== undefined) validateCidr(scope, `${field}.cidr`, cidr);
-  }
-  createNetworkPolicy(scope, 'network-policy', { name: n.name, labels: n.labels, podSelector: n.selector, ingress, egress });
+  return { workload, apiEndpoint };
+}
+
+// `<service>.<namespace>.svc`, optionally with the default cluster domain: a Service's DNS name.
+const IN_CLUSTER_HOST = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\.cluster\.local)?\.?$/;
+
+/**
+ * Where a host the gateway connects to runs, when the user names no peer: the namespace of an
+ * in-cluster Service name (`<service>.<namespace>.svc`), else any address. A NetworkPolicy
+ * cannot match a DNS name, so an address outside the cluster is narrowed only by its port.
+ * @internal
+ */
+export function defaultPeer(host: string | undefined): NetworkPeer {
+  const m = host ? IN_CLUSTER_HOST.exec(host.toLowerCase()) : null;
+  return m ? { namespace: m[2] } : { cidr: '0.0.0.0/0' };
+}
+
+/**
+ * Checks a peer outside the platform: a valid CIDR.
+ * @throws McpConfigError naming `<field>.cidr`
+ * @internal
+ */
+export function checkPeer(scope: IConstruct, field: string, peer: NetworkPeer): void {
+  if (peer.cidr !== undefined) validateCidr(scope, `${field}.cidr`, peer.cidr);
 }

@@ -2,7 +2,9 @@ import { EdgeGatewayProps } from './edge-gateway';
 
 /**
  * The Secret staging and prod read the gateway's core platform key from (`core-platform-api-key`,
- * DEV_MESH_API_KEY). Created by hand in staging; written by an ExternalSecret in prod.
+ * DEV_MESH_API_KEY; the gateway's default). The environment's `secretProvisioning` says how it
+ * comes to exist: created by hand in staging (`existing`); written by an ExternalSecret in prod
+ * from remote key `mcp/mcp-prod/edge-mcp`, property `core-platform-api-key`.
  */
 export const EDGE_GATEWAY_SECRET = 'edge-mcp';
 
@@ -15,9 +17,10 @@ const secretKey = (key: string) => ({ secretName: EDGE_GATEWAY_SECRET, key });
 
 /**
  * EdgeGateway props per environment tier: dev runs one pod without a core platform (a synth
- * warning: it rejects every client until one is configured); staging autoscales 2..5 against
- * the staging core platform with its key from the existing Secret `edge-mcp`; prod runs 5..20
- * pods with a PDB of minAvailable 3 and the key from an ExternalSecret.
+ * warning: it rejects every client until one is configured) and so reads no Secret; staging
+ * autoscales 2..5 against the staging core platform with its key from Secret `edge-mcp`; prod
+ * runs 5..20 pods with a PDB of minAvailable 3 and the key from the same Secret, which the
+ * environment's `secretProvisioning` materialises (an ExternalSecret in prod).
  */
 export const EDGE_GATEWAY_PRESETS: Record<'dev' | 'staging' | 'prod', EdgeGatewayProps> = {
   dev: {
@@ -33,10 +36,5 @@ export const EDGE_GATEWAY_PRESETS: Record<'dev' | 'staging' | 'prod', EdgeGatewa
     podDisruptionBudget: { minAvailable: 3 },
     resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } },
     corePlatform: { url: 'https://devmesh.example.com', apiKey: secretKey('core-platform-api-key') },
-    externalSecret: {
-      secretName: EDGE_GATEWAY_SECRET,
-      storeRef: { name: 'mcp-platform', kind: 'ClusterSecretStore' },
-      data: { 'core-platform-api-key': { remoteKey: 'mcp/prod/edge-mcp', property: 'core-platform-api-key' } },
-    },
   },
 };

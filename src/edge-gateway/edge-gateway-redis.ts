@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
 import { invalid } from '../common/errors';
-import { ClusterNetwork, NetworkPeer, NetworkRule } from '../common/network';
+import { ClusterNetwork, NetworkPeer } from '../common/network';
 import { SecretKeyReference } from '../common/secrets';
+import { Connectivity, ServiceEndpoint } from '../connectivity/connectivity';
 import { parseHostPort, RedisClientSettings } from './edge-gateway-config';
 import { EdgeGatewayMonitoring } from './edge-gateway-monitoring';
+import { checkPeer, defaultPeer } from './edge-gateway-network';
 import { EdgeRedis, EdgeRedisProps } from './redis';
 import { EdgeRedisAlerts } from './redis-monitoring';
 
@@ -11,10 +13,14 @@ import { EdgeRedisAlerts } from './redis-monitoring';
  * A Redis rendered beside the gateway ({@link EdgeRedis}), wired to it and isolated for it; it
  * follows the gateway's monitoring switches and NetworkPolicy setting.
  */
-export interface EdgeGatewayBundledRedis extends Omit<EdgeRedisProps, 'password' | 'networkPolicy' | 'monitoring' | 'name'> {
+export interface EdgeGatewayBundledRedis extends Omit<EdgeRedisProps, 'password' | 'passwordRemoteKey' | 'secretProvisioning' | 'networkPolicy' | 'monitoring' | 'name'> {
   /** A Redis StatefulSet rendered with the gateway. */
   readonly type: 'bundled';
-  /** Secret key with the password. @default - key `redis-password` of the generated dev Secret (generateDevSecret only) */
+  /**
+   * Secret key with the password, which the gateway's `secretProvisioning` provides (a random
+   * value is valid: generated in dev, from the store under external-secrets).
+   * @default { secretName: '<name>-redis', key: 'password' }
+   */
   readonly password?: SecretKeyReference;
   /** Thresholds of the Redis alerts (rendered with the gateway's monitoring.prometheusRule). @default - each alert's documented default */
   readonly alerts?: EdgeRedisAlerts;
@@ -26,7 +32,10 @@ export interface EdgeGatewayExternalRedis {
   readonly type: 'external';
   /** `host:port` (REDIS_ADDR; no `redis://` scheme, no database path). */
   readonly address: string;
-  /** Secret key with the password (REDIS_PASSWORD). */
+  /**
+   * Secret key with the password (REDIS_PASSWORD). The Redis issued it, so it is never generated:
+   * under `secretProvisioning` `generated` its Secret stays a prerequisite.
+   */
   readonly password: SecretKeyReference;
   /** ACL user name (REDIS_USERNAME). @default - the default user */
   readonly username?: string;
@@ -37,7 +46,12 @@ export interface EdgeGatewayExternalRedis {
     /** Accept any server certificate (testing only). @default false */
     readonly skipVerify?: boolean;
   };
-  /** Where Redis runs, for the egress NetworkPolicy. @default - any address, on the port of `address` only */
+  /**
+   * Where Redis runs, for the gateway's egress NetworkPolicy: pods (`namespace`, `podLabels`) or
+   * an IP block (`cidr`, e.g. the managed service's subnet).
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#behavior-of-to-and-from-selectors
+   * @default - the namespace of an in-cluster address (`<service>.<namespace>.svc:<port>`), else any address (`0.0.0.0/0`), on the port of `address` only
+   */
   readonly peer?: NetworkPeer;
 }
 
@@ -50,30 +64,34 @@ export interface GatewayRedisInputs {
   readonly password: SecretKeyReference;
   /** The gateway's name; the bundled Redis is `<name>-redis`. */
   readonly name: string;
-  /** The gateway pods, admitted by the Redis NetworkPolicy. */
-  readonly clients: NetworkPeer[];
   readonly monitoring: EdgeGatewayMonitoring;
   readonly networkPolicyEnabled: boolean;
   readonly clusterNetwork?: ClusterNetwork;
 }
 
+/** The password Secret key of a bundled Redis without `password`. @internal */
+export function defaultRedisPassword(gatewayName: string): SecretKeyReference {
+  return { secretName: `${gatewayName}-redis`, key: 'password' };
+}
+
 /**
  * Renders a bundled Redis or checks an external one; returns the client settings for the
- * gateway's env and the egress rule its NetworkPolicy needs.
- * @throws McpConfigError for an address that is not host:port or an unknown type
+ * gateway's env and the endpoint the gateway connects to.
+ * @throws McpConfigError for an address that is not host:port, a malformed peer or an unknown type
  * @internal
  */
-export function renderGatewayRedis(scope: Construct, i: GatewayRedisInputs): { client: RedisClientSettings; egress: NetworkRule; bundled?: EdgeRedis } {
+export function renderGatewayRedis(scope: Construct, i: GatewayRedisInputs): { client: RedisClientSettings; endpoint: ServiceEndpoint; bundled?: EdgeRedis } {
   const redis = i.redis;
   if (redis.type === 'external') {
-    const { port } = parseHostPort(scope, 'redis.address', redis.address);
+    const { host, port } = parseHostPort(scope, 'redis.address', redis.address);
+    if (redis.peer) checkPeer(scope, 'redis.peer', redis.peer);
     return {
       client: {
         address: redis.address,
         username: redis.username,
         tls: redis.tls?.enabled ? { enabled: true, skipVerify: redis.tls.skipVerify ?? false } : undefined,
       },
-      egress: { peers: [redis.peer ?? { cidr: '0.0.0.0/0' }], ports: [{ port }] },
+      endpoint: { target: Connectivity.external(`Redis (${host})`, redis.peer ?? defaultPeer(host)), ports: [{ port }] },
     };
   }
   if (redis.type !== 'bundled') invalid(scope, 'redis.type', (redis as { type: unknown }).type, "use 'bundled' or 'external'");
@@ -83,8 +101,12 @@ export function renderGatewayRedis(scope: Construct, i: GatewayRedisInputs): { c
     ...options,
     name: `${i.name}-redis`,
     password: i.password,
+    // The gateway provides the Secret it shares with its Redis (one ExternalSecret or generated
+    // Secret for both): to the Redis it exists.
+    secretProvisioning: { source: 'existing' },
     monitoring: { ...switches, alerts },
-    networkPolicy: { enabled: i.networkPolicyEnabled, clients: i.clients, clusterNetwork: i.clusterNetwork },
+    // Its one client, the gateway, connects through the connectivity model.
+    networkPolicy: { enabled: i.networkPolicyEnabled, clusterNetwork: i.clusterNetwork },
   });
-  return { client: { address: bundled.address }, egress: { peers: [{ podLabels: bundled.selector }], ports: [{ port: bundled.port }] }, bundled };
+  return { client: { address: bundled.address }, endpoint: bundled.endpoint, bundled };
 }

@@ -17,18 +17,19 @@ import { httpProbes } from '../common/probes';
 import { checkProps } from '../common/props-schema';
 import { resolveResources } from '../common/resources';
 import { applyScheduling } from '../common/scheduling';
-import { SecretKeyReference } from '../common/secrets';
+import { envFromSecret, SecretKeyReference } from '../common/secrets';
 import { createService } from '../common/service';
 import { validateDnsLabel, validateInteger } from '../common/validation';
+import { ServiceEndpoint, Workload } from '../connectivity/connectivity';
 import { createEdgeGatewayAutoscaler, EdgeGatewayAutoscaling } from './edge-gateway-autoscaling';
 import { edgeGatewayConfigData, EdgeGatewaySettings } from './edge-gateway-config';
 import { EdgeGatewayCorePlatform, resolveCorePlatform, ResolvedCorePlatform } from './edge-gateway-core';
 import { EdgeGatewayIngress, renderEdgeGatewayIngress } from './edge-gateway-ingress';
 import { EdgeGatewayMonitoring, renderGatewayMonitoring } from './edge-gateway-monitoring';
-import { renderEdgeGatewayNetworkPolicy } from './edge-gateway-network';
+import { declareGatewayConnectivity } from './edge-gateway-network';
 import { EDGE_GATEWAY_ENV, EDGE_GATEWAY_PROBE_TIMINGS, EDGE_GATEWAY_RESOURCES, EDGE_GATEWAY_RUNTIME, edgeGatewayArgs } from './edge-gateway-runtime';
-import { EdgeGatewayExternalSecret, renderDevSecret, renderExternalSecret, secretKeyEnv } from './edge-gateway-secrets';
-import { EdgeGatewayRedis, renderGatewayRedis } from './edge-gateway-redis';
+import { EdgeGatewaySecretRemoteKeys, GatewaySecretKey, provideGatewaySecrets } from './edge-gateway-secrets';
+import { defaultRedisPassword, EdgeGatewayRedis, renderGatewayRedis } from './edge-gateway-redis';
 import { EdgeRedis } from './redis';
 
 /** Props of {@link EdgeGateway}. */
@@ -52,24 +53,19 @@ export interface EdgeGatewayProps extends ComponentProps, EdgeGatewaySettings {
    */
   readonly corePlatform?: EdgeGatewayCorePlatform;
   /**
-   * Secret key for EDGE_MCP_API_KEY. Inert with the default image: that version reads the
+   * Secret key for EDGE_MCP_API_KEY, a key the platform chooses (generated under
+   * `secretProvisioning` `generated`). Inert with the default image: that version reads the
    * variable but validates client keys at the core platform only. Rendered only when set.
    * @default - not rendered
    */
   readonly apiKey?: SecretKeyReference;
   /**
-   * An ExternalSecret (external-secrets operator) that writes the Secret the key references
-   * point at.
-   * @see https://external-secrets.io/latest/api/externalsecret/
-   * @default - none: referenced Secrets must exist
+   * Where ExternalSecrets read each Secret key, per key, when `secretProvisioning` is
+   * `external-secrets` and the store does not hold it at `<remoteKeyPrefix><Secret name>`,
+   * property `<key>`.
+   * @default - the default remote key for every key
    */
-  readonly externalSecret?: EdgeGatewayExternalSecret;
-  /**
-   * Render a Secret `<name>-dev` with a derived `redis-password` for a bundled Redis without
-   * one. Dev only: labelled dev-only and refused by the staging and prod policies.
-   * @default false
-   */
-  readonly generateDevSecret?: boolean;
+  readonly secretRemoteKeys?: EdgeGatewaySecretRemoteKeys;
   /**
    * Redis L2 cache, bundled or external. Inert with the default image, which keeps an
    * in-memory cache and never contacts Redis; the wiring (REDIS_ADDR host:port, password,
@@ -93,14 +89,17 @@ const CONTAINER = 'edge-mcp';
  * The Edge MCP WebSocket gateway: a Deployment of the distroless binary on one port
  * (WebSocket `/ws`, health and metrics), a Service, a token-less ServiceAccount, the env vars
  * the binary reads and acts on (core platform URL, key and edge id; tracing), Secrets by
- * reference (or from an ExternalSecret), an optional HPA and PDB, topology spread, an optional
- * WebSocket Ingress, a NetworkPolicy, and monitoring (ServiceMonitor, alerts, dashboard).
+ * reference made to exist as `secretProvisioning` says (generated in the cluster, written by
+ * ExternalSecrets, or prerequisites; never a value in the output), an optional HPA and PDB,
+ * topology spread, an optional WebSocket Ingress, its flows in the chart's connectivity model
+ * (which renders the NetworkPolicy), and monitoring (ServiceMonitor, alerts, dashboard).
  * Settings the pinned version ignores (rate limits, caches, Redis, EDGE_MCP_API_KEY) are
  * rendered only when set.
  *
  * @throws McpConfigError at construction for unknown or mistyped props, invalid names,
- * quantities, replicas, budgets, URLs, host:port endpoints, an image version without
- * `--disable-auto-update`, a plaintext secret, an ingress without a host, and the like.
+ * quantities, replicas, budgets, URLs, host:port endpoints, peers and remote keys, an image
+ * version without `--disable-auto-update`, a plaintext secret, an ingress without a host, and
+ * the like; at synth for a client workload the environment does not render.
  */
 export class EdgeGateway extends Construct implements IPolicySubject {
   /** The Deployment. */
@@ -119,6 +118,13 @@ export class EdgeGateway extends Construct implements IPolicySubject {
   public readonly ingress?: kplus.Ingress;
   /** Pods that run at least (the HPA minimum, or the fixed replicas). */
   public readonly minReplicas: number;
+  /** The gateway pods in the chart's connectivity model. */
+  public readonly workload: Workload;
+  /**
+   * What clients connect to: the gateway pods on port 8082, WebSocket `/ws`
+   * (`Connectivity.of(chart).connect(client, gateway.apiEndpoint, why)`).
+   */
+  public readonly apiEndpoint: ServiceEndpoint;
   private readonly selectorLabels: Record<string, string>;
   private readonly facts: PolicyFacts;
 
@@ -140,21 +146,12 @@ export class EdgeGateway extends Construct implements IPolicySubject {
     const multiplePods = this.minReplicas > 1 || autoscaling !== undefined;
     const monitoring = props.monitoring ?? {};
     const logLevel = props.logLevel ?? 'info';
-    const core = props.corePlatform ? resolveCorePlatform(this, props.corePlatform) : undefined;
-
-    const devSecretName = `${name}-dev`;
-    const devKeys = props.redis?.type === 'bundled' && !props.redis.password && props.generateDevSecret ? ['redis-password'] : [];
-    if (devKeys.length) renderDevSecret(this, 'dev-secret', devSecretName, labels, devKeys);
-    if (props.externalSecret) renderExternalSecret(this, 'external-secret', props.externalSecret.secretName ?? name, labels, props.externalSecret);
-    const redisPassword = props.redis ? props.redis.password ?? (devKeys.length ? { secretName: devSecretName, key: 'redis-password' } : undefined) : undefined;
-    if (props.redis && !redisPassword) {
-      invalid(this, 'redis.password', redisPassword, "Redis must require a password: set redis.password = { secretName, key } (e.g. { secretName: 'edge-mcp', key: 'redis-password' }), or generateDevSecret in dev");
-    }
-    this.checkManagedKeys(props, name, [['apiKey', props.apiKey], ['redis.password', redisPassword], ['corePlatform.apiKey', props.corePlatform?.apiKey],
-      ['corePlatform.url', typeof props.corePlatform?.url === 'object' ? props.corePlatform.url : undefined]]);
+    const core = props.corePlatform ? resolveCorePlatform(this, props.corePlatform, name) : undefined;
+    const redisPassword = props.redis ? props.redis.password ?? defaultRedisPassword(name) : undefined;
+    provideGatewaySecrets(this, props.secretProvisioning, labels, gatewaySecretKeys(this, props, core, redisPassword));
 
     const redis = props.redis ? renderGatewayRedis(this, {
-      redis: props.redis, password: redisPassword!, name, clients: [{ podLabels: this.selectorLabels }], monitoring,
+      redis: props.redis, password: redisPassword!, name, monitoring,
       networkPolicyEnabled: props.networkPolicy?.enabled ?? true, clusterNetwork: props.networkPolicy?.clusterNetwork,
     }) : undefined;
     this.redis = redis?.bundled;
@@ -175,12 +172,10 @@ export class EdgeGateway extends Construct implements IPolicySubject {
     if (props.ingress && (props.ingress.enabled ?? true)) {
       this.ingress = renderEdgeGatewayIngress(this, 'ingress', { name, labels }, this.service, props.ingress);
     }
-    if (props.networkPolicy?.enabled ?? true) {
-      renderEdgeGatewayNetworkPolicy(this, {
-        name, labels, selector: this.selectorLabels, options: props.networkPolicy, ingress: this.ingress !== undefined, scrape: monitoring.scrape ?? false,
-        redis: redis?.egress, corePlatform: core?.egress, tracing: props.tracing,
-      });
-    }
+    ({ workload: this.workload, apiEndpoint: this.apiEndpoint } = declareGatewayConnectivity(this, {
+      name, labels, selector: this.selectorLabels, options: props.networkPolicy, ingress: this.ingress !== undefined, scrape: monitoring.scrape ?? false,
+      redis: redis?.endpoint, corePlatform: core?.endpoint, tracing: props.tracing,
+    }));
     renderGatewayMonitoring(this, {
       name, labels, namespace, serviceName: this.service.name, serviceSelector: this.selectorLabels, containerName: CONTAINER,
       autoscalerName: this.autoscaler ? name : undefined, monitoring,
@@ -190,7 +185,6 @@ export class EdgeGateway extends Construct implements IPolicySubject {
       haReplicas: { replicas: this.minReplicas, field: autoscaling ? 'autoscaling.minReplicas' : 'replicas' },
       disruptionBudget: { present: pdb, field: 'podDisruptionBudget (rendered when more than one pod runs)' },
       debugLogging: { enabled: logLevel === 'debug', field: 'logLevel' },
-      generatedSecrets: { present: devKeys.length > 0, field: 'generateDevSecret' },
       rejectsAllClients: {
         present: core === undefined,
         field: 'corePlatform',
@@ -210,21 +204,9 @@ export class EdgeGateway extends Construct implements IPolicySubject {
     return `http://${namespace ? `${this.service.name}.${namespace}.svc` : this.service.name}:${EDGE_GATEWAY_RUNTIME.port}`;
   }
 
-  /** Facts the environment policy checks (replicas, PDB, debug logging, generated Secrets, a gateway that rejects every client). */
+  /** Facts the environment policy checks (replicas, PDB, debug logging, a gateway that rejects every client). */
   public policyFacts(): PolicyFacts {
     return this.facts;
-  }
-
-  /** A reference into the Secret the chart itself renders must name one of its keys. */
-  private checkManagedKeys(props: EdgeGatewayProps, name: string, refs: [string, SecretKeyReference | undefined][]): void {
-    const external = props.externalSecret;
-    if (!external) return;
-    const managed = external.secretName ?? name;
-    for (const [field, ref] of refs) {
-      if (ref && ref.secretName === managed && !(ref.key in external.data)) {
-        invalid(this, `${field}.key`, ref.key, `the ExternalSecret writes only ${Object.keys(external.data).join(', ')} into Secret ${managed}: add '${ref.key}' to externalSecret.data or reference an existing key`);
-      }
-    }
   }
 
   private renderDeployment(props: EdgeGatewayProps, d: DeploymentInputs): kplus.Deployment {
@@ -273,13 +255,42 @@ export class EdgeGateway extends Construct implements IPolicySubject {
     const env: Record<string, kplus.EnvValue> = {
       [E.edgeId]: d.core?.edgeId ? kplus.EnvValue.fromValue(d.core.edgeId) : kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
     };
-    if (d.core?.urlSecret) env[E.corePlatformUrl] = secretKeyEnv(this, d.core.urlSecret);
-    if (d.core) env[E.corePlatformApiKey] = secretKeyEnv(this, d.core.apiKey);
-    if (props.apiKey) env[E.apiKey] = secretKeyEnv(this, props.apiKey);
-    if (d.redisPassword) env[E.redisPassword] = secretKeyEnv(this, d.redisPassword);
+    if (d.core?.urlSecret) env[E.corePlatformUrl] = envFromSecret(this, d.core.urlSecret);
+    if (d.core) env[E.corePlatformApiKey] = envFromSecret(this, d.core.apiKey);
+    if (props.apiKey) env[E.apiKey] = envFromSecret(this, props.apiKey);
+    if (d.redisPassword) env[E.redisPassword] = envFromSecret(this, d.redisPassword);
     return env;
   }
 }
+
+/**
+ * Every Secret key the gateway and its bundled Redis read, with whether a random value is valid:
+ * keys the platform chooses (EDGE_MCP_API_KEY, a bundled Redis's password) are; credentials
+ * another system issued (the core platform's key and URL, an external Redis's password) are not.
+ */
+function gatewaySecretKeys(scope: Construct, props: EdgeGatewayProps, core: ResolvedCorePlatform | undefined, redisPassword: SecretKeyReference | undefined): GatewaySecretKey[] {
+  const remote = props.secretRemoteKeys ?? {};
+  const keys: GatewaySecretKey[] = [];
+  if (core) keys.push({ field: 'corePlatform.apiKey', ref: core.apiKey, generate: false, remoteKey: remote.corePlatformApiKey, remoteKeyField: 'corePlatformApiKey' });
+  if (core?.urlSecret) keys.push({ field: 'corePlatform.url', ref: core.urlSecret, generate: false, remoteKey: remote.corePlatformUrl, remoteKeyField: 'corePlatformUrl' });
+  if (props.apiKey) keys.push({ field: 'apiKey', ref: props.apiKey, generate: true, remoteKey: remote.apiKey, remoteKeyField: 'apiKey' });
+  if (redisPassword) {
+    keys.push({ field: 'redis.password', ref: redisPassword, generate: props.redis?.type === 'bundled', remoteKey: remote.redisPassword, remoteKeyField: 'redisPassword' });
+  }
+  for (const [field, value] of Object.entries(remote)) {
+    if (value !== undefined && !keys.some(k => k.remoteKeyField === field)) {
+      invalid(scope, `secretRemoteKeys.${field}`, value, `the gateway reads no such Secret key with these props: configure ${REMOTE_KEY_PROPS[field as keyof EdgeGatewaySecretRemoteKeys]} or remove the override`);
+    }
+  }
+  return keys;
+}
+
+const REMOTE_KEY_PROPS: Record<keyof EdgeGatewaySecretRemoteKeys, string> = {
+  corePlatformApiKey: 'corePlatform',
+  corePlatformUrl: 'corePlatform.url as a Secret key',
+  apiKey: 'apiKey',
+  redisPassword: 'redis',
+};
 
 interface DeploymentInputs {
   readonly name: string;

@@ -11,7 +11,7 @@ export type { EdgeGatewayIngress } from './edge-gateway-ingress';
 export type { EdgeGatewayAlerts, EdgeGatewayMonitoring } from './edge-gateway-monitoring';
 export { EDGE_GATEWAY_PRESETS } from './edge-gateway-presets';
 export type { EdgeGatewayBundledRedis, EdgeGatewayExternalRedis, EdgeGatewayRedis } from './edge-gateway-redis';
-export type { EdgeGatewayExternalSecret } from './edge-gateway-secrets';
+export type { EdgeGatewaySecretRemoteKeys } from './edge-gateway-secrets';
 export { EdgeRedis } from './redis';
 export type { EdgeRedisProps, RedisEvictionPolicy, RedisExporter, RedisPersistence } from './redis';
 export type { EdgeRedisAlerts, EdgeRedisMonitoring } from './redis-monitoring';

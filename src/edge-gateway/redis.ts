@@ -5,19 +5,23 @@ import { contentHash, CONFIG_CHECKSUM_ANNOTATION } from '../common/checksum';
 import { PodDisruptionBudget } from '../common/disruption-budget';
 import { invalid } from '../common/errors';
 import { parseImageProp } from '../common/image';
-import { PLATFORM_COMPONENTS, platformComponentPeer, recommendedLabels, selectorLabels } from '../common/labels';
+import { ComponentNetworkPolicyOptions } from '../common/component-props';
+import { ExternalSecretKey } from '../common/external-secret';
+import { recommendedLabels, selectorLabels } from '../common/labels';
 import { createServiceMonitor, METRICS_SERVICE_LABEL } from '../common/monitoring';
-import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, NetworkPeer, NetworkRule } from '../common/network';
 import { addDataVolumeClaimTemplate, applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
 import { commandProbes, httpProbes } from '../common/probes';
 import { checkProps } from '../common/props-schema';
 import { Quantity, quantityBytes } from '../common/quantity';
 import { resolveResources, ResourceRequirements } from '../common/resources';
-import { SecretKeyReference } from '../common/secrets';
+import { provideSecret, SecretsProvisioning } from '../common/secret-provisioning';
+import { envFromSecret, SecretKeyReference } from '../common/secrets';
 import { createService, dropAddressSelector } from '../common/service';
-import { validateDnsLabel } from '../common/validation';
+import { validateDnsLabel, validateDnsSubdomain } from '../common/validation';
+import { Connectivity, ServiceEndpoint, Workload } from '../connectivity/connectivity';
+import { checkPeer } from './edge-gateway-network';
 import { REDIS_EXPORTER_RESOURCES, REDIS_PROBE_TIMINGS, REDIS_RESOURCES, REDIS_RUNTIME } from './edge-gateway-runtime';
-import { secretKeyEnv } from './edge-gateway-secrets';
+import { checkRemoteKey } from './edge-gateway-secrets';
 import { EdgeRedisMonitoring, renderRedisMonitoring } from './redis-monitoring';
 
 /** What Redis evicts when it reaches maxmemory. @see https://redis.io/docs/latest/develop/reference/eviction/ */
@@ -58,6 +62,17 @@ export interface EdgeRedisProps {
   /** Secret key holding the password (`requirepass`); clients use the same key. */
   readonly password: SecretKeyReference;
   /**
+   * How the password Secret comes to exist: a prerequisite (`existing`), created in the cluster
+   * with a random value (`generated`), or written by an ExternalSecret (`external-secrets`).
+   * @default { source: 'existing' }
+   */
+  readonly secretProvisioning?: SecretsProvisioning;
+  /**
+   * Where the ExternalSecret reads the password (`external-secrets` only).
+   * @default - `<remoteKeyPrefix><password.secretName>`, property `<password.key>`
+   */
+  readonly passwordRemoteKey?: ExternalSecretKey;
+  /**
    * `maxmemory` as a Kubernetes quantity in whole MiB (`'384Mi'`, `'1536Mi'`); must stay below
    * the memory limit (Redis needs headroom for buffers and AOF rewrites).
    * @default - three quarters of the memory limit
@@ -76,28 +91,29 @@ export interface EdgeRedisProps {
    * and dashboard. @default - none
    */
   readonly monitoring?: EdgeRedisMonitoring;
-  /** Ingress isolation. @default - enabled, edge gateway pods only */
-  readonly networkPolicy?: {
-    /** @default true */
-    readonly enabled?: boolean;
-    /** Pods allowed to connect on the Redis port. @default - pods with component label `edge-gateway` */
-    readonly clients?: NetworkPeer[];
-    /** Where Prometheus runs. @default - kube-prometheus-stack in `monitoring` */
-    readonly clusterNetwork?: ClusterNetwork;
-  };
+  /**
+   * The NetworkPolicy, rendered from the chart's connectivity model: ingress on the Redis port
+   * from `clients` (and the flows other constructs declare to {@link EdgeRedis.endpoint}), on the
+   * exporter port from Prometheus when scraped; no egress.
+   * @default - enabled, no client beyond the model's flows (a bundled Redis: its gateway)
+   */
+  readonly networkPolicy?: ComponentNetworkPolicyOptions;
 }
 
 /**
  * A single Redis for the gateway's L2 cache: a one-pod StatefulSet behind a headless
- * Service, password from a Secret, maxmemory with an eviction policy, optional AOF on a
- * volumeClaimTemplate, `redis-cli ping` probes (authenticated through REDISCLI_AUTH, so the
- * password never appears in a command line), PSS restricted, a NetworkPolicy that admits
- * only its clients (and Prometheus on the exporter port), a PDB that never blocks a drain,
- * and an optional redis_exporter sidecar with a ServiceMonitor, alerts and a dashboard.
+ * Service, password from a Secret (provisioned as `secretProvisioning` says), maxmemory with
+ * an eviction policy, optional AOF on a volumeClaimTemplate, `redis-cli ping` probes
+ * (authenticated through REDISCLI_AUTH, so the password never appears in a command line), PSS
+ * restricted, a NetworkPolicy from the chart's connectivity model that admits only its clients
+ * (and Prometheus on the exporter port when scraped), a PDB that never blocks a drain, and an
+ * optional redis_exporter sidecar with a ServiceMonitor, alerts and a dashboard.
  *
  * It is one pod: a cache, not a database. For HA use a managed or operator-run Redis as
  * the gateway's external Redis.
- * @throws McpConfigError at construction for an invalid name, quantity, maxmemory or eviction policy.
+ * @throws McpConfigError at construction for an invalid name, quantity, maxmemory, eviction
+ * policy, Secret name, remote key or client CIDR; at synth for a client workload the
+ * environment does not render.
  */
 export class EdgeRedis extends Construct {
   /** The StatefulSet. */
@@ -108,6 +124,10 @@ export class EdgeRedis extends Construct {
   public readonly config: kplus.ConfigMap;
   /** The password Secret key. */
   public readonly password: SecretKeyReference;
+  /** The Redis pod in the chart's connectivity model. */
+  public readonly workload: Workload;
+  /** What clients connect to: the Redis pod on port 6379 (`Connectivity.of(chart).connect(client, redis.endpoint, why)`). */
+  public readonly endpoint: ServiceEndpoint;
   private readonly selectorLabels: Record<string, string>;
 
   public constructor(scope: Construct, id: string, props: EdgeRedisProps) {
@@ -126,6 +146,7 @@ export class EdgeRedis extends Construct {
     const exporter = props.exporter?.enabled ?? false;
     const persistence = props.persistence?.enabled ?? false;
     const monitoring = props.monitoring ?? {};
+    this.providePassword(props, labels);
 
     this.config = new kplus.ConfigMap(this, 'config', {
       metadata: { name: `${name}-config`, labels },
@@ -163,9 +184,9 @@ export class EdgeRedis extends Construct {
       command: ['redis-server', `${REDIS_RUNTIME.configPath}/${REDIS_RUNTIME.configFile}`, '--requirepass', '$(REDIS_PASSWORD)'],
       ports: [{ name: 'redis', number: REDIS_RUNTIME.port }],
       envVariables: {
-        REDIS_PASSWORD: secretKeyEnv(this, props.password),
+        REDIS_PASSWORD: envFromSecret(this, props.password),
         // redis-cli reads the password from here, keeping it off the probe's command line.
-        REDISCLI_AUTH: secretKeyEnv(this, props.password),
+        REDISCLI_AUTH: envFromSecret(this, props.password),
       },
       startup: probes.startup,
       liveness: probes.liveness,
@@ -187,9 +208,10 @@ export class EdgeRedis extends Construct {
     if (exporter) this.addExporter(sts, props.exporter ?? {});
 
     new PodDisruptionBudget(this, 'pdb', { metadata: { name, labels }, selector: this.selectorLabels, minReplicas: 1, budget: { maxUnavailable: 1 } });
-    if (props.networkPolicy?.enabled ?? true) this.renderNetworkPolicy(name, labels, props, exporter);
+    const scraped = (monitoring.scrape ?? false) && exporter;
+    ({ workload: this.workload, endpoint: this.endpoint } = this.declareConnectivity(name, labels, props.networkPolicy ?? {}, scraped));
     // Redis exports metrics only through the exporter; without it only KSM watches the pod.
-    if (monitoring.scrape && exporter) {
+    if (scraped) {
       createServiceMonitor(this, 'service-monitor', {
         metadata: { name, labels: { ...labels, ...monitoring.labels } }, serviceSelector: { ...this.selectorLabels, [METRICS_SERVICE_LABEL]: 'true' },
         port: 'metrics', path: REDIS_RUNTIME.exporterMetricsPath, interval: monitoring.scrapeInterval,
@@ -250,7 +272,7 @@ export class EdgeRedis extends Construct {
       ports: [{ name: 'metrics', number: REDIS_RUNTIME.exporterPort }],
       envVariables: {
         REDIS_ADDR: kplus.EnvValue.fromValue(`redis://127.0.0.1:${REDIS_RUNTIME.port}`),
-        REDIS_PASSWORD: secretKeyEnv(this, this.password),
+        REDIS_PASSWORD: envFromSecret(this, this.password),
         REDIS_EXPORTER_WEB_LISTEN_ADDRESS: kplus.EnvValue.fromValue(`:${REDIS_RUNTIME.exporterPort}`),
       },
       startup: probes.startup,
@@ -261,14 +283,40 @@ export class EdgeRedis extends Construct {
     });
   }
 
-  private renderNetworkPolicy(name: string, labels: Record<string, string>, props: EdgeRedisProps, exporter: boolean): void {
-    const options = props.networkPolicy ?? {};
-    const cluster = options.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
-    const clients = options.clients ?? [platformComponentPeer(PLATFORM_COMPONENTS.edgeGateway)];
-    const ingress: NetworkRule[] = [{ peers: clients, ports: [{ port: REDIS_RUNTIME.port }] }];
-    if (exporter) ingress.push({ peers: [cluster.prometheus], ports: [{ port: REDIS_RUNTIME.exporterPort }] });
-    // Redis needs no egress at all (the exporter talks to it over loopback).
-    createNetworkPolicy(this, 'network-policy', { name, labels, podSelector: this.selectorLabels, ingress, egress: [] });
+  /** The password Secret, as `secretProvisioning` says: a random value is a valid Redis password. */
+  private providePassword(props: EdgeRedisProps, labels: Record<string, string>): void {
+    validateDnsSubdomain(this, 'password.secretName', props.password.secretName);
+    if (props.passwordRemoteKey) checkRemoteKey(this, 'passwordRemoteKey', props.passwordRemoteKey);
+    provideSecret(this, props.secretProvisioning, {
+      secretName: props.password.secretName,
+      labels,
+      keys: { [props.password.key]: { generate: true, remoteKey: props.passwordRemoteKey } },
+      field: 'secretProvisioning',
+    });
+  }
+
+  /**
+   * The Redis pod in the connectivity model, which renders its NetworkPolicy: the Redis port for
+   * its clients, the exporter port for Prometheus when scraped, and no egress at all (the
+   * exporter talks to Redis over loopback).
+   */
+  private declareConnectivity(name: string, labels: Record<string, string>, options: ComponentNetworkPolicyOptions, scraped: boolean) {
+    const model = Connectivity.of(this);
+    const cluster = options.clusterNetwork ?? model.clusterNetwork;
+    const workload = model.addWorkload(this, {
+      name,
+      component: 'EdgeRedis',
+      podSelector: this.selectorLabels,
+      networkPolicy: (options.enabled ?? true) ? { name, labels, ingress: true, egress: true } : false,
+    });
+    const endpoint: ServiceEndpoint = { target: workload, ports: [{ port: REDIS_RUNTIME.port }] };
+    if (scraped) {
+      model.allow({ from: Connectivity.external('Prometheus', cluster.prometheus), to: workload, ports: [{ port: REDIS_RUNTIME.exporterPort }], reason: `scrapes the redis_exporter ${REDIS_RUNTIME.exporterMetricsPath}` });
+    }
+    const clients = options.clients ?? [];
+    clients.forEach((c, i) => c.workload === undefined && checkPeer(this, `networkPolicy.clients[${i}]`, c));
+    model.admitClients(this, 'networkPolicy.clients', clients, endpoint, 'declared Redis client');
+    return { workload, endpoint };
   }
 }
 

@@ -16,6 +16,8 @@ export interface EnvironmentFiles extends EnvironmentOutput {
   readonly yaml: string;
   /** The capability graph document, when the environment declares agents. */
   readonly graph?: string;
+  /** The connectivity document: every flow the environment's NetworkPolicies allow. */
+  readonly connectivity?: string;
   /** Argo CD / Flux objects to render for the environment. */
   readonly gitops?: GitOpsSettings;
 }
@@ -24,7 +26,7 @@ export interface EnvironmentFiles extends EnvironmentOutput {
  * The output layout, as relative path -> content (every file starts with the generated-file
  * header):
  * - `crds/`: the platform CRDs and a kustomization.yaml; apply first.
- * - `<env>/`: the environment's objects, its kustomization.yaml and its graph.md.
+ * - `<env>/`: the environment's objects, its kustomization.yaml, its connectivity.md and graph.md.
  * - `argocd/<env>.yaml`, `flux/<env>.yaml`: the GitOps objects an environment asks for.
  */
 export function layoutOutput(crdsYaml: string, environments: EnvironmentFiles[]): Map<string, string> {
@@ -35,6 +37,7 @@ export function layoutOutput(crdsYaml: string, environments: EnvironmentFiles[])
   for (const env of environments) {
     put(`${env.name}/${MANIFEST_FILE}`, env.yaml);
     put(`${env.name}/kustomization.yaml`, kustomization());
+    if (env.connectivity) put(`${env.name}/connectivity.md`, env.connectivity);
     if (env.graph) put(`${env.name}/graph.md`, env.graph);
     if (env.gitops?.argoCd) put(`argocd/${env.name}.yaml`, stringify(argoCdApplication(env, env.gitops.argoCd)));
     if (env.gitops?.flux) put(`flux/${env.name}.yaml`, fluxKustomizations(env, env.gitops.flux).map(o => stringify(o)).join('---\n'));
@@ -42,7 +45,7 @@ export function layoutOutput(crdsYaml: string, environments: EnvironmentFiles[])
   return files;
 }
 
-// Lists only the manifests: graph.md and the GitOps objects stay out of what kustomize,
+// Lists only the manifests: the documents and the GitOps objects stay out of what kustomize,
 // Argo CD and Flux apply from the folder.
 function kustomization(): string {
   return stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [MANIFEST_FILE] });

@@ -90,8 +90,6 @@ export class McpPlatformChart extends Chart {
       this.edgeGateway = new EdgeGateway(this, 'edge-gateway', {
         environment: env.name,
         ...gateway,
-        // Without the operator the referenced Secrets must exist (declared as external references).
-        externalSecret: defaults.externalSecrets ? gateway.externalSecret : undefined,
         ingress: mergeIngressOptions(gateway.ingress, defaults.ingress, 'edge', defaults.certManager) as EdgeGatewayIngress | undefined,
       });
     }

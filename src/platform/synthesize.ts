@@ -1,10 +1,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, YamlOutputType } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { renderGraphMarkdown } from '../agent/graph-markdown';
+import { renderConnectivityDocument } from '../connectivity/connectivity-document';
+import { McpConfigError } from '../common/errors';
 import { protectData } from '../gitops/data-protection';
-import { ManifestObject, parseManifests } from '../gitops/manifest-objects';
+import { ManifestObject } from '../gitops/manifest-objects';
+import { stringifyManifests } from '../gitops/manifest-yaml';
 import { EnvironmentFiles, layoutOutput, RESERVED_FOLDERS } from '../gitops/output-layout';
 import { checkOutputDir, publishOutput } from '../gitops/owned-files';
 import { legacyOutputFile, readPreviousOutput } from '../gitops/previous-output';
@@ -26,9 +29,9 @@ export interface SynthesizeOptions {
    */
   readonly upgradeCheck?: boolean;
   /**
-   * Where cdk8s writes one file per chart before the output is laid out (the cdk8s CLI's
-   * `output` directory). Left in place.
-   * @default - a temporary directory, removed afterwards
+   * Where to write one file per chart (`<chart>.k8s.yaml`, as `cdk8s synth` does) besides laying
+   * out `outdir`: the cdk8s CLI's `output` directory. Left in place.
+   * @default - no per-chart files
    */
   readonly stagingDir?: string;
 }
@@ -50,43 +53,61 @@ export function synthesizePlatform(environments: McpEnvironment[], outdir: strin
   const warn = options.onWarning ?? ((m: string) => process.stderr.write(`cdk8s-mcp: warning: ${m}\n`));
   const reserved = environments.find(e => RESERVED_FOLDERS.includes(e.name));
   if (reserved) throw new Error(`environment name '${reserved.name}' is reserved for the output folder ${outdir}/${reserved.name}: rename the environment`);
-  const staging = options.stagingDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-mcp-'));
-  try {
-    const app = new App({ outdir: staging, yamlOutputType: YamlOutputType.FILE_PER_CHART });
-    new McpCrdsChart(app, CRDS_CHART_ID);
-    const charts = environments.map(environment => new McpPlatformChart(app, environment.name, { environment }));
-    protectData(app);
-    app.synth();
-    const staged = (id: string) => fs.readFileSync(path.join(staging, `${id}.k8s.yaml`), 'utf8');
-    const outputs = charts.map(chart => environmentFiles(chart, staged(chart.environment.name)));
-    if (options.upgradeCheck ?? true) checkUpgrades(outdir, outputs, environments, warn);
-    for (const chart of charts) policyWarnings(chart, chart.environment.name, chart.environment.policy ?? {}).forEach(warn);
-    for (const chart of charts) chart.agents?.warnings.forEach(warn);
-    const files = layoutOutput(staged(CRDS_CHART_ID), outputs);
-    checkOutputDir(outdir, files.keys());
-    for (const e of environments) {
-      if (fs.existsSync(legacyOutputFile(outdir, e.name))) warn(`${legacyOutputFile(outdir, e.name)} is from an earlier layout (now ${outdir}/${e.name}/): delete it`);
-    }
-    return publishOutput(outdir, files).files;
-  } finally {
-    if (!options.stagingDir) fs.rmSync(staging, { recursive: true, force: true });
+  const duplicate = environments.find((e, i) => environments.findIndex(o => o.name === e.name) < i);
+  if (duplicate) {
+    throw new McpConfigError(String(duplicate.name), 'name', duplicate.name, `an environment named '${duplicate.name}' is already in this app: give each environment a unique name`);
   }
+  // One App per chart: Chart.toJson() validates and orders the whole App it belongs to, so in a
+  // shared App every environment would be validated again for each chart rendered. The CRDs and
+  // the environments never depend on each other, which is all a shared App would add.
+  const crds = new McpCrdsChart(new App(), CRDS_CHART_ID);
+  const charts = environments.map(environment => new McpPlatformChart(new App(), environment.name, { environment }));
+  charts.forEach(chart => protectData(chart));
+  const [crdsRendered, ...rendered] = [crds, ...charts].map(renderChart);
+  if (options.stagingDir) stageCharts(options.stagingDir, [crds, ...charts], [crdsRendered, ...rendered]);
+  const outputs = charts.map((chart, i) => environmentFiles(chart, rendered[i]));
+  if (options.upgradeCheck ?? true) checkUpgrades(outdir, outputs, environments, warn);
+  for (const chart of charts) policyWarnings(chart, chart.environment.name, chart.environment.policy ?? {}).forEach(warn);
+  for (const chart of charts) chart.agents?.warnings.forEach(warn);
+  const files = layoutOutput(crdsRendered.yaml, outputs);
+  checkOutputDir(outdir, files.keys());
+  for (const e of environments) {
+    if (fs.existsSync(legacyOutputFile(outdir, e.name))) warn(`${legacyOutputFile(outdir, e.name)} is from an earlier layout (now ${outdir}/${e.name}/): delete it`);
+  }
+  return publishOutput(outdir, files).files;
 }
 
-function environmentFiles(chart: McpPlatformChart, yaml: string): EnvironmentFiles {
+/** A chart's objects and their YAML. */
+interface RenderedChart {
+  readonly objects: ManifestObject[];
+  readonly yaml: string;
+}
+
+// What App.synth does for each chart, minus writing the file: Chart.toJson() validates every
+// construct of the app (node.validate(), which the policy checks rely on), turns construct
+// dependencies into object dependencies and returns the objects in dependency order. The YAML is
+// byte for byte what App.synth writes (stringifyManifests), and the objects are used as they are,
+// not parsed back from it.
+function renderChart(chart: Chart): RenderedChart {
+  const objects = chart.toJson() as ManifestObject[];
+  return { objects, yaml: stringifyManifests(objects) };
+}
+
+/** Writes `<chart>.k8s.yaml` per chart, as App.synth writes them into the cdk8s CLI's output directory. */
+function stageCharts(dir: string, charts: Chart[], rendered: RenderedChart[]): void {
+  fs.mkdirSync(dir, { recursive: true });
+  charts.forEach((chart, i) => fs.writeFileSync(path.join(dir, `${chart.node.id}.k8s.yaml`), rendered[i].yaml));
+}
+
+function environmentFiles(chart: McpPlatformChart, rendered: RenderedChart): EnvironmentFiles {
   const env = chart.environment;
-  let objects: ManifestObject[] | undefined;
   return {
     name: env.name,
     namespace: chart.namespaceName,
-    yaml,
-    // Parsed on first use only (the upgrade guard, Flux health checks): parsing the YAML back costs
-    // about as much as writing it, and a first synth or a generated environment needs neither.
-    get objects() {
-      objects ??= parseManifests(yaml);
-      return objects;
-    },
+    yaml: rendered.yaml,
+    objects: rendered.objects,
     gitops: env.gitops,
+    connectivity: renderConnectivityDocument(chart.connectivity, { environment: env.name, namespace: chart.namespaceName }),
     graph: chart.agents && renderGraphMarkdown(chart.agents.graph, {
       environment: env.name,
       namespace: chart.namespaceName,

@@ -35,7 +35,7 @@ export function addServerWorkload(scope: Construct, o: ServerWorkloadOptions): W
   });
   for (const e of o.egress) {
     const cidr = e.cidr ?? '0.0.0.0/0';
-    model.allow({ from: workload, to: Connectivity.external(`${e.description} (${cidr})`, { cidr }), ports: e.ports.map(port => ({ port })), reason: `${o.name} calls ${e.description}` });
+    model.allow({ from: workload, to: Connectivity.external(`${e.description} at ${cidr}`, { cidr }), ports: e.ports.map(port => ({ port })), reason: `${o.name} calls ${e.description}` });
   }
   return workload;
 }

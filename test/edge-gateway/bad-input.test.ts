@@ -49,8 +49,45 @@ describe('EdgeGateway refuses bad props with path, field, value and fix', () => 
       at('redis.address', 'redis://cache:6379/0', /host:port without a scheme/)],
     ['l2Cache without Redis', { l2Cache: { ttlSeconds: 60 } }, at('l2Cache', { ttlSeconds: 60 }, /configure redis/)],
     ['a PDB that blocks every drain', { replicas: 3, podDisruptionBudget: { minAvailable: 3 } }, at('podDisruptionBudget.minAvailable', 3, /a drain can never evict a pod/)],
+    ['a core platform peer CIDR that is not one', { corePlatform: { ...core, peer: { cidr: '203.0.113.0/40' } } }, at('corePlatform.peer.cidr', '203.0.113.0/40', /CIDR notation/)],
+    ['a core platform port out of range', { corePlatform: { ...core, port: 70000 } }, at('corePlatform.port', 70000, /65535/)],
+    ['an external Redis peer CIDR without a prefix', { redis: { type: 'external', address: 'cache:6379', password: { secretName: 'r', key: 'p' }, peer: { cidr: '10.1.2.3' } } },
+      at('redis.peer.cidr', '10.1.2.3', /CIDR notation/)],
+    ['an OTLP collector CIDR that is not one', { tracing: { enabled: true, otlpEndpoint: 'otel:4317', collector: { cidr: 'otel.example.com' } } },
+      at('tracing.collector.cidr', 'otel.example.com', /CIDR notation/)],
+    ['a client named by a workload the environment does not render', { networkPolicy: { clients: [{ workload: 'weather-agnet' }] } },
+      at('networkPolicy.clients[0].workload', 'weather-agnet', /name a workload this environment renders \(edge-mcp\)/)],
+    ['a misspelled remote key override, with the closest valid one', { secretRemoteKeys: { coreplatformApiKey: { remoteKey: 'x' } } },
+      at('secretRemoteKeys.coreplatformApiKey', { remoteKey: 'x' }, /unknown field; did you mean 'corePlatformApiKey'\?/)],
+    ['an empty remote key', { corePlatform: core, secretRemoteKeys: { corePlatformApiKey: { remoteKey: ' ' } } },
+      at('secretRemoteKeys.corePlatformApiKey.remoteKey', ' ', /name the secret in the external store/)],
+    ['an empty remote property', { corePlatform: core, secretRemoteKeys: { corePlatformApiKey: { remoteKey: 'devmesh', property: '' } } },
+      at('secretRemoteKeys.corePlatformApiKey.property', '', /name the property inside the remote secret/)],
+    ['two remote keys for one Secret key', {
+      corePlatform: core, apiKey: core.apiKey,
+      secretRemoteKeys: { corePlatformApiKey: { remoteKey: 'devmesh' }, apiKey: { remoteKey: 'edge' } },
+    }, at('secretRemoteKeys.apiKey', { remoteKey: 'edge' }, /apiKey reads the same Secret key as secretRemoteKeys.corePlatformApiKey/)],
+    ['a remote key override for a Secret key the gateway does not read', { secretRemoteKeys: { redisPassword: { remoteKey: 'redis/edge' } } },
+      at('secretRemoteKeys.redisPassword', { remoteKey: 'redis/edge' }, /reads no such Secret key with these props: configure redis or remove the override/)],
+    ['a Secret name that is not a DNS subdomain', { redis: { type: 'bundled', password: { secretName: 'Edge_MCP', key: 'password' } } },
+      at('redis.password.secretName', 'Edge_MCP', /RFC 1123 subdomain/)],
+    ['an invalid secret store name', { corePlatform: core, secretProvisioning: { source: 'external-secrets', store: { name: 'Vault Store' } } },
+      at('secretProvisioning.store.name', 'Vault Store', /RFC 1123 subdomain/)],
+    ['a removed prop: the gateway-specific ExternalSecret', { externalSecret: { storeRef: { name: 'vault' }, data: {} } },
+      at('externalSecret', { storeRef: { name: 'vault' }, data: {} }, /unknown field/)],
+    ['a removed prop: the derived dev Secret', { generateDevSecret: true }, at('generateDevSecret', true, /unknown field/)],
   ])('%s', (_label, props, expected) => {
     expectConstructRejected(gateway(props), expected);
+  });
+
+  test('EdgeRedis on its own: an empty password remote key, and a client CIDR that is not one', () => {
+    const password = { secretName: 'cache', key: 'pw' };
+    expectConstructRejected(chart => new EdgeRedis(chart, 'redis', { password, passwordRemoteKey: { remoteKey: '' } }), {
+      path: 'test/redis', field: 'passwordRemoteKey.remoteKey', value: '', fix: /name the secret in the external store/,
+    });
+    expectConstructRejected(chart => new EdgeRedis(chart, 'redis', { password, networkPolicy: { clients: [{ cidr: '10.0.0.0/33' }] } }), {
+      path: 'test/redis', field: 'networkPolicy.clients[0].cidr', value: '10.0.0.0/33', fix: /CIDR notation/,
+    });
   });
 
   test('EdgeRedis on its own: a plaintext password (never echoed)', () => {

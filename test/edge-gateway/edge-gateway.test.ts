@@ -3,6 +3,7 @@ import { EDGE_GATEWAY_ENV } from '../../src/edge-gateway/edge-gateway-runtime';
 import { checkInvariants, K8sObject } from '../support/invariants';
 import { SchemaValidator } from '../support/schema';
 import { find, ofKind, synthChart } from '../support/synth';
+import { policyRules } from './policy-peers';
 
 const schema = new SchemaValidator();
 
@@ -185,19 +186,26 @@ describe('EdgeGateway with every option', () => {
   test('the NetworkPolicy admits the ingress controller and Prometheus only, and egresses to DNS, Redis, core platform and OTLP only', () => {
     const np = find(objects, 'NetworkPolicy', 'edge-mcp');
     expect(np.spec.podSelector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
-    expect(np.spec.policyTypes).toEqual(['Egress', 'Ingress']);
-    const peer = (p: any) => p.ipBlock?.cidr ?? `${p.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] ?? '(own)'}/${JSON.stringify(p.podSelector?.matchLabels ?? {})}`;
-    const rules = (list: any[], key: string) => list.map(r => [r[key].map(peer), r.ports.map((p: any) => `${p.protocol}/${p.port}`)]);
-    expect(rules(np.spec.ingress, 'from')).toEqual([
-      [['monitoring/{"app.kubernetes.io/name":"prometheus"}'], ['TCP/8082']],
-      [['ingress-nginx/{"app.kubernetes.io/name":"ingress-nginx"}'], ['TCP/8082']],
+    expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policyRules(np, 'ingress')).toEqual([
+      [['ingress-nginx/{"app.kubernetes.io/name":"ingress-nginx"}', 'monitoring/{"app.kubernetes.io/name":"prometheus"}'], ['TCP/8082']],
     ]);
-    expect(rules(np.spec.egress, 'to')).toEqual([
+    expect(policyRules(np, 'egress')).toEqual([
       [['kube-system/{"k8s-app":"kube-dns"}'], ['UDP/53', 'TCP/53']],
       [[`(own)/${JSON.stringify(find(objects, 'StatefulSet', 'edge-mcp-redis').spec.selector.matchLabels)}`], ['TCP/6379']],
       [['developer-mesh/{"app.kubernetes.io/name":"rest-api"}'], ['TCP/443']],
-      [['observability/{}'], ['TCP/4317']],
+      [['observability/*'], ['TCP/4317']],
     ]);
+  });
+
+  test('the Redis NetworkPolicy admits Prometheus on the exporter port and the gateway on 6379, and allows no egress', () => {
+    const np = find(objects, 'NetworkPolicy', 'edge-mcp-redis');
+    expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policyRules(np, 'ingress')).toEqual([
+      [['monitoring/{"app.kubernetes.io/name":"prometheus"}'], ['TCP/9121']],
+      [[`(own)/${JSON.stringify(deployment.spec.selector.matchLabels)}`], ['TCP/6379']],
+    ]);
+    expect(np.spec.egress).toEqual([]);
   });
 
   test('a config change rolls the pods', () => {
@@ -226,66 +234,12 @@ describe('EdgeGateway minimal', () => {
   test('references no Secret; egress is DNS only; no ingress rule at all; reports that it rejects every client', () => {
     expect(externals).toEqual({});
     const np = find(objects, 'NetworkPolicy', 'edge-mcp');
-    expect(np.spec.egress).toHaveLength(1);
-    expect(np.spec.ingress).toBeUndefined();
-    expect(np.spec.policyTypes).toEqual(['Egress', 'Ingress']);
+    expect(policyRules(np, 'egress')).toEqual([[['kube-system/{"k8s-app":"kube-dns"}'], ['UDP/53', 'TCP/53']]]);
+    expect(np.spec.ingress).toEqual([]);
+    expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     expect((chart.node.findChild('gateway') as EdgeGateway).policyFacts()).toMatchObject({
-      generatedSecrets: { present: false }, disruptionBudget: { present: false }, rejectsAllClients: { present: true, field: 'corePlatform' },
+      disruptionBudget: { present: false }, rejectsAllClients: { present: true, field: 'corePlatform' },
     });
-  });
-});
-
-describe('EdgeGateway secrets', () => {
-  test('generateDevSecret renders a dev-only Redis password the gateway and Redis read, and reports it', () => {
-    let gateway!: EdgeGateway;
-    const { objects, externals } = synthChart(c => { gateway = new EdgeGateway(c, 'gateway', { generateDevSecret: true, redis: { type: 'bundled' } }); });
-    const secret = find(objects, 'Secret', 'edge-mcp-dev');
-    expect(secret.metadata.labels!['mcp.platform/dev-only']).toBe('true');
-    expect(Object.keys(secret.stringData)).toEqual(['redis-password']);
-    expect(Object.values<string>(secret.stringData).every(v => v.length >= 32)).toBe(true);
-    const env = find(objects, 'Deployment', 'edge-mcp').spec.template.spec.containers[0].env;
-    expect(env.find((e: any) => e.name === 'REDIS_PASSWORD').valueFrom.secretKeyRef).toMatchObject({ name: 'edge-mcp-dev', key: 'redis-password' });
-    expect(externals).toEqual({});
-    expect(checkInvariants(objects, externals)).toEqual([]);
-    expect(gateway.policyFacts().generatedSecrets).toEqual({ present: true, field: 'generateDevSecret' });
-  });
-
-  test('generateDevSecret without anything to generate renders nothing', () => {
-    const { objects } = synthChart(c => new EdgeGateway(c, 'gateway', { generateDevSecret: true }));
-    expect(ofKind(objects, 'Secret')).toEqual([]);
-  });
-
-  test('an ExternalSecret writes the referenced Secret, validated against its CRD', () => {
-    const { objects, externals } = synthChart(c => new EdgeGateway(c, 'gateway', {
-      apiKey: { secretName: 'edge-mcp', key: 'api-key' },
-      externalSecret: { storeRef: { name: 'vault' }, data: { 'api-key': { remoteKey: 'mcp/edge', property: 'api-key' } } },
-    }));
-    const es = find(objects, 'ExternalSecret', 'edge-mcp');
-    expect(es.spec).toMatchObject({
-      secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' },
-      target: { name: 'edge-mcp', creationPolicy: 'Owner' },
-      data: [{ secretKey: 'api-key', remoteRef: { key: 'mcp/edge', property: 'api-key' } }],
-    });
-    expect(objects.flatMap(o => schema.validate(o))).toEqual([]);
-    expect(checkInvariants(objects, externals)).toEqual([]);
-  });
-
-  test('a reference to a key the ExternalSecret does not write fails', () => {
-    expect(() => synthChart(c => new EdgeGateway(c, 'gw', {
-      apiKey: { secretName: 'edge-mcp', key: 'token' },
-      externalSecret: { storeRef: { name: 'vault' }, data: { 'api-key': { remoteKey: 'mcp/edge' } } },
-    }))).toThrow("test/gw: invalid apiKey.key \"token\": the ExternalSecret writes only api-key into Secret edge-mcp: add 'token' to externalSecret.data or reference an existing key");
-  });
-
-  test('a core platform URL can come from a Secret', () => {
-    const { objects } = synthChart(c => new EdgeGateway(c, 'gw', {
-      apiKey: { secretName: 'edge-mcp', key: 'api-key' },
-      corePlatform: { url: { secretName: 'core', key: 'url' }, apiKey: { secretName: 'core', key: 'api-key' }, port: 8443 },
-    }));
-    const env = find(objects, 'Deployment', 'edge-mcp').spec.template.spec.containers[0].env;
-    expect(env.find((e: any) => e.name === 'DEV_MESH_URL').valueFrom.secretKeyRef).toMatchObject({ name: 'core', key: 'url' });
-    expect(ofKind(objects, 'ConfigMap')).toEqual([]);
-    expect(find(objects, 'NetworkPolicy', 'edge-mcp').spec.egress[1]).toEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 8443, protocol: 'TCP' }] });
   });
 });
 

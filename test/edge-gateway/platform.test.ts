@@ -24,6 +24,28 @@ describe('the gateway in the environment charts', () => {
     expect(dev.warnings).toEqual([expect.stringMatching(/^dev\/edge-gateway: EdgeGateway will reject every client in 'dev': without a core platform .* answers 401 .*; set corePlatform$/)]);
   });
 
+  test('dev: the gateway reads no Secret, so it has no external reference and adds nothing to the secret generator', () => {
+    const { chart, objects } = dev;
+    expect(chart.externalReferences().filter(r => r.referencedBy.startsWith('dev/edge-gateway'))).toEqual([]);
+    expect(find(objects, 'Deployment', 'edge-mcp').spec.template.spec.containers[0].env.filter((e: any) => e.valueFrom?.secretKeyRef)).toEqual([]);
+    const generator = ofKind(objects, 'Role').find(r => r.metadata.name === 'mcp-secret-generator');
+    expect((generator?.rules[0].resourceNames ?? []).filter((n: string) => n.startsWith('edge-mcp'))).toEqual([]);
+  });
+
+  test('dev with a bundled Redis: its password is generated in the cluster, still no prerequisite and no Secret object', () => {
+    const { chart, objects } = synthEnvironment(defineEnvironment(devEnvironment(), { edgeGateway: { redis: { type: 'bundled' } } }));
+    expect(find(objects, 'Role', 'mcp-secret-generator').rules[0].resourceNames).toContain('edge-mcp-redis');
+    expect(chart.externalReferences().filter(r => r.referencedBy.startsWith('dev/edge-gateway'))).toEqual([]);
+    expect(ofKind(objects, 'Secret')).toEqual([]);
+  });
+
+  test('dev with a core platform: its key cannot be generated, so Secret edge-mcp is the one prerequisite it adds', () => {
+    const env = defineEnvironment(devEnvironment(), { edgeGateway: { corePlatform: { url: 'http://rest-api.developer-mesh.svc:8081' } } });
+    const { chart } = synthEnvironment(env);
+    expect(chart.externalReferences().filter(r => r.referencedBy.startsWith('dev/edge-gateway')).map(r => [r.kind, r.namespace, r.name, r.keys]))
+      .toEqual([['Secret', 'mcp-dev', 'edge-mcp', ['core-platform-api-key']]]);
+  });
+
   test('staging: 2..5 pods, a PDB, the staging core platform with its key from the existing Secret edge-mcp, cert-manager TLS, monitoring', () => {
     const { chart, objects } = staging;
     const hpa = find(objects, 'HorizontalPodAutoscaler', 'edge-mcp');
@@ -35,7 +57,8 @@ describe('the gateway in the environment charts', () => {
     expect(env.find((e: any) => e.name === 'DEV_MESH_API_KEY').valueFrom.secretKeyRef).toMatchObject({ name: 'edge-mcp', key: 'core-platform-api-key' });
     expect(ofKind(objects, 'ExternalSecret')).toEqual([]);
     expect(ofKind(objects, 'Secret')).toEqual([]);
-    expect(chart.externalReferences().filter(r => r.referencedBy.startsWith('staging/edge-gateway')).map(r => `${r.kind}/${r.name}`)).toEqual(['Secret/edge-mcp']);
+    expect(chart.externalReferences().filter(r => r.referencedBy.startsWith('staging/edge-gateway')).map(r => [r.kind, r.namespace, r.name, r.keys]))
+      .toEqual([['Secret', 'mcp-staging', 'edge-mcp', ['core-platform-api-key']]]);
     expect(find(objects, 'Ingress', 'edge-mcp').metadata.annotations!['cert-manager.io/cluster-issuer']).toBe('letsencrypt-staging');
     expect(['ServiceMonitor', 'PrometheusRule'].map(k => find(objects, k, 'edge-mcp').kind)).toEqual(['ServiceMonitor', 'PrometheusRule']);
     expect(find(objects, 'ConfigMap', 'edge-mcp-dashboard').metadata.labels!.grafana_dashboard).toBe('1');
@@ -51,12 +74,28 @@ describe('the gateway in the environment charts', () => {
     expect(ofKind(objects, 'StatefulSet').map(s => s.metadata.name)).not.toContain('edge-mcp-redis');
     const es = find(objects, 'ExternalSecret', 'edge-mcp');
     expect(es.spec.target.name).toBe('edge-mcp');
-    expect(es.spec.data.map((d: any) => d.secretKey)).toEqual(['core-platform-api-key']);
-    const env = find(objects, 'Deployment', 'edge-mcp').spec.template.spec.containers[0].env;
-    const writes = new Set(es.spec.data.map((d: any) => `${es.spec.target.name}/${d.secretKey}`));
-    const refs = env.filter((x: any) => x.valueFrom?.secretKeyRef);
+    expect(es.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'mcp-platform' });
+    expect(es.spec.data).toEqual([{ secretKey: 'core-platform-api-key', remoteRef: { key: 'mcp/mcp-prod/edge-mcp', property: 'core-platform-api-key' } }]);
+  });
+
+  test('prod: no hand-made Secret: every Secret key the gateway reads is written by an ExternalSecret, and only the store is a prerequisite', () => {
+    const { chart, objects } = prod;
+    const written = new Set(ofKind(objects, 'ExternalSecret').flatMap(es => es.spec.data.map((d: any) => `${es.spec.target.name}/${d.secretKey}`)));
+    const refs = find(objects, 'Deployment', 'edge-mcp').spec.template.spec.containers[0].env.filter((x: any) => x.valueFrom?.secretKeyRef);
     expect(refs.length).toBeGreaterThan(0);
-    for (const e of refs) expect(writes).toContain(`${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`);
+    for (const e of refs) expect(written).toContain(`${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`);
+    expect(chart.externalReferences().filter(r => r.referencedBy.startsWith('prod/edge-gateway')).map(r => `${r.kind}/${r.name}`)).toEqual(['ClusterSecretStore/mcp-platform']);
+  });
+
+  test('prod: the gateway flows in the model: ingress controller and Prometheus in on 8082, the core platform out on 443', () => {
+    const flows = prod.chart.connectivity.flows.filter(f => f.from.name === 'edge-mcp' || f.to.name === 'edge-mcp')
+      .map(f => `${f.from.name} -> ${f.to.name} ${f.ports.map(p => p.port).join(',')}`);
+    expect(flows).toEqual([
+      'edge-mcp -> cluster DNS 53,53',
+      'ingress controller -> edge-mcp 8082',
+      'Prometheus -> edge-mcp 8082',
+      'edge-mcp -> core platform (devmesh.example.com) 443',
+    ]);
   });
 
   test('staging and prod refuse a gateway without a core platform (it would answer 401 to every client)', () => {
@@ -78,13 +117,6 @@ describe('the gateway in the environment charts', () => {
     expect(gatewayEgress.some((p: any) => !p.namespaceSelector && matches(p.podSelector?.matchLabels, registryPods))).toBe(false);
   });
 
-  test('staging and prod refuse a generated Secret', () => {
-    for (const base of [stagingEnvironment(), prodEnvironment()]) {
-      const env = defineEnvironment(base, { edgeGateway: { generateDevSecret: true, redis: { type: 'bundled' } } });
-      expect(() => synthEnvironment(env)).toThrow(`${base.name}/edge-gateway: invalid generateDevSecret true: generated Secrets with plaintext values are for dev only: reference an existing Secret or an ExternalSecret instead of generateDevSecret`);
-    }
-  });
-
   test('prod refuses an unpinned gateway image', () => {
     const env = defineEnvironment(prodEnvironment(), { edgeGateway: { image: 'registry.example.com/edge-mcp@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' } });
     expect(() => synthEnvironment(env)).not.toThrow();
@@ -93,7 +125,9 @@ describe('the gateway in the environment charts', () => {
   });
 
   test('without the integrations: no ServiceMonitor or PrometheusRule, no ExternalSecret, no cert-manager annotation', () => {
-    const env = defineEnvironment(prodEnvironment(), { name: 'bare', integrations: { prometheusOperator: false, externalSecrets: false, certManager: false } });
+    const env = defineEnvironment(prodEnvironment(), {
+      name: 'bare', integrations: { prometheusOperator: false, externalSecrets: false, certManager: false }, secretProvisioning: { source: 'existing' },
+    });
     const { chart, objects } = synthEnvironment(env);
     expect(ofKind(objects, 'ServiceMonitor')).toEqual([]);
     expect(ofKind(objects, 'PrometheusRule').map(r => r.metadata.name)).not.toContain('edge-mcp');

@@ -68,13 +68,12 @@ describe('EdgeRedis with AOF persistence and the exporter', () => {
     expect(sts.spec.template.spec.automountServiceAccountToken).toBe(false);
   });
 
-  test('the NetworkPolicy admits only the gateway on 6379 and Prometheus on 9121, and allows no egress', () => {
+  test('on its own the NetworkPolicy admits only Prometheus on 9121 (no client declared), and allows no egress', () => {
     const np = find(objects, 'NetworkPolicy', 'edge-mcp-redis');
     expect(np.spec.podSelector.matchLabels).toEqual(sts.spec.selector.matchLabels);
-    expect(np.spec.policyTypes).toEqual(['Egress', 'Ingress']);
-    expect(np.spec.egress).toBeUndefined();
+    expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(np.spec.egress).toEqual([]);
     expect(np.spec.ingress).toEqual([
-      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'edge-gateway', 'app.kubernetes.io/part-of': 'mcp-platform' } } }], ports: [{ port: 6379, protocol: 'TCP' }] },
       { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }], ports: [{ port: 9121, protocol: 'TCP' }] },
     ]);
   });
@@ -103,7 +102,7 @@ describe('EdgeRedis in memory', () => {
     expect(conf).toContain('maxmemory 384mb\n');
     expect(conf).toContain('appendonly no\n');
     expect(ofKind(objects, 'ServiceMonitor')).toEqual([]);
-    expect(find(objects, 'NetworkPolicy', 'edge-mcp-redis').spec.ingress).toHaveLength(1);
+    expect(find(objects, 'NetworkPolicy', 'edge-mcp-redis').spec.ingress).toEqual([]);
     expect(checkInvariants(objects, externals)).toEqual([]);
   });
 });

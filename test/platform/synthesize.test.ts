@@ -110,6 +110,12 @@ test('environment names that are output folders are reserved', () => {
   }
 });
 
+test('two environments with one name are refused before anything is written', () => {
+  expect(() => synthesizePlatform([devEnvironment(), { ...stagingEnvironment(), name: 'dev' }], out, quiet))
+    .toThrow("dev: invalid name \"dev\": an environment named 'dev' is already in this app: give each environment a unique name");
+  expect(fs.existsSync(out)).toBe(false);
+});
+
 describe('the upgrade guard at synth', () => {
   const grown = (ack?: boolean): McpEnvironment => defineEnvironment(prodWithRedis(), {
     edgeGateway: { redis: { persistence: { size: '80Gi' } } },

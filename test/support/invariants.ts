@@ -136,12 +136,17 @@ export function checkProbes(objects: K8sObject[]): string[] {
   return errors;
 }
 
-/** Every ConfigMap, Secret, PVC and ServiceAccount a pod references exists in the chart or is declared external. */
+/**
+ * Every ConfigMap, Secret, PVC and ServiceAccount a pod references exists in the chart, is produced
+ * by an object of the chart (a Secret an ExternalSecret writes or the secret generator creates), or
+ * is declared external.
+ */
 export function checkReferences(objects: K8sObject[], externals: Externals): string[] {
   const errors: string[] = [];
+  const produced = producedSecrets(objects);
   const have = (kind: keyof Externals, name: string) =>
     objects.some(o => o.kind === kind && o.metadata.name === name) || (externals[kind] ?? []).includes(name) || (kind === 'PersistentVolumeClaim' && claimFromTemplate(objects, name))
-    || (kind === 'Secret' && objects.some(o => o.kind === 'ExternalSecret' && (o.spec?.target?.name ?? o.metadata.name) === name));
+    || (kind === 'Secret' && produced.has(name));
   const need = (owner: K8sObject, kind: keyof Externals, name: string | undefined, optional = false) => {
     if (name && !optional && !have(kind, name)) errors.push(`${id(owner)}: references ${kind} ${name}, which is neither rendered nor declared external`);
   };
@@ -170,6 +175,14 @@ export function checkReferences(objects: K8sObject[], externals: Externals): str
     for (const s of rb.subjects ?? []) if (s.kind === 'ServiceAccount') need(rb, 'ServiceAccount', s.name);
   }
   return errors;
+}
+
+/** Secrets objects of the chart write: ExternalSecret targets, and what the secret generator's Role may read back. */
+function producedSecrets(objects: K8sObject[]): Set<string> {
+  const written = objects.filter(o => o.kind === 'ExternalSecret').map(o => o.spec.target?.name ?? o.metadata.name);
+  const generated = objects.filter(o => o.kind === 'Role' && o.metadata.name === 'mcp-secret-generator')
+    .flatMap(r => (r.rules ?? []).filter((x: any) => x.resources?.includes('secrets') && x.verbs?.includes('get')).flatMap((x: any) => x.resourceNames ?? []));
+  return new Set<string>([...written, ...generated]);
 }
 
 /** PVCs a StatefulSet's volumeClaimTemplates create: `<template>-<statefulset>-<ordinal>`. */

@@ -1,0 +1,208 @@
+import { Yaml } from 'cdk8s';
+import { Document } from 'yaml';
+
+// cdk8s's App.synth writes each object with `YAML.stringify(o, { keepUndefined: true, lineWidth: 0,
+// version: '1.1' })` (cdk8s lib/yaml.js, Yaml.stringify). That builds a node tree per object and
+// costs about half of a synth of a large environment. This writes the same bytes for the
+// JSON-shaped objects `ApiObject.toJson()` returns (plain maps, lists, strings, finite numbers,
+// booleans, null) by following yaml 2.x's own rules (stringify/stringifyString.js, plainString and
+// blockString; stringifyPair.js; stringifyCollection.js) for that subset. A document holding
+// anything outside the subset (control characters, multi-line strings that need quotes, keys
+// that need quotes over several lines or an explicit `?`, shared object references, which yaml
+// writes as anchors) is handed to `yaml` itself, so the output is always what cdk8s writes.
+// test/gitops/manifest-yaml.test.ts compares both on every rendered object and on random input.
+
+/** Untagged scalars the YAML 1.1 schema reads as something else than a string (numbers, booleans, null, timestamps, `<<`), from yaml's own schema. */
+const NON_STRING_TESTS: RegExp[] = new Document(null, { version: '1.1' }).schema.tags
+  .filter(t => t.default && t.tag !== 'tag:yaml.org,2002:str' && 'test' in t && t.test instanceof RegExp)
+  .map(t => (t as { test: RegExp }).test);
+
+// yaml's plainString: strings that cannot be written plain.
+const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+// yaml's stringifyString: forces double quotes with escapes.
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
+const INDENT_STEP = '  ';
+
+/** Thrown inside the fast writer for a value it does not write exactly as yaml does. */
+class Unsupported extends Error {}
+
+/**
+ * The multi-document YAML cdk8s writes for `objects` (its `Yaml.stringify`), byte for byte.
+ * @internal
+ */
+export function stringifyManifests(objects: readonly unknown[]): string {
+  const writer = new Writer();
+  return objects.map(o => writer.document(o)).join('---\n');
+}
+
+class Writer {
+  /** Objects seen in the current document: yaml writes a repeated reference as an alias. */
+  private seen = new Set<object>();
+  /** Single-line strings as written: the same labels, names and values recur in every object. */
+  private readonly strings = new Map<string, string>();
+
+  /** One document as cdk8s writes it, ending with a newline. */
+  document(object: unknown): string {
+    if (object === undefined) return '\n';
+    if (isPlainObject(object)) {
+      this.seen = new Set();
+      try {
+        return `${this.collection(object, '')}\n`;
+      } catch (e) {
+        if (!(e instanceof Unsupported)) throw e;
+      }
+    }
+    return Yaml.stringify(object);
+  }
+
+  /** A map or list at `indent` (yaml's stringifyBlockCollection), in flow form when empty. */
+  collection(value: Record<string, unknown> | unknown[], indent: string): string {
+    const out: string[] = [];
+    this.write(out, value, indent);
+    return out.join('');
+  }
+
+  private write(out: string[], value: Record<string, unknown> | unknown[], indent: string): void {
+    if (this.seen.has(value)) throw new Unsupported();
+    this.seen.add(value);
+    if (Array.isArray(value)) return this.writeList(out, value, indent);
+    const keys = Object.keys(value);
+    if (keys.length === 0) {
+      out.push('{}');
+      return;
+    }
+    const inner = indent + INDENT_STEP;
+    for (let i = 0; i < keys.length; i++) {
+      const k = this.string(keys[i], inner, true);
+      if (k.length > 1024) throw new Unsupported(); // becomes an explicit key
+      if (i) out.push('\n', indent);
+      out.push(k, ':');
+      // The separator and value of a map entry (yaml's stringifyPair).
+      const v = value[keys[i]];
+      if (isCollection(v) && !isEmpty(v)) {
+        out.push('\n', inner);
+        this.write(out, v, inner);
+      } else {
+        out.push(' ');
+        this.writeNode(out, v, inner);
+      }
+    }
+  }
+
+  private writeList(out: string[], items: unknown[], indent: string): void {
+    if (items.length === 0) {
+      out.push('[]');
+      return;
+    }
+    const itemIndent = indent + INDENT_STEP;
+    for (let i = 0; i < items.length; i++) {
+      if (!(i in items)) throw new Unsupported();
+      if (i) out.push('\n', indent);
+      out.push('- ');
+      this.writeNode(out, items[i], itemIndent);
+    }
+  }
+
+  private writeNode(out: string[], value: unknown, indent: string): void {
+    if (typeof value === 'string') out.push(this.string(value, indent, false));
+    else if (isCollection(value)) this.write(out, value, indent);
+    else out.push(scalar(value));
+  }
+
+  private string(value: string, indent: string, implicitKey: boolean): string {
+    let s = this.strings.get(value);
+    if (s === undefined) {
+      s = scalarString(value, indent, implicitKey);
+      // A single-line string is written the same way at any indent, as a key or as a value.
+      if (!value.includes('\n')) this.strings.set(value, s);
+    }
+    return s;
+  }
+}
+
+function scalar(value: unknown): string {
+  switch (typeof value) {
+    case 'boolean': return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw new Unsupported();
+      return Object.is(value, -0) ? '-0' : JSON.stringify(value);
+    default:
+      if (value === null) return 'null';
+      throw new Unsupported(); // undefined, bigint, functions, class instances
+  }
+}
+
+/** A string as yaml writes it with `actualString` (stringifyString/plainString), `indent` being the context's indent. */
+function scalarString(value: string, indent: string, implicitKey: boolean): string {
+  if (CONTROL.test(value)) throw new Unsupported();
+  if (value.includes('\n')) {
+    if (implicitKey) throw new Unsupported();
+    return blockLiteral(value, indent);
+  }
+  if (NOT_PLAIN.test(value)) return quoted(value);
+  if (DOCUMENT_MARKER.test(value)) throw new Unsupported();
+  if (value === '<<') throw new Unsupported(); // the YAML 1.1 merge key has a tag of its own
+  if (NON_STRING_TESTS.some(t => t.test(value))) return quoted(value);
+  return value;
+}
+
+/** yaml's quotedString for a single-line string without control characters. */
+function quoted(value: string): string {
+  const hasDouble = value.includes('"');
+  const hasSingle = value.includes("'");
+  if (hasDouble && !hasSingle) return `'${value}'`;
+  return JSON.stringify(value);
+}
+
+/** yaml's blockString, literal style (lineWidth 0 never folds), no comment, non-empty `indent`. */
+function blockLiteral(text: string, indent: string): string {
+  if (/\n[\t ]+$/.test(text)) throw new Unsupported(); // yaml double-quotes it
+  let value = text;
+  let endStart = value.length;
+  while (endStart > 0 && ['\n', '\t', ' '].includes(value[endStart - 1])) endStart--;
+  let end = value.substring(endStart);
+  const endNlPos = end.indexOf('\n');
+  const chomp = endNlPos === -1 ? '-' : value === end || endNlPos !== end.length - 1 ? '+' : '';
+  if (end) {
+    value = value.slice(0, -end.length);
+    if (end[end.length - 1] === '\n') end = end.slice(0, -1);
+    end = end.replace(/(^|(?<!\n))\n+(?!\n|$)/g, `$&${indent}`);
+  }
+  let startWithSpace = false;
+  let startEnd = 0;
+  let startNlPos = -1;
+  for (; startEnd < value.length; ++startEnd) {
+    const ch = value[startEnd];
+    if (ch === ' ') startWithSpace = true;
+    else if (ch === '\n') startNlPos = startEnd;
+    else break;
+  }
+  let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+  if (start) {
+    value = value.substring(start.length);
+    start = start.replace(/\n+/g, `$&${indent}`);
+  }
+  const header = (startWithSpace ? '2' : '') + chomp;
+  value = value.replace(/\n+/g, `$&${indent}`);
+  return `|${header}\n${indent}${start}${value}${end}`;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function isCollection(v: unknown): v is Record<string, unknown> | unknown[] {
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) throw new Unsupported();
+    return true;
+  }
+  if (typeof v === 'object' && v !== null && !isPlainObject(v)) throw new Unsupported();
+  return isPlainObject(v);
+}
+
+function isEmpty(v: Record<string, unknown> | unknown[]): boolean {
+  return Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0;
+}
