@@ -187,8 +187,10 @@ describe('secrets and volumes of the servers', () => {
   });
 
   test('prod: only the secret store; the token comes from an ExternalSecret, the claim is rendered', () => {
-    expect(referencedByServers(prodEnvironment()).map(r => `${r.kind}/${r.name}`)).toEqual(['ClusterSecretStore/mcp-platform']);
-    const { objects } = synthEnvironment(prodEnvironment());
+    // The store is cluster-scoped and shared with the other components (whichever declares it first is named).
+    expect(referencedByServers(prodEnvironment()).filter(r => r.kind !== 'ClusterSecretStore')).toEqual([]);
+    const { chart, objects } = synthEnvironment(prodEnvironment());
+    expect(chart.externalReferences().map(r => `${r.kind}/${r.name}`)).toContain('ClusterSecretStore/mcp-platform');
     const es = find(serverObjects(objects, 'prod', 'ExternalSecret'), 'ExternalSecret', 'mcp-github-token');
     expect(es.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'mcp-platform' });
     expect(es.spec.data).toEqual([{ secretKey: 'token', remoteRef: { key: 'mcp/mcp-servers-prod/mcp-github-token', property: 'token' } }]);
