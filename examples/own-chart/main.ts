@@ -12,7 +12,8 @@ export class TeamRegistryChart extends Chart {
     super(scope, id, { namespace: 'team-a', disableResourceNameHashes: true, ...props });
     this.registry = new Registry(this, 'registry', {
       replicas: 2,
-      database: { type: 'postgres', url: { secretName: 'team-a-registry-db', key: 'uri' } },
+      // host places the NetworkPolicy egress: the pods of namespace team-a-db, on 5432.
+      database: { type: 'postgres', url: { secretName: 'team-a-registry-db', key: 'uri' }, host: 'registry-db-rw.team-a-db.svc' },
       backup: { schedule: '30 1 * * *', retention: { keepLast: 10 } },
     });
   }

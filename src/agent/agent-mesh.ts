@@ -3,9 +3,10 @@ import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../common/errors';
 import { checkProps } from '../common/props-schema';
 import { recommendedLabels } from '../common/labels';
-import { ClusterNetwork, DEFAULT_CLUSTER_NETWORK } from '../common/network';
+import { ClusterNetwork } from '../common/network';
+import { Connectivity, WorkloadGroup } from '../connectivity/connectivity';
+import { agentsGroup, connectAgentsToRegistry } from './agent-connectivity';
 import { createAgentDashboard } from './agent-monitoring';
-import { createAgentNetworkPolicy } from './agent-network-policy';
 import { AGENT_RUNTIME } from './agent-runtime';
 import { CapabilityGraph } from './capability-graph';
 import { AGENT_COMPONENT, checkRegistry, McpAgent, McpAgentDefinition } from './mcp-agent';
@@ -30,9 +31,12 @@ export interface McpAgentMeshProps {
   readonly agents: readonly McpAgentDefinition[];
   /** What to render for each agent. @default 'workloads' */
   readonly delivery?: AgentDelivery;
-  /** Render the graph-derived NetworkPolicies (with workloads); an agent may opt out with `networkPolicy.enabled: false`. @default true */
+  /** Render the agents' NetworkPolicies (with workloads); an agent may opt out with `networkPolicy.enabled: false`. @default true */
   readonly networkPolicies?: boolean;
-  /** Where Prometheus and DNS run. @default DEFAULT_CLUSTER_NETWORK */
+  /**
+   * Where Prometheus and DNS run, for agents that do not set `networkPolicy.clusterNetwork`.
+   * @default - the chart's connectivity model's (kube-prometheus-stack in `monitoring`, CoreDNS)
+   */
   readonly clusterNetwork?: ClusterNetwork;
 }
 
@@ -44,12 +48,17 @@ export interface McpAgentMeshProps {
  * dependencies at runtime as providers register, so no start order is needed; they are
  * reported in {@link graph}.cycles and in the graph file.
  *
- * From the resolved graph it derives one NetworkPolicy per agent that allows exactly the
- * resolved edges (plus registry, Prometheus, DNS, declared clients, tracing and extra egress).
- * When any agent asks for a dashboard, the mesh renders one for all agents of the namespace
- * instead of one per agent.
+ * Every agent is a workload of the chart's connectivity model and a member of the mesh's
+ * {@link group} (all agent pods), through which the registry admits the agents and other
+ * components (the tool registry, MCP servers) admit them too. Each resolved edge becomes a flow
+ * from the consumer to the provider's HTTP port, so the consumer's egress and the provider's
+ * ingress allow exactly the resolved edges; besides them an agent's NetworkPolicy allows the
+ * registry, DNS, Prometheus, its declared clients, tracing and its extra egress (see
+ * {@link McpAgent}). When any agent asks for a dashboard, the mesh renders one for all agents of
+ * the namespace instead of one per agent.
  * @throws McpConfigError for duplicate names, a name taken by the registry, or an
- * unresolved required dependency
+ * unresolved required dependency; at synth for a `networkPolicy.clients[].workload` the
+ * environment does not render
  */
 export class McpAgentMesh extends Construct {
   /** The resolved capability graph. */
@@ -62,6 +71,13 @@ export class McpAgentMesh extends Construct {
   public readonly warnings: readonly string[];
   /** The delivery mode in use. */
   public readonly delivery: AgentDelivery;
+  /**
+   * All agent pods of the namespace (selected by the labels every agent carries), in the chart's
+   * connectivity model: connect it to a component the agents call (`agents -> tool registry`),
+   * or admit it on a server. It exists with every delivery; with `custom-resources` its members'
+   * policies are the controller's.
+   */
+  public readonly group: WorkloadGroup;
   private readonly definitions: readonly McpAgentDefinition[];
 
   public constructor(scope: Construct, id: string, props: McpAgentMeshProps) {
@@ -73,13 +89,16 @@ export class McpAgentMesh extends Construct {
     const definitions = props.agents;
     this.definitions = definitions;
     const dashboard = definitions.some(d => d.monitoring?.dashboard);
+    this.group = agentsGroup(this);
+    connectAgentsToRegistry(this, this.group, props.registry);
+    const networkPolicies = props.networkPolicies ?? true;
     const agents = new Map<string, McpAgent>();
     const resources = new Map<string, McpAgentResource>();
     const scopes = new Map<string, IConstruct>();
     if (this.delivery !== 'custom-resources') {
       for (const def of definitions) {
         const monitoring = def.monitoring?.dashboard ? { ...def.monitoring, dashboard: false } : def.monitoring;
-        const agent = new McpAgent(this, def.name, { ...def, monitoring, registry: props.registry });
+        const agent = new McpAgent(this, def.name, { ...def, monitoring, networkPolicy: agentNetworkPolicy(def, props.clusterNetwork, networkPolicies), registry: props.registry });
         agents.set(def.name, agent);
         scopes.set(def.name, agent);
       }
@@ -107,9 +126,7 @@ export class McpAgentMesh extends Construct {
     }
     this.warnings = warnings;
 
-    if (this.delivery !== 'custom-resources' && (props.networkPolicies ?? true)) {
-      this.renderNetworkPolicies(props, agents);
-    }
+    this.connectEdges(agents);
     if (this.delivery !== 'custom-resources' && dashboard) this.renderDashboard();
   }
 
@@ -133,18 +150,23 @@ export class McpAgentMesh extends Construct {
     });
   }
 
-  private renderNetworkPolicies(props: McpAgentMeshProps, agents: Map<string, McpAgent>): void {
-    const clusterNetwork = props.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
-    const subject = (a: McpAgent) => ({ name: a.name, selector: a.selector, labels: a.labels, egress: a.spec.egress, clients: a.spec.networkPolicy?.clients, tracing: a.spec.tracing });
-    for (const agent of agents.values()) {
-      if (agent.spec.networkPolicy?.enabled === false) continue;
-      createAgentNetworkPolicy(agent, 'network-policy', {
-        agent: subject(agent),
-        consumers: this.graph.consumersOf(agent.name).map(n => subject(agents.get(n)!)),
-        providers: this.graph.providersOf(agent.name).map(n => subject(agents.get(n)!)),
-        registry: { selector: { ...props.registry.selector }, port: props.registry.port },
-        clusterNetwork,
-      });
+  /**
+   * Each resolved consumer -> provider pair is a flow to the provider's HTTP port: the consumer's
+   * egress rule and the provider's ingress rule. One flow per pair, whatever the number of
+   * capabilities it resolves (they are the reason).
+   */
+  private connectEdges(agents: ReadonlyMap<string, McpAgent>): void {
+    if (agents.size === 0) return;
+    const model = Connectivity.of(this);
+    const pairs = new Map<string, { consumer: string; provider: string; capabilities: string[] }>();
+    for (const e of this.graph.edges) {
+      const key = `${e.consumer}\u0000${e.provider}`;
+      const pair = pairs.get(key) ?? { consumer: e.consumer, provider: e.provider, capabilities: [] };
+      pair.capabilities.push(e.capability);
+      pairs.set(key, pair);
+    }
+    for (const p of pairs.values()) {
+      model.connect(agents.get(p.consumer)!.workload, agents.get(p.provider)!.apiEndpoint, `calls ${p.capabilities.join(', ')}`);
     }
   }
 
@@ -156,4 +178,15 @@ export class McpAgentMesh extends Construct {
       labels: recommendedLabels({ name: 'mcp-mesh-agents', instance: 'mcp-mesh-agents', component: AGENT_COMPONENT, version: AGENT_RUNTIME.version }),
     });
   }
+}
+
+/** The agent's own `networkPolicy`, completed with the mesh's cluster network and switch. */
+function agentNetworkPolicy(def: McpAgentDefinition, clusterNetwork: ClusterNetwork | undefined, render: boolean): McpAgentDefinition['networkPolicy'] {
+  const own = def.networkPolicy;
+  if (!clusterNetwork && render) return own;
+  return {
+    ...own,
+    ...(own?.clusterNetwork ?? clusterNetwork ? { clusterNetwork: own?.clusterNetwork ?? clusterNetwork } : {}),
+    ...(render ? {} : { enabled: false }),
+  };
 }

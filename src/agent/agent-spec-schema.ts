@@ -172,7 +172,7 @@ export const MCP_AGENT_SPEC_SCHEMA = s.object('Desired state of an MCP Mesh agen
     topologySpread: s.boolean('Spread pods across zones and nodes. Default true when more than one pod runs.'),
     priorityClassName: dnsName('PriorityClass of the pods.'),
   }),
-  networkPolicy: s.object('The agent NetworkPolicy (derived from the capability graph).', {
+  networkPolicy: s.object('The agent NetworkPolicy: its flows to the registry, along the capability graph, from Prometheus and the declared clients, to tracing and the extra egress.', {
     enabled: s.boolean('Render it. Default true.', true),
     clients: s.array('Callers admitted on the HTTP port: workloads of the environment by name, or peers outside it.', CLIENT_PEER, { maxItems: 64 }),
     clusterNetwork: s.object('Where Prometheus, the ingress controller, DNS and the API server run.', {

@@ -44,6 +44,9 @@ export function validateAgentSpec(scope: IConstruct, spec: McpAgentSpec): McpAge
       seen.add(key);
     });
   });
+  (spec.networkPolicy?.clients ?? []).forEach((client, i) => {
+    if (client.cidr !== undefined && client.workload === undefined) validateCidr(scope, `networkPolicy.clients[${i}].cidr`, client.cidr);
+  });
   if (spec.tracing?.redisUrl !== undefined && /^rediss?:\/\/[^/@]*@/.test(spec.tracing.redisUrl)) {
     // Never echo the URL: it carries credentials.
     invalid(scope, 'tracing.redisUrl', '(redacted: the URL carries credentials)', 'put the URL in a Secret and set tracing.redisUrlSecret instead');

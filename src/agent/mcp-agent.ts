@@ -7,7 +7,7 @@ import { PodDisruptionBudget } from '../common/disruption-budget';
 import { invalid } from '../common/errors';
 import { declareExternal } from '../common/external-references';
 import { ImageReference, parseImageProp } from '../common/image';
-import { ComponentLabels, PLATFORM_COMPONENTS, platformComponentPeer, recommendedLabels, selectorLabels } from '../common/labels';
+import { ComponentLabels, recommendedLabels, selectorLabels } from '../common/labels';
 import { METRICS_SERVICE_LABEL, MonitoringOptions } from '../common/monitoring';
 import { applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
 import { applyPodTemplateOptions } from '../common/pod-template';
@@ -20,18 +20,16 @@ import { applyScheduling } from '../common/scheduling';
 import { envFromSecret } from '../common/secrets';
 import { createService } from '../common/service';
 import { validateDnsLabel } from '../common/validation';
+import { Connectivity, ServiceEndpoint, Workload } from '../connectivity/connectivity';
 import { renderCode } from './agent-code';
+import { addAgentWorkload, AGENT_COMPONENT, agentsGroup, connectAgentsToRegistry } from './agent-connectivity';
 import { agentPodRegex, createAgentDashboard, createAgentPrometheusRule, createAgentScrape, DEFAULT_AGENT_ALERTS } from './agent-monitoring';
 import { AGENT_ENV, AGENT_PROBE_TIMINGS, AGENT_RESOURCES, AGENT_RUNTIME, RESERVED_AGENT_ENV } from './agent-runtime';
 import { AgentAlertThresholds, McpAgentSpec } from './agent-spec';
 import { validateAgentSpec } from './agent-spec-validation';
 import { IMcpMeshRegistry } from './mesh-registry';
 
-/** The `app.kubernetes.io/component` of every agent; the registry admits pods carrying it. */
-export const AGENT_COMPONENT = PLATFORM_COMPONENTS.agent;
-
-/** Labels every agent pod carries, whatever its name: what the registry's NetworkPolicy admits by default. */
-export const AGENT_POD_LABELS: Readonly<Record<string, string>> = platformComponentPeer(AGENT_COMPONENT).podLabels;
+export { AGENT_COMPONENT, AGENT_POD_LABELS } from './agent-connectivity';
 
 /** Pod-template annotation that lists what an agent provides (for `kubectl describe`). */
 export const CAPABILITIES_ANNOTATION = 'mesh.mcp.io/capabilities';
@@ -63,12 +61,17 @@ export interface McpAgentProps extends McpAgentDefinition {
  * optionally a workspace PVC, an HPA, a PDB, a ServiceMonitor or PodMonitor, a PrometheusRule and
  * a Grafana dashboard.
  *
- * NetworkPolicies are not rendered here: they follow from the capability graph of all agents,
- * which {@link McpAgentMesh} resolves.
+ * The agent is a workload of the chart's connectivity model and a member of its `agents` group.
+ * Its NetworkPolicy (unless `networkPolicy.enabled` is false) is rendered from that model:
+ * default-deny both ways, then egress to the registry API, DNS, the tracing Redis and the declared
+ * extra egress, and ingress from Prometheus and the declared `networkPolicy.clients` on the HTTP
+ * port. The flows between agents follow from the capability graph, which {@link McpAgentMesh}
+ * resolves; other components connect to {@link apiEndpoint}.
  *
  * @throws McpConfigError at construction for unknown or mistyped fields, invalid names, semver,
  * quantities or CIDRs, env vars the construct sets itself, a missing code source, code whose
- * `@mesh.tool` decorators disagree with the spec, RWO persistence shared by several pods.
+ * `@mesh.tool` decorators disagree with the spec, RWO persistence shared by several pods; at
+ * synth for a `networkPolicy.clients[].workload` the environment does not render.
  */
 export class McpAgent extends Construct implements IPolicySubject {
   /** The Deployment. */
@@ -85,6 +88,10 @@ export class McpAgent extends Construct implements IPolicySubject {
   public readonly minReplicas: number;
   /** Pods that run at most: the HPA maximum when autoscaled, else replicas. */
   public readonly maxReplicas: number;
+  /** The agent's pods in the chart's connectivity model (named by the agent name). */
+  public readonly workload: Workload;
+  /** What callers connect to: the agent's pods on its HTTP port (MCP over HTTP, 8080). */
+  public readonly apiEndpoint: ServiceEndpoint;
   private readonly selectorLabels: Record<string, string>;
   private readonly objectLabels: Record<string, string>;
   private readonly autoscaling?: ResolvedAutoscaling;
@@ -120,6 +127,16 @@ export class McpAgent extends Construct implements IPolicySubject {
       ports: [{ name: AGENT_RUNTIME.portName, port: AGENT_RUNTIME.httpPort, containerPort: AGENT_RUNTIME.httpPort }],
     });
     this.deployment = this.renderDeployment(image);
+    const group = agentsGroup(this);
+    ({ workload: this.workload, apiEndpoint: this.apiEndpoint } = addAgentWorkload(this, {
+      name: this.name,
+      podSelector: this.selectorLabels,
+      labels,
+      group,
+      spec,
+      clusterNetwork: spec.networkPolicy?.clusterNetwork ?? Connectivity.of(this).clusterNetwork,
+    }));
+    connectAgentsToRegistry(this, group, registry);
     this.renderScaling();
     this.renderMonitoring();
   }

@@ -16,8 +16,6 @@ export interface PolicyFacts {
   readonly disruptionBudget?: { readonly present: boolean; readonly field: string };
   /** Whether debug logging is on. */
   readonly debugLogging?: { readonly enabled: boolean; readonly field: string };
-  /** Whether the component renders a generated (plaintext) Secret. */
-  readonly generatedSecrets?: { readonly present: boolean; readonly field: string };
   /** Whether the component runs but rejects every client (e.g. a gateway with nothing to validate keys against), and why. */
   readonly rejectsAllClients?: { readonly present: boolean; readonly field: string; readonly reason: string };
 }

@@ -48,6 +48,7 @@ export class SecretGenerator extends Construct {
   }
 
   private readonly secrets = new Map<string, GeneratedSecret>();
+  private readonly requesters = new Map<string, string>();
   /** The Job. */
   public readonly job: kplus.Job;
 
@@ -102,10 +103,19 @@ export class SecretGenerator extends Construct {
     model.allow({ from: workload, to: Connectivity.external('Kubernetes API server', model.clusterNetwork.apiServer ?? { cidr: '0.0.0.0/0' }), ports: KUBERNETES_API_PORTS, reason: 'creates the missing Secrets' });
   }
 
-  /** Creates `secret` when it is missing (keys merge when two components ask for the same Secret). */
-  public add(secret: GeneratedSecret): void {
+  /**
+   * Creates `secret` when it is missing (keys merge when two components ask for the same Secret).
+   * `requestedBy` is the construct path of the component reading it, for policy errors.
+   */
+  public add(secret: GeneratedSecret, requestedBy?: string): void {
+    if (requestedBy && !this.requesters.has(secret.name)) this.requesters.set(secret.name, requestedBy);
     const known = this.secrets.get(secret.name);
     this.secrets.set(secret.name, known ? { ...known, keys: [...new Set([...known.keys, ...secret.keys])].sort() } : { ...secret, keys: [...secret.keys].sort() });
+  }
+
+  /** The generated Secrets, each with the path of the first component that asked for it. */
+  public get requests(): { readonly secretName: string; readonly requestedBy: string }[] {
+    return this.names().map(secretName => ({ secretName, requestedBy: this.requesters.get(secretName) ?? this.node.path }));
   }
 
   private names(): string[] {

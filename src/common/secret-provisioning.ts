@@ -69,7 +69,7 @@ export function provideSecret(scope: Construct, provisioning: SecretsProvisionin
   const keys = Object.keys(request.keys).sort();
   const source = provisioning?.source ?? 'existing';
   if (source === 'generated' && keys.every(k => request.keys[k].generate)) {
-    SecretGenerator.of(scope, namespace).add({ name: request.secretName, keys, labels: request.labels });
+    SecretGenerator.of(scope, namespace).add({ name: request.secretName, keys, labels: request.labels }, scope.node.path);
     declareProduced(scope, 'Secret', request.secretName, namespace);
     return;
   }

@@ -16,6 +16,7 @@ const DIAGRAM_WORKLOAD_LIMIT = 40;
  */
 export function renderConnectivityDocument(model: Connectivity, options: ConnectivityDocumentOptions): string {
   const flows = model.flows;
+  const label = labeller(model.workloads);
   const lines = [
     `# Connectivity of ${options.environment}`,
     '',
@@ -97,9 +98,16 @@ function uniqueExternals(flows: readonly Flow[]) {
   return [...seen.values()];
 }
 
-function label(e: Endpoint): string {
-  if (e.kind === 'external') return e.name;
-  return e.kind === 'group' ? `${e.name} (group)` : e.name;
+// A workload's name, as `<namespace>/<name>` (the form `clients: [{ workload }]` takes) when
+// another namespace has a workload of the same name, so that every row says which pods it means.
+function labeller(workloads: readonly Workload[]): (e: Endpoint) => string {
+  const namespaces = new Map<string, Set<string>>();
+  for (const w of workloads) namespaces.set(w.name, (namespaces.get(w.name) ?? new Set()).add(w.namespace));
+  return e => {
+    if (e.kind === 'external') return e.name;
+    if (e.kind === 'group') return `${e.name} (group)`;
+    return (namespaces.get(e.name)?.size ?? 0) > 1 ? `${e.namespace}/${e.name}` : e.name;
+  };
 }
 
 function ports(f: Flow): string {

@@ -38,7 +38,12 @@ export interface EnvironmentPolicy {
   readonly requirePodDisruptionBudgets?: boolean;
   /** Debug logging may be switched on. @default true */
   readonly allowDebugLogging?: boolean;
-  /** Components may render generated Secrets with plaintext values (dev only). @default false */
+  /**
+   * Secrets may be generated in the cluster with random values by the secret generator Job
+   * (`secretProvisioning: { source: 'generated' }`). Such values live only in the cluster, with
+   * no store to restore or rotate them from: meant for dev.
+   * @default false
+   */
   readonly allowGeneratedSecrets?: boolean;
   /**
    * Refuse components that would run but reject every client (an Edge MCP gateway without a

@@ -1,7 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { McpAgentMesh } from '../agent/agent-mesh';
-import { AGENT_POD_LABELS } from '../agent/mcp-agent';
 import { invalid, McpConfigError } from '../common/errors';
 import { Connectivity } from '../connectivity/connectivity';
 import { externalReferences, ExternalReference } from '../common/external-references';
@@ -113,8 +112,8 @@ export class McpPlatformChart extends Chart {
         delivery: env.agentDelivery,
         clusterNetwork: defaults.clusterNetwork,
       });
-      // The registry admits agent pods by label unless its clients were customised.
-      if (env.registry?.networkPolicy?.clients) this.registry.allowClient('agents', { podLabels: { ...AGENT_POD_LABELS } });
+      // The mesh's flow agents -> registry (its `group`) shapes both the agents' egress and the
+      // registry's ingress; other components admit the agents through `this.agents.group`.
     }
 
     if (env.toolRegistry) {
@@ -126,6 +125,8 @@ export class McpPlatformChart extends Chart {
         ...tr,
         ingress: mergeIngressOptions(tr.ingress, defaults.ingress, 'tool-registry', defaults.certManager),
       }));
+      // Agents find and call tools through the tool registry's API in the cluster.
+      if (this.agents) Connectivity.of(this).connect(this.agents.group, this.toolRegistry.apiEndpoint, 'agents search the tool registry');
     }
 
     // Everything is composed above, so the policy holds now; the validation re-checks at synth

@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { McpConfigError } from '../common/errors';
 import { ImageReference } from '../common/image';
 import { isPolicySubject, PolicyFacts } from '../common/policy-facts';
+import { SecretGenerator } from '../common/secret-generator';
 import { EnvironmentPolicy } from './environment';
 
 /**
@@ -28,6 +29,7 @@ export function policyViolations(chart: Chart, policyName: string, policy: Envir
     if (isPolicySubject(c)) violations.push(...checkFacts(c.node.path, c.policyFacts(), policyName, policy));
   }
   if (policy.requirePinnedImages) violations.push(...checkImages(chart, policyName));
+  if (!policy.allowGeneratedSecrets) violations.push(...checkGeneratedSecrets(chart, policyName));
   return violations;
 }
 
@@ -60,10 +62,18 @@ function checkFacts(path: string, facts: PolicyFacts, env: string, policy: Envir
   if (policy.requireWorkingEndpoints && facts.rejectsAllClients?.present) {
     out.push({ path, field: facts.rejectsAllClients.field, value: undefined, fix: `the '${env}' policy forbids components that reject every client: ${facts.rejectsAllClients.reason}; set ${facts.rejectsAllClients.field}` });
   }
-  if (!policy.allowGeneratedSecrets && facts.generatedSecrets?.present) {
-    out.push({ path, field: facts.generatedSecrets.field, value: true, fix: `generated Secrets with plaintext values are for dev only: reference an existing Secret or an ExternalSecret instead of ${facts.generatedSecrets.field}` });
-  }
   return out;
+}
+
+// Random values that exist only in the cluster are lost with the namespace and cannot be
+// rotated from a store: fine for dev, refused where the policy does not allow them.
+function checkGeneratedSecrets(chart: Chart, env: string): PolicyViolation[] {
+  return chart.node.children.filter((c): c is SecretGenerator => c instanceof SecretGenerator).flatMap(g => g.requests).map(r => ({
+    path: r.requestedBy,
+    field: 'secretProvisioning.source',
+    value: 'generated',
+    fix: `the '${env}' policy keeps credentials in a managed store, but Secret ${r.secretName} would be generated in the cluster: use source 'external-secrets' or 'existing', or set policy.allowGeneratedSecrets`,
+  }));
 }
 
 /**

@@ -2,7 +2,6 @@ import { AGENT_PRESETS } from '../agent/agent-presets';
 import { EDGE_GATEWAY_PRESETS } from '../edge-gateway/edge-gateway-presets';
 import { REGISTRY_PRESETS } from '../registry/registry-presets';
 import { SERVER_PRESETS } from '../server/server-presets';
-import { TOOL_REGISTRY_PRESETS } from '../tool-registry/tool-registry-presets';
 import { McpEnvironment } from './environment';
 
 /**
@@ -24,7 +23,6 @@ export function devEnvironment(): McpEnvironment {
     // dev applies to a bare cluster: agents as plain workloads, no MCPAgent objects.
     agents: AGENT_PRESETS.dev,
     agentDelivery: 'workloads',
-    toolRegistry: TOOL_REGISTRY_PRESETS.dev,
   };
 }
 
@@ -41,7 +39,6 @@ export function stagingEnvironment(): McpEnvironment {
     servers: SERVER_PRESETS.staging,
     agents: AGENT_PRESETS.staging,
     agentDelivery: 'both',
-    toolRegistry: TOOL_REGISTRY_PRESETS.staging,
   };
 }
 
@@ -63,7 +60,6 @@ export function prodEnvironment(): McpEnvironment {
     servers: SERVER_PRESETS.prod,
     agents: AGENT_PRESETS.prod,
     agentDelivery: 'both',
-    toolRegistry: TOOL_REGISTRY_PRESETS.prod,
   };
 }
 

@@ -1,3 +1,5 @@
+import { ExternalSecretKey } from '../common/external-secret';
+import { NetworkPeer } from '../common/network';
 import { SecretKeyReference } from '../common/secrets';
 
 /**
@@ -36,8 +38,32 @@ export interface PostgresDatabase {
    */
   readonly url: SecretKeyReference;
   /**
-   * TCP port of the database server, for the NetworkPolicy egress rule (the registry connects to
-   * whatever the URI says).
+   * Where the ExternalSecret reads the URI when the environment's secrets come from an
+   * external-secrets store.
+   * @see https://external-secrets.io/latest/api/externalsecret/
+   * @default - remote key `<remoteKeyPrefix><url.secretName>`, property `<url.key>`
+   */
+  readonly urlRemoteKey?: ExternalSecretKey;
+  /**
+   * Where the database server runs, for the egress rules of the registry, its backup and its
+   * restore (the URI sits in a Secret, so the chart cannot read its host). An in-cluster server
+   * by namespace and pod labels (a CloudNativePG cluster:
+   * `{ namespace: 'db', podLabels: { 'cnpg.io/cluster': 'registry-db' } }`), an external one by
+   * IP block (`{ cidr: '10.20.0.5/32' }`). Set this or `host`.
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+   * @default - from `host`
+   */
+  readonly peer?: NetworkPeer;
+  /**
+   * The host the URI names, when it is a cluster Service (`<service>.<namespace>.svc`,
+   * optionally followed by the cluster domain, or `<service>` in the registry's namespace): the
+   * egress rules then admit the pods of that namespace on `port`. Set this or `peer`.
+   * @default - none: `peer` is required
+   */
+  readonly host?: string;
+  /**
+   * TCP port of the database server, for the egress rules (the registry connects to whatever the
+   * URI says).
    * @default 5432
    */
   readonly port?: number;

@@ -2,14 +2,16 @@ import { IConstruct } from 'constructs';
 import { invalid } from '../common/errors';
 import { NetworkPeer } from '../common/network';
 import { SecretKeyReference } from '../common/secrets';
-import { validateCidr, validateDnsLabel, validateDnsSubdomain, validateInteger, validateLabels } from '../common/validation';
+import { validateDnsSubdomain, validateInteger } from '../common/validation';
+import { ClientPeer } from '../connectivity/client-peer';
+import { clusterServicePeer, validatePeer } from './registry-peers';
 import { REGISTRY_ENV, REGISTRY_RUNTIME } from './registry-runtime';
 import { RegistryAdminOptions, RegistryTracingOptions } from './registry-props';
 
 /** The admin listener, resolved. @internal */
 export interface ResolvedAdmin {
   readonly port: number;
-  readonly clients: NetworkPeer[];
+  readonly clients: ClientPeer[];
 }
 
 /**
@@ -24,18 +26,24 @@ export function resolveAdmin(scope: IConstruct, options: RegistryAdminOptions | 
   return { port, clients: validatePeers(scope, 'admin.clients', options.clients ?? []) };
 }
 
+/** A server the registry connects to for tracing: where it runs and its port. @internal */
+export interface TracingTarget {
+  /** What it is, and why the registry connects to it, for the connectivity document. */
+  readonly name: string;
+  readonly reason: string;
+  readonly peers: NetworkPeer[];
+  readonly port: number;
+}
+
 /** Tracing, resolved into env vars and egress. @internal */
 export interface ResolvedTracing {
   /** Plain env vars (no secrets). */
   readonly env: Record<string, string>;
   /** REDIS_URL from a Secret, when the URL carries a password. */
   readonly redisUrlSecret?: SecretKeyReference;
-  /** TCP ports the registry connects to for tracing. */
-  readonly egressPorts: number[];
-  readonly egressPeers: NetworkPeer[];
+  /** Redis and, with the OTLP exporter, the collector. */
+  readonly targets: TracingTarget[];
 }
-
-const ANY_ADDRESS: NetworkPeer[] = [{ cidr: '0.0.0.0/0' }];
 
 /**
  * @returns undefined when tracing is off
@@ -53,26 +61,44 @@ export function resolveTracing(scope: IConstruct, options: RegistryTracingOption
     [REGISTRY_ENV.tracingEnabled]: 'true',
     [REGISTRY_ENV.traceExporter]: exporter,
   };
+  const explicit = options.egressPeers === undefined ? undefined : validatePeers(scope, 'tracing.egressPeers', options.egressPeers);
+  // Without egressPeers each server is placed by its host; a host outside the cluster (or one
+  // hidden in a Secret) has addresses the chart cannot know, and 0.0.0.0/0 is no answer.
+  const place = (field: string, host: string | undefined): NetworkPeer[] => {
+    if (explicit) return explicit;
+    const peer = host === undefined ? undefined : clusterServicePeer(host);
+    if (peer) return [peer];
+    return invalid(scope, 'tracing.egressPeers', undefined,
+      `${field} ${host === undefined ? 'is in a Secret' : `names ${JSON.stringify(host)}, not a cluster Service (<service>.<namespace>.svc)`}, so the chart cannot tell where it runs: set tracing.egressPeers to its pods ({ namespace, podLabels }) or address block ({ cidr })`);
+  };
   let redisPort = options.redisPort;
+  let redisHost: string | undefined;
   if (options.redisUrl !== undefined) {
     const url = parseRedisUrl(scope, options.redisUrl);
     env[REGISTRY_ENV.redisUrl] = options.redisUrl;
     redisPort ??= url.port;
+    redisHost = url.host;
   }
-  const egressPorts = [validateInteger(scope, 'tracing.redisPort', redisPort ?? 6379, 1, 65535)];
+  const targets: TracingTarget[] = [{
+    name: 'Redis (traces)',
+    reason: "reads the agents' trace spans",
+    peers: place(options.redisUrl === undefined ? 'tracing.redisUrlSecret' : 'tracing.redisUrl', redisHost),
+    port: validateInteger(scope, 'tracing.redisPort', redisPort ?? 6379, 1, 65535),
+  }];
   if (exporter === 'otlp') {
     const endpoint = options.telemetryEndpoint;
     const m = typeof endpoint === 'string' ? /^([^:/\s]+):([0-9]{1,5})$/.exec(endpoint) : null;
     if (!m) invalid(scope, 'tracing.telemetryEndpoint', endpoint, "set the OTLP collector as host:port without a scheme, such as 'tempo.monitoring.svc:4317'");
     validateDnsSubdomain(scope, 'tracing.telemetryEndpoint host', m[1]);
-    egressPorts.push(validateInteger(scope, 'tracing.telemetryEndpoint port', Number(m[2]), 1, 65535));
+    const port = validateInteger(scope, 'tracing.telemetryEndpoint port', Number(m[2]), 1, 65535);
+    targets.push({ name: 'OTLP collector', reason: 'exports traces', peers: place('tracing.telemetryEndpoint', m[1]), port });
     env[REGISTRY_ENV.telemetryEndpoint] = endpoint!;
     env[REGISTRY_ENV.telemetryProtocol] = options.telemetryProtocol ?? 'grpc';
   }
-  return { env, redisUrlSecret: options.redisUrlSecret, egressPorts: [...new Set(egressPorts)], egressPeers: validatePeers(scope, 'tracing.egressPeers', options.egressPeers ?? ANY_ADDRESS) };
+  return { env, redisUrlSecret: options.redisUrlSecret, targets };
 }
 
-function parseRedisUrl(scope: IConstruct, value: string): { port: number } {
+function parseRedisUrl(scope: IConstruct, value: string): { port: number; host: string } {
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -86,19 +112,18 @@ function parseRedisUrl(scope: IConstruct, value: string): { port: number } {
   if (url.password) {
     invalid(scope, 'tracing.redisUrl', '<a URL with a password, not shown>', 'put a URL with a password in a Secret and reference it with tracing.redisUrlSecret = { secretName, key }');
   }
-  return { port: url.port ? Number(url.port) : 6379 };
+  return { port: url.port ? Number(url.port) : 6379, host: url.hostname };
 }
 
 /**
- * Checks NetworkPolicy peers: CIDRs, namespace names and pod labels.
+ * Checks NetworkPolicy peers: CIDRs, namespace names and pod labels (a workload by name is checked
+ * by the connectivity model at synth).
  * @throws McpConfigError naming `<field>[i].cidr` etc.
  * @internal
  */
-export function validatePeers(scope: IConstruct, field: string, peers: NetworkPeer[]): NetworkPeer[] {
+export function validatePeers<P extends ClientPeer>(scope: IConstruct, field: string, peers: P[]): P[] {
   peers.forEach((peer, i) => {
-    if (peer.cidr !== undefined) validateCidr(scope, `${field}[${i}].cidr`, peer.cidr);
-    if (peer.namespace !== undefined) validateDnsLabel(scope, `${field}[${i}].namespace`, peer.namespace);
-    if (peer.podLabels !== undefined) validateLabels(scope, `${field}[${i}].podLabels`, peer.podLabels);
+    if (peer?.workload === undefined) validatePeer(scope, `${field}[${i}]`, peer);
   });
   return peers;
 }

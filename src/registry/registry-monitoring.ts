@@ -1,5 +1,5 @@
-import { CronExpressionParser } from 'cron-parser';
 import { IConstruct } from 'constructs';
+import { longestCronIntervalSeconds } from '../common/cron-interval';
 import { invalid } from '../common/errors';
 import { AlertRule, DashboardPanel } from '../common/monitoring';
 import { validateInteger } from '../common/validation';
@@ -56,15 +56,7 @@ export function resolveRegistryAlerts(scope: IConstruct, options: RegistryAlertO
  * @internal
  */
 export function backupMaxAgeSeconds(cron: string, timeZone: string | undefined, startingDeadlineSeconds: number, activeDeadlineSeconds: number): number {
-  const runs = CronExpressionParser.parse(cron, { tz: timeZone, currentDate: new Date(Date.UTC(2026, 0, 1)) });
-  let previous = runs.next().getTime();
-  let longest = 0;
-  for (let i = 0; i < 200; i++) {
-    const next = runs.next().getTime();
-    longest = Math.max(longest, next - previous);
-    previous = next;
-  }
-  return Math.ceil(longest / 1000) + startingDeadlineSeconds + activeDeadlineSeconds;
+  return longestCronIntervalSeconds(cron, timeZone) + startingDeadlineSeconds + activeDeadlineSeconds;
 }
 
 function selectors(t: RegistryMonitoringTarget) {

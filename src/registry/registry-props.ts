@@ -1,8 +1,10 @@
 import { BackupOptions } from '../backup/database-backup';
 import { AutoscalingOptions } from '../common/autoscaling';
 import { ComponentProps } from '../common/component-props';
+import { ExternalSecretKey } from '../common/external-secret';
 import { NetworkPeer } from '../common/network';
 import { SecretKeyReference } from '../common/secrets';
+import { ClientPeer } from '../connectivity/client-peer';
 import { RegistryDatabase } from './registry-database';
 
 /**
@@ -31,18 +33,19 @@ export interface RegistryAdminOptions {
    */
   readonly port?: number;
   /**
-   * Pods or address blocks admitted on the admin port; with none, only `kubectl port-forward`
+   * Callers admitted on the admin port: workloads of the environment by name (their egress
+   * follows) or pods and address blocks outside it. With none, only `kubectl port-forward`
    * reaches it.
    * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
    * @default - none
    */
-  readonly clients?: NetworkPeer[];
+  readonly clients?: ClientPeer[];
 }
 
 /**
  * Distributed tracing: agents publish spans to the Redis stream `mesh:trace`; the registry reads
  * the stream and exports the spans to an OTLP collector (Tempo, Jaeger, an OpenTelemetry
- * Collector). The NetworkPolicy opens egress to Redis and the collector on their ports.
+ * Collector). The NetworkPolicy opens egress to Redis and the collector, each on its port.
  */
 export interface RegistryTracingOptions {
   /** Turn tracing on. @default true when `tracing` is given */
@@ -55,10 +58,18 @@ export interface RegistryTracingOptions {
   readonly redisUrl?: string;
   /**
    * A Secret key holding the Redis URL, for URLs that carry a password. Set this or `redisUrl`.
+   * The URL's host is then unknown to the chart: set `egressPeers` too.
    * @see https://kubernetes.io/docs/concepts/configuration/secret/
    * @default - none
    */
   readonly redisUrlSecret?: SecretKeyReference;
+  /**
+   * Where the ExternalSecret reads the Redis URL when the environment's secrets come from an
+   * external-secrets store.
+   * @see https://external-secrets.io/latest/api/externalsecret/
+   * @default - remote key `<remoteKeyPrefix><redisUrlSecret.secretName>`, property `<redisUrlSecret.key>`
+   */
+  readonly redisUrlRemoteKey?: ExternalSecretKey;
   /** Redis's TCP port, for the egress rule. @default - the port in `redisUrl`, else 6379 */
   readonly redisPort?: number;
   /** OTLP collector as `host:port`, without a scheme (e.g. `tempo.monitoring.svc:4317`). Needed with exporter 'otlp'. @default - none */
@@ -68,9 +79,10 @@ export interface RegistryTracingOptions {
   /** Where spans go: the OTLP collector, or the registry's log. @default 'otlp' */
   readonly exporter?: 'otlp' | 'console';
   /**
-   * Where Redis and the collector run, for the egress rules.
+   * Where Redis and the collector run, for the egress rules (each on its own port). Needed when a
+   * host is not a cluster Service or the Redis URL is in a Secret.
    * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
-   * @default - any address, on the Redis and collector ports only
+   * @default - each host's namespace when it is a cluster Service (`<service>.<namespace>.svc`)
    */
   readonly egressPeers?: NetworkPeer[];
 }

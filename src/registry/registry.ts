@@ -7,9 +7,8 @@ import { contentHash, CONFIG_CHECKSUM_ANNOTATION } from '../common/checksum';
 import { PodDisruptionBudget } from '../common/disruption-budget';
 import { invalid } from '../common/errors';
 import { ImageReference, parseImageProp } from '../common/image';
-import { ComponentLabels, PLATFORM_COMPONENTS, platformComponentPeer, recommendedLabels, selectorLabels } from '../common/labels';
+import { ComponentLabels, PLATFORM_COMPONENTS, recommendedLabels, selectorLabels } from '../common/labels';
 import { createGrafanaDashboard, createPrometheusRule, MonitoringOptions } from '../common/monitoring';
-import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, DNS_PORTS, NetworkPeer, NetworkRule, toNetworkPolicyPeer } from '../common/network';
 import { addDataVolumeClaimTemplate, applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
 import { applyPodTemplateOptions } from '../common/pod-template';
 import { IPolicySubject, PolicyFacts } from '../common/policy-facts';
@@ -21,22 +20,21 @@ import { applyScheduling } from '../common/scheduling';
 import { envFromSecret } from '../common/secrets';
 import { createService, dropAddressSelector } from '../common/service';
 import { validateCron, validateDnsLabel, validateDnsSubdomain, validateInteger } from '../common/validation';
+import { ServiceEndpoint, Workload } from '../connectivity/connectivity';
+import { IMcpMeshRegistry } from '../agent/mesh-registry';
 import { REGISTRY_POSTGRES_DEFAULTS, RegistryDatabase } from './registry-database';
-import { ResolvedAdmin, resolveAdmin, ResolvedTracing, resolveTracing, validatePeers } from './registry-features';
+import { RegistryConnectivity } from './registry-connectivity';
+import { ResolvedAdmin, resolveAdmin, ResolvedTracing, resolveTracing } from './registry-features';
 import { backupMaxAgeSeconds, registryAlerts, registryDashboardPanels, RegistryMonitoringTarget, resolveRegistryAlerts } from './registry-monitoring';
 import { RegistryProps } from './registry-props';
+import { RegistryRestore } from './registry-restore';
+import { provideRegistrySecrets } from './registry-secrets';
 import { REGISTRY_ENV, REGISTRY_LOG_LEVELS, REGISTRY_PROBE_TIMINGS, REGISTRY_RESOURCES, REGISTRY_RUNTIME, REGISTRY_SQLITE_PATH } from './registry-runtime';
 
 export * from './registry-database';
 export * from './registry-props';
 
 const CONTAINER = 'registry';
-
-/** The same peer written with keys in any order gives the same key. */
-function peerKey(peer: NetworkPeer): string {
-  const labels = Object.entries(peer.podLabels ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify([peer.namespace ?? null, peer.cidr ?? null, peer.podLabels ? labels : null]);
-}
 const DATA_CLAIM = 'data';
 // DatabaseBackup's CronJob: a run may start up to 30 minutes late (startingDeadlineSeconds).
 const BACKUP_STARTING_DEADLINE_SECONDS = 1800;
@@ -44,15 +42,18 @@ const BACKUP_STARTING_DEADLINE_SECONDS = 1800;
 /**
  * The MCP Mesh service registry: a StatefulSet running `mcpmesh/registry`, a client and a
  * headless Service, a ConfigMap of exactly the env vars the registry acts on, SQLite on a
- * volumeClaimTemplate or an existing PostgreSQL, a backup CronJob, a PodDisruptionBudget and an
- * optional autoscaler when several pods run, a NetworkPolicy, and alerts and a dashboard from
- * kube-state-metrics and cAdvisor (the registry exports no metrics of its own).
+ * volumeClaimTemplate or an existing PostgreSQL, a backup CronJob and a suspended restore CronJob,
+ * a PodDisruptionBudget and an optional autoscaler when several pods run, NetworkPolicies from the
+ * chart's connectivity model (the registry, its backup and its restore as workloads), and alerts
+ * and a dashboard from kube-state-metrics and cAdvisor (the registry exports no metrics of its own).
  *
  * @throws McpConfigError at construction for props of the wrong shape or type, unknown fields,
  * invalid names, quantities, schedules or ports, SQLite with more than one replica or with
- * autoscaling, and secrets given where a Secret reference belongs.
+ * autoscaling, secrets given where a Secret reference belongs, and a PostgreSQL database whose
+ * location (`database.peer` or `database.host`) is not given while NetworkPolicies are on; at
+ * synth for a client naming a workload the environment does not render.
  */
-export class Registry extends Construct implements IPolicySubject {
+export class Registry extends Construct implements IPolicySubject, IMcpMeshRegistry {
   /** The StatefulSet. */
   public readonly statefulSet: kplus.StatefulSet;
   /** The client Service the agents call. */
@@ -65,6 +66,17 @@ export class Registry extends Construct implements IPolicySubject {
   public readonly config: kplus.ConfigMap;
   /** The backup CronJob and its volume, when backups are enabled. */
   public readonly backup?: DatabaseBackup;
+  /**
+   * The restore template, when backups are enabled: a suspended CronJob that never runs on its
+   * own; `kubectl create job --from=cronjob/<name>-restore` restores a backup.
+   */
+  public readonly restore?: kplus.CronJob;
+  /** The registry pods in the chart's connectivity model. */
+  public readonly workload: Workload;
+  /** The registry API (port 8000) that agents and declared clients call. */
+  public readonly apiEndpoint: ServiceEndpoint;
+  /** The admin listener, when `admin` is configured. */
+  public readonly adminEndpoint?: ServiceEndpoint;
   /** Pods when not autoscaled; the autoscaler's minimum when autoscaled. */
   public readonly replicas: number;
   /** The database backend in use. */
@@ -76,8 +88,6 @@ export class Registry extends Construct implements IPolicySubject {
   private readonly autoscaling?: ResolvedAutoscaling;
   private readonly admin?: ResolvedAdmin;
   private readonly tracing?: ResolvedTracing;
-  private readonly networkPolicy?: kplus.NetworkPolicy;
-  private readonly admittedClients = new Set<string>();
 
   public constructor(scope: Construct, id: string, props: RegistryProps = {}) {
     super(scope, id);
@@ -97,6 +107,7 @@ export class Registry extends Construct implements IPolicySubject {
     const labels = recommendedLabels(this.identity);
     const namespace = Chart.of(this).namespace;
 
+    provideRegistrySecrets(this, props, labels);
     this.config = new kplus.ConfigMap(this, 'config', { metadata: { name: `${this.name}-config`, namespace, labels }, data: this.configData(props) });
     this.serviceAccount = new kplus.ServiceAccount(this, 'service-account', { metadata: { name: this.name, namespace, labels }, automountToken: false });
     const httpPort = { name: 'http', port: REGISTRY_RUNTIME.httpPort, containerPort: REGISTRY_RUNTIME.httpPort };
@@ -109,10 +120,13 @@ export class Registry extends Construct implements IPolicySubject {
       new PodDisruptionBudget(this, 'pdb', { metadata: { name: this.name, namespace, labels }, selector: this.selector, minReplicas: this.replicas, maxReplicas, budget: props.podDisruptionBudget });
     }
     if (this.autoscaling) createAutoscaler(this, 'hpa', { metadata: { name: this.name, namespace, labels }, target: this.statefulSet, autoscaling: this.autoscaling });
-    if (props.backup?.enabled ?? true) this.backup = this.renderBackup(props);
-    if (props.networkPolicy?.enabled ?? true) {
-      this.networkPolicy = this.renderNetworkPolicy(labels, props.networkPolicy?.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK);
-      validatePeers(this, 'networkPolicy.clients', props.networkPolicy?.clients ?? []).forEach((peer, i) => this.allowClient(`client${i}`, peer));
+    const connectivity = new RegistryConnectivity(this, props, { name: this.name, selector: this.selector, labels, database: this.database, admin: this.admin, tracing: this.tracing });
+    this.workload = connectivity.workload;
+    this.apiEndpoint = connectivity.apiEndpoint;
+    this.adminEndpoint = connectivity.adminEndpoint;
+    if (props.backup?.enabled ?? true) {
+      this.backup = this.renderBackup(props, connectivity);
+      this.restore = this.renderRestore(props, this.backup, connectivity);
     }
     this.renderMonitoring(props, labels);
   }
@@ -134,21 +148,6 @@ export class Registry extends Construct implements IPolicySubject {
     return REGISTRY_RUNTIME.httpPort;
   }
 
-  /**
-   * Allows `peer` to call the registry API, in addition to the platform's agents and gateway.
-   * A peer already admitted is not added twice. No-op when the NetworkPolicy is disabled.
-   * @throws McpConfigError for an id already used or an invalid peer (CIDR, namespace, labels)
-   */
-  public allowClient(id: string, peer: NetworkPeer): void {
-    if (!this.networkPolicy) return;
-    const key = peerKey(peer);
-    if (this.admittedClients.has(key)) return;
-    if (this.node.tryFindChild(`client-${id}`)) invalid(this, 'allowClient id', id, 'give every admitted client its own id');
-    validatePeers(this, `allowClient(${JSON.stringify(id)})`, [peer]);
-    this.admittedClients.add(key);
-    this.networkPolicy.addIngressRule(toNetworkPolicyPeer(this, `client-${id}`, peer), [kplus.NetworkPolicyPort.tcp(REGISTRY_RUNTIME.httpPort)]);
-  }
-
   /** Facts the environment policy checks (HA replicas, backups, PDB, debug logging). */
   public policyFacts(): PolicyFacts {
     return {
@@ -160,12 +159,15 @@ export class Registry extends Construct implements IPolicySubject {
     };
   }
 
-  /** Earlier versions took host/port/username/password; the registry reads only DATABASE_URL. */
+  /** Earlier versions took host/username/password/database; the registry reads only DATABASE_URL. */
   private static refuseComposedDatabaseUrl(scope: Construct, props: RegistryProps): void {
     const db = props.database as unknown as Record<string, unknown> | undefined;
-    const composed = ['host', 'username', 'password', 'database'].find(k => db && typeof db === 'object' && db.type === 'postgres' && db[k] !== undefined);
+    if (!db || typeof db !== 'object' || db.type !== 'postgres') return;
+    const composed = ['username', 'password', 'database'].find(k => db[k] !== undefined) ?? (db.url === undefined && db.host !== undefined ? 'host' : undefined);
     if (composed) {
-      invalid(scope, `database.${composed}`, composed === 'host' ? db![composed] : '<not shown>',
+      // `host` alone is valid (it places the NetworkPolicy egress): name it when the old form used it.
+      const field = db.host !== undefined ? 'host' : composed;
+      invalid(scope, `database.${field}`, field === 'host' ? db.host : '<not shown>',
         'the registry reads one database setting, DATABASE_URL: put the whole postgresql://user:password@host:5432/db URI in a Secret and set database.url = { secretName, key }');
     }
   }
@@ -258,13 +260,13 @@ export class Registry extends Construct implements IPolicySubject {
     return [...new Set([...Object.keys(this.config.data), REGISTRY_ENV.databaseUrl, ...(this.tracing ? [REGISTRY_ENV.redisUrl] : [])])];
   }
 
-  private renderBackup(props: RegistryProps): DatabaseBackup {
+  private renderBackup(props: RegistryProps, connectivity: RegistryConnectivity): DatabaseBackup {
     const db = this.database;
     const identity = { ...this.identity, component: 'registry-backup' };
     const source = db.type === 'sqlite'
       ? {
         kind: 'sqlite' as const,
-        claimName: `${DATA_CLAIM}-${this.name}-0`,
+        claimName: this.sqliteClaim,
         // The backup opens the file the registry's DATABASE_URL names, mounted at the same path.
         mountPath: REGISTRY_RUNTIME.dataPath,
         databaseFile: REGISTRY_RUNTIME.sqliteFile,
@@ -272,24 +274,31 @@ export class Registry extends Construct implements IPolicySubject {
         user: { uid: REGISTRY_RUNTIME.uid },
       }
       : { kind: 'postgres' as const, connection: { url: db.url }, defaults: REGISTRY_POSTGRES_DEFAULTS };
-    return new DatabaseBackup(this, 'backup', { ...props.backup, name: `${this.name}-backup`, identity, source });
+    const backup = new DatabaseBackup(this, 'backup', { ...props.backup, name: `${this.name}-backup`, identity, source });
+    connectivity.addDataJob(backup, { name: backup.cronJob.name, selector: selectorLabels(identity), labels: recommendedLabels(identity), reason: 'backs up the database (pg_dump)' });
+    return backup;
   }
 
-  private renderNetworkPolicy(labels: Record<string, string>, cluster: ClusterNetwork): kplus.NetworkPolicy {
-    const egress: NetworkRule[] = [{ peers: [cluster.dns], ports: DNS_PORTS }];
-    if (this.database.type === 'postgres') {
-      // The database may live anywhere (another namespace, a managed service): allow its port only.
-      egress.push({ peers: [{ cidr: '0.0.0.0/0' }], ports: [{ port: this.database.port ?? 5432 }] });
-    }
-    if (this.tracing) egress.push({ peers: this.tracing.egressPeers, ports: this.tracing.egressPorts.map(port => ({ port })) });
-    // Only MCP Mesh agents call the registry; the Edge MCP gateway never does (it talks to its core
-    // platform), so admitting it would be a flow allowed on one side only.
-    const platformClients = [platformComponentPeer(PLATFORM_COMPONENTS.agent)];
-    platformClients.forEach(peer => this.admittedClients.add(peerKey(peer)));
-    const ingress: NetworkRule[] = [{ peers: platformClients, ports: [{ port: REGISTRY_RUNTIME.httpPort }] }];
-    // The admin listener has no authentication: only declared admin clients, on its port only.
-    if (this.admin?.clients.length) ingress.push({ peers: this.admin.clients, ports: [{ port: this.admin.port }] });
-    return createNetworkPolicy(this, 'network-policy', { name: this.name, labels, podSelector: this.selector, ingress, egress });
+  private renderRestore(props: RegistryProps, backup: DatabaseBackup, connectivity: RegistryConnectivity): kplus.CronJob {
+    const db = this.database;
+    const identity = { ...this.identity, component: 'registry-restore' };
+    const restore = new RegistryRestore(this, 'restore', {
+      name: `${this.name}-restore`,
+      identity,
+      backupClaim: backup.claim,
+      backupPrefix: backup.cronJob.name,
+      image: props.backup?.image,
+      target: db.type === 'sqlite'
+        ? { kind: 'sqlite', claimName: this.sqliteClaim, mountPath: REGISTRY_RUNTIME.dataPath, databaseFile: REGISTRY_RUNTIME.sqliteFile, user: { uid: REGISTRY_RUNTIME.uid }, separateFrom: this.selector }
+        : { kind: 'postgres', url: db.url },
+    });
+    connectivity.addDataJob(restore, { name: restore.cronJob.name, selector: restore.selector, labels: recommendedLabels(identity), reason: 'restores a backup (pg_restore)' });
+    return restore.cronJob;
+  }
+
+  /** The SQLite data volume of pod 0 (the only pod SQLite runs). */
+  private get sqliteClaim(): string {
+    return `${DATA_CLAIM}-${this.name}-0`;
   }
 
   private renderMonitoring(props: RegistryProps, labels: Record<string, string>): void {

@@ -28,30 +28,27 @@ export type CloudNativePgBackupMethod =
   | { readonly method: 'plugin'; readonly barmanObjectName: string }
   | { readonly method: 'volumeSnapshot'; readonly volumeSnapshotClassName: string };
 
-/** A PgBouncer Pooler in front of the primary (`<cluster>-pooler-rw`). */
-export interface CloudNativePgPoolerOptions {
-  /** Render the Pooler. @default false */
-  readonly enabled?: boolean;
-  /** PgBouncer pods. @default 2 */
-  readonly instances?: number;
-  /**
-   * Pool mode. asyncpg (the API's driver) prepares statements per connection, which needs
-   * `session` unless PgBouncer tracks prepared statements.
-   * @default 'session'
-   */
-  readonly poolMode?: 'session' | 'transaction';
-  /** PgBouncer max_client_conn. @default 1000 */
-  readonly maxClientConnections?: number;
-  /** PgBouncer default_pool_size (server connections per user/database). @default 20 */
-  readonly defaultPoolSize?: number;
-}
-
 /** CloudNativePG-only settings of a PgvectorDatabase. */
 export interface CloudNativePgOptions {
   /** Backup method of the ScheduledBackup. Required when backups are enabled. */
   readonly backupMethod?: CloudNativePgBackupMethod;
-  /** Optional PgBouncer Pooler. @default - none */
-  readonly pooler?: CloudNativePgPoolerOptions;
+  /** Optional PgBouncer Pooler in front of the primary (`<cluster>-pooler-rw`). @default - none */
+  readonly pooler?: {
+    /** Render the Pooler. @default false */
+    readonly enabled?: boolean;
+    /** PgBouncer pods. @default 2 */
+    readonly instances?: number;
+    /**
+     * Pool mode. asyncpg (the API's driver) prepares statements per connection, which needs
+     * `session` unless PgBouncer tracks prepared statements.
+     * @default 'session'
+     */
+    readonly poolMode?: 'session' | 'transaction';
+    /** PgBouncer max_client_conn. @default 1000 */
+    readonly maxClientConnections?: number;
+    /** PgBouncer default_pool_size (server connections per user/database). @default 20 */
+    readonly defaultPoolSize?: number;
+  };
   /** Where the operator runs (it calls each instance's status port). @default namespace cnpg-system, pods app.kubernetes.io/name=cloudnative-pg */
   readonly operator?: NetworkPeer;
   /** Let the operator manage PodDisruptionBudgets (spec.enablePDB). @default true */

@@ -6,14 +6,21 @@ import { invalid } from '../common/errors';
 import { parseImageProp } from '../common/image';
 import { ComponentLabels, recommendedLabels, selectorLabels } from '../common/labels';
 import { createPrometheusRule, DashboardPanel } from '../common/monitoring';
-import { ClusterNetwork, createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, NetworkPeer, NetworkRule, toNetworkPolicyPeer } from '../common/network';
+import { declareExternal, declareProduced } from '../common/external-references';
+import { ExternalSecretKey } from '../common/external-secret';
+import { ClusterNetwork } from '../common/network';
 import { IPolicySubject, PolicyFacts } from '../common/policy-facts';
 import { PostgresConnection } from '../common/postgres-connection';
 import { checkProps } from '../common/props-schema';
 import { ResourceRequirements, resolveResources } from '../common/resources';
 import { SchedulingOptions } from '../common/scheduling';
+import { provideSecret, SecretsProvisioning } from '../common/secret-provisioning';
+import { SecretKeyReference } from '../common/secrets';
 import { validateCron, validateDnsLabel, validateInteger, validateTimeZone } from '../common/validation';
+import { ClientPeer } from '../connectivity/client-peer';
+import { Connectivity, ServiceEndpoint, Workload } from '../connectivity/connectivity';
 import { CloudNativePgOptions, renderCloudNativePg, CloudNativePgObjects } from './pgvector-cloudnative';
+import { DEFAULT_CNPG_OPERATOR, registerDatabaseConnectivity } from './pgvector-connectivity';
 import { PgvectorAlertTarget, pgvectorAlerts, PgvectorMonitoringOptions, pgvectorPanels } from './pgvector-monitoring';
 import { PgvectorStorage, resolveStorage, validateSecretName } from './pgvector-shared';
 import { renderPostgresStatefulSet } from './pgvector-statefulset';
@@ -47,14 +54,32 @@ export interface PgvectorDatabaseProps {
   /** Application role, owner of the database and of the schema's objects (a lower-case PostgreSQL identifier). @default 'tool_registry' */
   readonly owner?: string;
   /**
-   * Name of an existing Secret of type kubernetes.io/basic-auth with keys `username` (equal to
-   * `owner`) and `password`: the owner's credentials. Never the password itself. Required for
-   * `statefulset`; for `cloudnative-pg` it is passed to `bootstrap.initdb.secret`, and when
-   * omitted the operator generates `<name>-app`.
+   * Name of the Secret holding the owner's password under the key `password`; never the password
+   * itself. statefulset: the database's own initialisation and every client read it, and it comes
+   * to exist as `secretProvisioning` says (generated in dev, a prerequisite, or an
+   * ExternalSecret). cloudnative-pg: when set, an existing `kubernetes.io/basic-auth` Secret
+   * (`username` = `owner`, `password`) passed to `bootstrap.initdb.secret`; when omitted the
+   * operator writes `<name>-app` (keys `username`, `password`, `uri`, ...) and every client reads
+   * that one, so nothing is made by hand.
    * @see https://kubernetes.io/docs/concepts/configuration/secret/#basic-authentication-secret
-   * @default - required for statefulset; `<name>-app` (operator-generated) for cloudnative-pg
+   * @see https://cloudnative-pg.io/documentation/current/applications/#secrets
+   * @default - `<name>-credentials` (statefulset); `<name>-app`, operator-generated (cloudnative-pg)
    */
   readonly credentialsSecret?: string;
+  /**
+   * Where an ExternalSecret reads the statefulset backend's password (`secretProvisioning`
+   * `external-secrets`).
+   * @default - `<remoteKeyPrefix><credentialsSecret>`, property `password`
+   */
+  readonly passwordRemoteKey?: ExternalSecretKey;
+  /**
+   * How the statefulset backend's credentials Secret comes to exist: a prerequisite
+   * (`existing`), created in the cluster with a random password (`generated`), or an
+   * ExternalSecret (`external-secrets`). The PostgreSQL initialisation and the clients read the
+   * same Secret, so both sides always agree.
+   * @default { source: 'existing' }
+   */
+  readonly secretProvisioning?: SecretsProvisioning;
   /** Postgres image with pgvector, pinned by tag or digest. @default - 'pgvector/pgvector:0.8.0-pg16' (statefulset) or 'ghcr.io/cloudnative-pg/postgresql:17.6-standard-trixie' (cloudnative-pg) */
   readonly image?: string;
   /** PostgreSQL instances: CloudNativePG primary plus standbys (>= 1); the statefulset backend runs exactly 1. @default 1 */
@@ -100,11 +125,16 @@ export interface PgvectorDatabaseProps {
    * @default - none
    */
   readonly monitoring?: PgvectorMonitoringOptions;
-  /** Pods allowed to connect on 5432, besides this construct's own jobs (see {@link PgvectorDatabase.allowClient}). @default [] */
-  readonly clients?: NetworkPeer[];
-  /** Render NetworkPolicies isolating the database pods. @default true */
+  /**
+   * Callers admitted on 5432 (to the Pooler when there is one), besides the Tool Registry API and
+   * this construct's own jobs: workloads of the environment by name (their egress follows) or
+   * peers outside the platform.
+   * @default []
+   */
+  readonly clients?: ClientPeer[];
+  /** Render NetworkPolicies isolating the database pods and its jobs. @default true */
   readonly networkPolicy?: boolean;
-  /** Where Prometheus and DNS run. @default - kube-prometheus-stack in `monitoring`, CoreDNS */
+  /** Where Prometheus and DNS run. @default - the chart's connectivity model's (kube-prometheus-stack in `monitoring`, CoreDNS) */
   readonly clusterNetwork?: ClusterNetwork;
 }
 
@@ -137,8 +167,12 @@ export class PgvectorDatabase extends Construct implements IPolicySubject {
   /** Application database and role. */
   public readonly databaseName: string;
   public readonly owner: string;
-  /** Secret with the owner's `username` and `password`. */
+  /** Secret with the owner's `password` (and, on CloudNativePG, `username`). */
   public readonly credentialsSecret: string;
+  /** Where PostgreSQL clients connect: the Pooler when there is one, else the instances. */
+  public readonly clientEndpoint: ServiceEndpoint;
+  /** The PostgreSQL pods themselves (the primary among them), for DDL and dumps. */
+  public readonly primaryEndpoint: ServiceEndpoint;
   /** PostgreSQL instances. */
   public readonly instances: number;
   /** The validated schema. */
@@ -156,7 +190,6 @@ export class PgvectorDatabase extends Construct implements IPolicySubject {
   /** Labels of the Postgres instance pods. */
   public readonly podSelector: Record<string, string>;
   private readonly identity: ComponentLabels;
-  private readonly policies: kplus.NetworkPolicy[] = [];
   private readonly backupsEnabled: boolean;
   private readonly monitoring: PgvectorMonitoringOptions;
   private readonly alertTarget: PgvectorAlertTarget;
@@ -177,11 +210,9 @@ export class PgvectorDatabase extends Construct implements IPolicySubject {
       invalid(this, 'instances', this.instances, "the statefulset backend runs a single primary without replication: use 1, or backend 'cloudnative-pg' for replicas and failover");
     }
     if (!cnpg && props.cloudNativePg) invalid(this, 'cloudNativePg', props.cloudNativePg, "remove it, or set backend to 'cloudnative-pg'");
-    if (!cnpg && !props.credentialsSecret) {
-      invalid(this, 'credentialsSecret', props.credentialsSecret, `reference an existing kubernetes.io/basic-auth Secret with keys username (${this.owner}) and password, e.g. kubectl create secret generic ${this.name}-credentials --type=kubernetes.io/basic-auth --from-literal=username=${this.owner} --from-literal=password=...`);
-    }
     if (props.credentialsSecret !== undefined) validateSecretName(this, 'credentialsSecret', props.credentialsSecret);
-    this.credentialsSecret = props.credentialsSecret ?? `${this.name}-app`;
+    if (cnpg && props.passwordRemoteKey) invalid(this, 'passwordRemoteKey', props.passwordRemoteKey, 'CloudNativePG writes the password itself (<name>-app), or reads your initdb credentialsSecret: remove passwordRemoteKey');
+    this.credentialsSecret = props.credentialsSecret ?? (cnpg ? `${this.name}-app` : `${this.name}-credentials`);
     this.schema = resolveVectorSchema(this, 'schema', props.schema);
     const storage = resolveStorage(this, 'storage', props.storage);
     const resources = resolveResources(this, 'resources', props.resources, PGVECTOR_RESOURCES);
@@ -233,7 +264,27 @@ export class PgvectorDatabase extends Construct implements IPolicySubject {
       });
     }
 
-    if (props.networkPolicy ?? true) this.renderNetworkPolicies(labels, props.clients ?? [], props.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK, props.cloudNativePg ?? {});
+    this.provideCredentials(props, labels);
+    const endpoints = registerDatabaseConnectivity({
+      networkPolicy: props.networkPolicy ?? true,
+      labels,
+      cluster: props.clusterNetwork ?? Connectivity.of(this).clusterNetwork,
+      instances: { scope: this, name: this.name, podSelector: this.podSelector },
+      cloudNativePg: this.cloudNativePg && {
+        operator: props.cloudNativePg?.operator ?? DEFAULT_CNPG_OPERATOR,
+        pooler: this.cloudNativePg.pooler && { scope: this, policyId: 'pooler-network-policy', name: this.cloudNativePg.pooler.name, podSelector: this.cloudNativePg.poolerSelector! },
+      },
+      scraped: cnpg && (this.monitoring.scrape ?? false),
+      migration: this.migration && {
+        scope: this.migration, name: `${this.name}-migrate`, podSelector: this.migration.podSelector, labels: recommendedLabels({ ...this.identity, component: 'database-migration' }),
+      },
+      backup: this.backup && {
+        scope: this.backup, name: this.backup.cronJob.name, podSelector: this.backupSelector, labels: recommendedLabels({ ...this.identity, component: 'database-backup' }),
+      },
+      clients: props.clients ?? [],
+    });
+    this.clientEndpoint = endpoints.client;
+    this.primaryEndpoint = endpoints.primary;
     this.alertTarget = {
       backend: this.backend, name: this.name, namespace: Chart.of(this).namespace, instances: this.instances,
       scraped: cnpg && (this.monitoring.scrape ?? false),
@@ -271,21 +322,27 @@ export class PgvectorDatabase extends Construct implements IPolicySubject {
     return this.schemaConfigMap.data[SCHEMA_SQL_KEY];
   }
 
-  /** Labels of every pod a client talks to: the instances, and the Pooler's pods when there is one. */
-  public get endpointSelectors(): Record<string, string>[] {
-    return this.cloudNativePg?.pooler ? [this.podSelector, this.cloudNativePg.poolerSelector!] : [this.podSelector];
+  /** The PostgreSQL pods in the connectivity model. */
+  public get workload(): Workload {
+    return this.primaryEndpoint.target as Workload;
+  }
+
+  /** The owner's password: the Secret key every client of the database reads. */
+  public get passwordSecret(): SecretKeyReference {
+    return { secretName: this.credentialsSecret, key: 'password' };
+  }
+
+  /**
+   * Labels of the backup Job's pods. A restore helper pod carrying them is admitted to the
+   * database and may reach it, exactly like a scheduled backup (the README's restore recipe).
+   */
+  public get backupSelector(): Record<string, string> {
+    return selectorLabels({ ...this.identity, component: 'database-backup' });
   }
 
   /** Owner connection to the primary, credentials from {@link credentialsSecret}. */
   public connection(): PostgresConnection {
-    return { host: this.primaryHost, port: PGVECTOR_RUNTIME.port, database: this.databaseName, username: this.owner, password: { secretName: this.credentialsSecret, key: 'password' } };
-  }
-
-  /** Lets `peer` connect on 5432 (to the Pooler too, when there is one). No-op with NetworkPolicies off. */
-  public allowClient(id: string, peer: NetworkPeer): void {
-    for (const policy of this.policies) {
-      policy.addIngressRule(toNetworkPolicyPeer(this, `client-${id}-${policy.node.id}`, peer), [kplus.NetworkPolicyPort.tcp(PGVECTOR_RUNTIME.port)]);
-    }
+    return { host: this.primaryHost, port: PGVECTOR_RUNTIME.port, database: this.databaseName, username: this.owner, password: this.passwordSecret };
   }
 
   /**
@@ -297,7 +354,6 @@ export class PgvectorDatabase extends Construct implements IPolicySubject {
     const base = {
       component: `PgvectorDatabase (${this.backend})`,
       backups: { enabled: this.backupsEnabled, field: 'backup.enabled' },
-      generatedSecrets: { present: false, field: 'credentialsSecret' },
     };
     if (this.backend === 'statefulset') return base;
     return {
@@ -307,36 +363,21 @@ export class PgvectorDatabase extends Construct implements IPolicySubject {
     };
   }
 
-  private renderNetworkPolicies(labels: Record<string, string>, clients: NetworkPeer[], cluster: ClusterNetwork, options: CloudNativePgOptions): void {
-    const port = [{ port: PGVECTOR_RUNTIME.port }];
-    const own: NetworkPeer[] = [this.migration?.podSelector, this.backup ? selectorLabels({ ...this.identity, component: 'database-backup' }) : undefined]
-      .filter((s): s is Record<string, string> => s !== undefined).map(podLabels => ({ podLabels }));
+  /**
+   * The credentials Secret: statefulset's comes to exist as `secretProvisioning` says, with only
+   * a `password` key (the owner's name is a literal), so a generated one works; CloudNativePG's
+   * default `<name>-app` is the operator's; a user's initdb Secret must exist.
+   */
+  private provideCredentials(props: PgvectorDatabaseProps, labels: Record<string, string>): void {
     if (this.backend === 'statefulset') {
-      // Postgres needs no egress at all; only clients and the own jobs may connect.
-      this.policies.push(createNetworkPolicy(this, 'network-policy', {
-        name: this.name, labels, podSelector: this.podSelector,
-        ingress: [...clients, ...own].length ? [{ peers: [...clients, ...own], ports: port }] : [],
-        egress: [],
-      }));
-      return;
-    }
-    const objects = this.cloudNativePg!;
-    const operator = options.operator ?? { namespace: 'cnpg-system', podLabels: { 'app.kubernetes.io/name': 'cloudnative-pg' } };
-    const direct = [...clients, ...own, ...(objects.pooler ? [{ podLabels: objects.poolerSelector }] : [])];
-    const ingress: NetworkRule[] = [
-      { peers: [{ podLabels: objects.instanceSelector }], ports: port }, // streaming replication between instances
-      { peers: [operator], ports: [{ port: PGVECTOR_RUNTIME.cnpgStatusPort }, { port: PGVECTOR_RUNTIME.port }] },
-      { peers: [cluster.prometheus], ports: [{ port: PGVECTOR_RUNTIME.cnpgMetricsPort }] },
-    ];
-    if (direct.length) ingress.push({ peers: direct, ports: port });
-    // Egress stays open: the instance manager talks to the Kubernetes API and to the backup object store.
-    this.policies.push(createNetworkPolicy(this, 'network-policy', { name: this.name, labels, podSelector: objects.instanceSelector, ingress }));
-    if (objects.pooler) {
-      const poolerIngress: NetworkRule[] = [{ peers: [cluster.prometheus], ports: [{ port: PGVECTOR_RUNTIME.poolerMetricsPort }] }];
-      if (clients.length) poolerIngress.unshift({ peers: clients, ports: [{ port: PGVECTOR_RUNTIME.poolerPort }] });
-      this.policies.push(createNetworkPolicy(this, 'pooler-network-policy', {
-        name: objects.pooler.name, labels, podSelector: objects.poolerSelector!, ingress: poolerIngress,
-      }));
+      provideSecret(this, props.secretProvisioning, {
+        secretName: this.credentialsSecret, labels, field: 'credentialsSecret',
+        keys: { password: { generate: true, remoteKey: props.passwordRemoteKey } },
+      });
+    } else if (props.credentialsSecret === undefined) {
+      declareProduced(this, 'Secret', this.credentialsSecret);
+    } else {
+      declareExternal(this, 'Secret', this.credentialsSecret, { keys: ['password', 'username'] });
     }
   }
 }

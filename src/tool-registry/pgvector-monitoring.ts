@@ -1,5 +1,5 @@
-import { CronExpressionParser } from 'cron-parser';
 import { IConstruct } from 'constructs';
+import { longestCronIntervalSeconds } from '../common/cron-interval';
 import { AlertRule, DashboardPanel, MonitoringOptions } from '../common/monitoring';
 import { validateInteger } from '../common/validation';
 import { CNPG_METRICS } from './tool-registry-runtime';
@@ -189,22 +189,11 @@ export function pgvectorPanels(t: PgvectorAlertTarget): DashboardPanel[] {
 }
 
 /**
- * The longest interval between two consecutive runs of a five-field cron schedule, in seconds,
- * over a year of runs from a fixed date (so the value, and the rendered rule, never changes
- * with the day of synth).
+ * The longest interval between two consecutive runs of a five-field cron schedule, in seconds.
  * @internal
  */
 export function scheduleIntervalSeconds(schedule: string, timeZone: string): number {
-  const runs = CronExpressionParser.parse(schedule, { currentDate: new Date(Date.UTC(2025, 0, 1)), tz: timeZone });
-  const end = Date.UTC(2026, 0, 1);
-  let previous = runs.next().getTime();
-  let longest = 0;
-  for (let i = 0; i < 600_000 && previous < end; i++) {
-    const next = runs.next().getTime();
-    longest = Math.max(longest, next - previous);
-    previous = next;
-  }
-  return Math.round(longest / 1000);
+  return longestCronIntervalSeconds(schedule, timeZone);
 }
 
 function positive(scope: IConstruct, field: string, value: number): number {

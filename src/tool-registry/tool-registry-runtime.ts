@@ -1,44 +1,67 @@
 import { HealthPaths, ProbeTimings } from '../common/probes';
 import { DefaultResources } from '../common/resources';
 
-// The Tool Registry API's runtime contract: the single source of truth for the image, ports,
-// paths, env var names and metric names the ToolRegistry construct renders.
+// The Tool Registry API's runtime contract: the single source of truth for the ports, paths,
+// routes, env var names and metric names the ToolRegistry construct renders.
 //
-// Provenance, plainly: no upstream source repository or published image of the "Tool Registry
-// MCP Server" is known (design/upstream.md §4: only its Kubernetes README, a deploy script and
-// API tests were found; its YAML and code were not). Everything below comes from that seed
-// document (seeds/tool-registry-k8s.md), nothing was run or read from source:
-// - FastAPI served by uvicorn on 8000, `GET /health`, a UBI8-based image, emptyDirs at /app/tmp
-//   and /app/logs, a Service on 80;
-// - the env vars its "Environment Variables" section lists (and only those, plus TMPDIR, which
-//   Python's tempfile module reads);
-// - "HTTP request metrics (rate, duration, errors)" on /metrics, with no names given. The names
-//   below are the defaults of prometheus-fastapi-instrumentator (the usual FastAPI exporter;
-//   PyPI project page, versions 6.x-8.x): an assumption about an unknown image. The seed's tool
-//   count and embedding cache metrics have no names anywhere, so nothing here queries them.
-// Users bring their own build of the API (the `image` prop); the default image name is this
-// library's convention, not a published image.
+// Provenance, plainly:
+// - The seed document (seeds/tool-registry-k8s.md): FastAPI served by uvicorn on 8000,
+//   `GET /health`, a UBI8-based image, emptyDirs at /app/tmp and /app/logs, a Service on 80,
+//   and the env vars of its "Environment Variables" section.
+// - Its source, found since (design/upstream.md §4 had not identified it): MrTall93/ToolBox
+//   ("Tool Registry MCP Server", the same PLAN.md/TICKETS.md, Dockerfile.ubi8), read at
+//   876d842 and 24f142c (app/config.py), 6e6f9a6 (app/main.py, app/api/admin.py,
+//   app/middleware/auth.py) and 24f142c (app/api/mcp.py):
+//   * Settings (pydantic-settings, extra="ignore") read DATABASE_URL (create_async_engine, so
+//     the asyncpg scheme is required), EMBEDDING_ENDPOINT_URL, EMBEDDING_API_KEY, LOG_LEVEL,
+//     WORKERS, ENABLE_CACHE, CORS_ORIGINS and API_KEY. There is no SECRET_KEY setting (the seed
+//     lists one; the app ignores it), so none is rendered.
+//   * API_KEY, when set, makes every /admin/* route require `Authorization: Bearer <API_KEY>`
+//     (401 without, 403 wrong); the /mcp/* routes stay open.
+//   * Routes: POST /mcp/{list_tools,find_tool,call_tool}; /admin/tools... and /admin/mcp/sync
+//     (writes tools, whose implementation code call_tool runs); /docs, /redoc, /openapi.json;
+//     /, /health, /ready, /live.
+//   * No image is published: PRODUCTION_IMAGES.md builds local tags only (`tool-registry:ubi8`),
+//     so there is no default image: users name their build (`image` is required).
+// - /metrics: "HTTP request metrics (rate, duration, errors)" per the seed, with no names; the
+//   names below are the defaults of prometheus-fastapi-instrumentator, an assumption. app/main.py
+//   at 6e6f9a6 mounts no /metrics (it exports OpenTelemetry), so a build without an
+//   instrumentator answers the ServiceMonitor with 404.
 
 /** The Tool Registry API's runtime contract. @internal */
 export const TOOL_REGISTRY_RUNTIME = {
-  /** Default image: this library's naming convention; no published image is known, so set `image` to your build. */
-  image: 'ghcr.io/mcp-platform/tool-registry:1.0.0',
   /** UBI8 images run as UID 1001 by convention. */
   uid: 1001,
   /** uvicorn's listen port (HTTP API, /health and /metrics). */
   httpPort: 8000,
   /** Port the Service exposes (80 -> the named container port `http`). */
   servicePort: 80,
-  /** The app serves /health only; it backs all three probes. */
+  /** The app serves /health; it backs all three probes. */
   health: { startup: '/health', liveness: '/health', readiness: '/health' } as HealthPaths,
   /** Prometheus metrics, on the HTTP port. */
   metricsPath: '/metrics',
   /** Writable paths under the read-only root filesystem. */
   tmpPath: '/app/tmp',
   logsPath: '/app/logs',
+  /** Scheme of DATABASE_URL: the app builds an asyncio SQLAlchemy engine, which needs asyncpg. */
+  databaseUrlScheme: 'postgresql+asyncpg',
 } as const;
 
-/** Env vars the API reads, as the seed document lists them. @internal */
+/** A group of the API's HTTP routes an Ingress may expose. */
+export type ToolRegistryRoute = 'mcp' | 'admin' | 'docs';
+
+/**
+ * Ingress paths per route group: `mcp` is what tool clients call (list, semantic search, call);
+ * `admin` writes the registry (guarded by API_KEY when set); `docs` is the OpenAPI UI and schema.
+ * @internal
+ */
+export const TOOL_REGISTRY_ROUTES: Record<ToolRegistryRoute, readonly { path: string; exact: boolean }[]> = {
+  mcp: [{ path: '/mcp', exact: false }],
+  admin: [{ path: '/admin', exact: false }],
+  docs: [{ path: '/docs', exact: false }, { path: '/redoc', exact: true }, { path: '/openapi.json', exact: true }],
+};
+
+/** Env vars the API reads (app/config.py). @internal */
 export const TOOL_REGISTRY_ENV = {
   logLevel: 'LOG_LEVEL',
   workers: 'WORKERS',
@@ -46,8 +69,9 @@ export const TOOL_REGISTRY_ENV = {
   corsOrigins: 'CORS_ORIGINS',
   embeddingEndpointUrl: 'EMBEDDING_ENDPOINT_URL',
   databaseUrl: 'DATABASE_URL',
-  secretKey: 'SECRET_KEY',
   embeddingApiKey: 'EMBEDDING_API_KEY',
+  /** When set, /admin/* requires `Authorization: Bearer <API_KEY>`. */
+  apiKey: 'API_KEY',
   /** Python's tempfile honours TMPDIR: point it at the writable emptyDir. */
   tmpDir: 'TMPDIR',
 } as const;

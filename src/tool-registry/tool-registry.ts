@@ -7,10 +7,11 @@ import { ComponentNetworkPolicyOptions, ComponentProps, LogLevel } from '../comm
 import { PodDisruptionBudget } from '../common/disruption-budget';
 import { invalid } from '../common/errors';
 import { parseImageProp } from '../common/image';
+import { ExternalSecretKey } from '../common/external-secret';
 import { createIngress, IngressOptions } from '../common/ingress';
 import { ComponentLabels, recommendedLabels, selectorLabels } from '../common/labels';
 import { createGrafanaDashboard, createPrometheusRule, createServiceMonitor, METRICS_SERVICE_LABEL } from '../common/monitoring';
-import { createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, DNS_PORTS, NetworkPeer, NetworkRule, toNetworkPolicyPeer } from '../common/network';
+import { NetworkRule } from '../common/network';
 import { applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
 import { applyPodTemplateOptions } from '../common/pod-template';
 import { IPolicySubject, PolicyFacts } from '../common/policy-facts';
@@ -18,42 +19,77 @@ import { httpProbes } from '../common/probes';
 import { checkProps } from '../common/props-schema';
 import { resolveResources } from '../common/resources';
 import { applyScheduling } from '../common/scheduling';
-import { envFromSecret, SecretKeyReference } from '../common/secrets';
 import { createService } from '../common/service';
 import { validateDnsLabel, validateInteger } from '../common/validation';
+import { ServiceEndpoint } from '../connectivity/connectivity';
 import { databaseDashboardPanels, PgvectorDatabase, PgvectorDatabaseProps } from './pgvector-database';
-import { validateSecretName } from './pgvector-shared';
+import { apiSecretEnv, DATABASE_PASSWORD_ENV, ingressPaths, registerApiConnectivity } from './tool-registry-access';
 import { ToolRegistryMonitoringOptions, ToolRegistryMonitoringTarget, toolRegistryAlerts, toolRegistryPanels } from './tool-registry-monitoring';
 import { TOOL_REGISTRY_ENV, TOOL_REGISTRY_PROBE_TIMINGS, TOOL_REGISTRY_RESOURCES, TOOL_REGISTRY_RUNTIME } from './tool-registry-runtime';
 
-/** Secrets the API reads, each a key of an existing Secret (never rendered by this library). */
+/**
+ * The Secrets the API reads. The database password is not here: it is the database's
+ * (`database.credentialsSecret`, CloudNativePG's `<cluster>-app` by default), so the API, the
+ * migration and the backup read the very Secret PostgreSQL was initialised with.
+ */
 export interface ToolRegistrySecrets {
-  /** DATABASE_URL: a key holding `postgresql+asyncpg://<owner>:<password>@<database host>:5432/<databaseName>`. */
-  readonly databaseUrl: SecretKeyReference;
-  /** SECRET_KEY: a key holding the application's signing key. */
-  readonly secretKey: SecretKeyReference;
-  /** EMBEDDING_API_KEY: a key holding the embedding endpoint's credential. @default - not set (an endpoint without auth) */
-  readonly embeddingApiKey?: SecretKeyReference;
+  /** Secret holding API_KEY (a key the platform chooses, so dev generates it). @default '<name>-api-key' */
+  readonly apiKeySecretName?: string;
+  /** Secret holding EMBEDDING_API_KEY (issued by the embedding provider, never generated). @default '<name>-embedding' */
+  readonly embeddingSecretName?: string;
+  /**
+   * Where ExternalSecrets read the keys (`secretProvisioning` `external-secrets`): `apiKey` for
+   * API_KEY, `embeddingApiKey` for EMBEDDING_API_KEY.
+   * @default - `<remoteKeyPrefix><Secret name>`, property = the variable's name
+   */
+  readonly remoteKeys?: { readonly apiKey?: ExternalSecretKey; readonly embeddingApiKey?: ExternalSecretKey };
 }
 
 /** The API's NetworkPolicy: the shared shape plus where the embedding endpoint is. */
 export interface ToolRegistryNetworkPolicyOptions extends ComponentNetworkPolicyOptions {
   /**
-   * Where the embedding endpoint is (the API's only egress besides DNS and the database).
-   * ipBlock rules do not reliably match pod IPs: give pod/namespace peers for an in-cluster endpoint.
+   * Where the embedding endpoint is (the API's only egress besides DNS and the database), with
+   * its ports. An in-cluster endpoint is matched by pod/namespace labels (ipBlock rules do not
+   * reliably match pod IPs), an external one by CIDR.
    * @default - any address (0.0.0.0/0) on the endpoint URL's port
    */
   readonly embeddingEndpoint?: NetworkRule;
 }
 
+/** The Tool Registry's Ingress: the shared shape plus which of the API's routes it exposes. */
+export interface ToolRegistryIngressOptions extends IngressOptions {
+  /**
+   * Route groups routed publicly: `mcp` (`/mcp/list_tools`, `/mcp/find_tool`, `/mcp/call_tool`,
+   * what tool clients call), `admin` (`/admin/*`, which writes tools: guard it with `apiKey`),
+   * `docs` (`/docs`, `/redoc`, `/openapi.json`). Anything else (`/`, `/health`, `/metrics`) stays
+   * in the cluster.
+   * @default ['mcp']
+   */
+  readonly routes?: ('mcp' | 'admin' | 'docs')[];
+}
+
 /** Props of {@link ToolRegistry}. */
 export interface ToolRegistryProps extends ComponentProps {
+  /**
+   * Image of your Tool Registry API build, pinned by tag or digest (`registry.example.com/tool-registry:1.0.0`): the API publishes no image, so build it from its source and push it to a registry your cluster pulls from.
+   * There is no default.
+   */
+  readonly image: string;
   /** Name of the Deployment, Service, ServiceAccount and the prefix of the other objects (RFC 1123 label, at most 40 characters). @default 'tool-registry' */
   readonly name?: string;
   /** EMBEDDING_ENDPOINT_URL: http(s) URL of the embedding service, without credentials. */
   readonly embeddingEndpointUrl: string;
-  /** Secret references for DATABASE_URL, SECRET_KEY and EMBEDDING_API_KEY. */
-  readonly secrets: ToolRegistrySecrets;
+  /**
+   * API_KEY: the API then requires `Authorization: Bearer <key>` on its `/admin/*` routes (which
+   * register tools and their code); `/mcp/*` stays open to the callers the NetworkPolicy admits.
+   * The key is read from `secrets.apiKeySecretName`.
+   * @default true
+   */
+  readonly apiKey?: boolean;
+  /** EMBEDDING_API_KEY: the embedding endpoint needs a key, read from `secrets.embeddingSecretName`. @default false (an endpoint without auth) */
+  readonly embeddingApiKey?: boolean;
+  /** Names and remote keys of the Secrets the API reads. @default - `<name>-api-key`, `<name>-embedding` */
+  readonly secrets?: ToolRegistrySecrets;
   /** WORKERS: uvicorn worker processes per pod (1-32). @default 4 */
   readonly workers?: number;
   /** ENABLE_CACHE: the API's embedding cache. @default true */
@@ -72,10 +108,10 @@ export interface ToolRegistryProps extends ComponentProps {
    * @default - 2 to 50 pods at 70 % CPU / 80 % memory of the requests
    */
   readonly autoscaling?: AutoscalingOptions;
-  /** PostgreSQL with pgvector; its name defaults to `<name>-db`, its monitoring and NetworkPolicy follow the API's. @default - statefulset backend (credentialsSecret is then required) */
+  /** PostgreSQL with pgvector; its name defaults to `<name>-db`, its monitoring, NetworkPolicies and secret provisioning follow the API's. @default - statefulset backend */
   readonly database?: PgvectorDatabaseProps;
-  /** External access through an Ingress routing `/` to the API. @default - no Ingress */
-  readonly ingress?: IngressOptions;
+  /** External access through an Ingress routing only `ingress.routes` (default the `/mcp` API). @default - no Ingress */
+  readonly ingress?: ToolRegistryIngressOptions;
   /** The API's NetworkPolicy (and the database's). @default - enabled */
   readonly networkPolicy?: ToolRegistryNetworkPolicyOptions;
   /** Prometheus Operator objects and the Grafana dashboard, with alert thresholds. @default - none */
@@ -86,16 +122,19 @@ const LOG_LEVELS: Record<LogLevel, string> = { debug: 'DEBUG', info: 'INFO', war
 const CONTAINER = 'tool-registry';
 
 /**
- * The semantic Tool Registry MCP server: a FastAPI/uvicorn Deployment (PSS restricted, emptyDirs
- * at /app/tmp and /app/logs, /health probes), a Service on port 80, a ConfigMap of its
- * settings, secrets by reference, an HPA and PDB, an optional Ingress, NetworkPolicies (in: the
- * ingress controller, Prometheus and declared clients; out: DNS, PostgreSQL, the embedding
- * endpoint), a ServiceMonitor, PrometheusRules and a Grafana dashboard, plus its
- * {@link PgvectorDatabase}.
+ * The semantic Tool Registry MCP server: a FastAPI/uvicorn Deployment of your build (PSS
+ * restricted, emptyDirs at /app/tmp and /app/logs, /health probes), a Service on port 80, a
+ * ConfigMap of its settings, its Secrets provided as `secretProvisioning` says (API_KEY
+ * generated in dev, ExternalSecrets in prod; the database password is the database's own
+ * Secret), an HPA and PDB, an optional Ingress exposing only the `/mcp` API unless more is asked
+ * for, its NetworkPolicy from the chart's connectivity model (in: the ingress controller when
+ * routed, Prometheus when scraped, declared clients and whatever connects to {@link apiEndpoint};
+ * out: DNS, PostgreSQL, the embedding endpoint), a ServiceMonitor, PrometheusRules and a Grafana
+ * dashboard, plus its {@link PgvectorDatabase}.
  *
- * @throws McpConfigError at construction for any invalid prop: unknown keys, wrong types, a bad
- * name, image, URL, worker count, quantity, autoscaling range, a secret value where a Secret
- * reference belongs (never shown), or any database error.
+ * @throws McpConfigError at construction for any invalid prop: no `image` (the API publishes
+ * none), unknown keys, wrong types, a bad name, image, URL, worker count, quantity, autoscaling
+ * range, route, a secret value where a Secret name belongs (never shown), or any database error.
  */
 export class ToolRegistry extends Construct implements IPolicySubject {
   public readonly deployment: kplus.Deployment;
@@ -105,21 +144,24 @@ export class ToolRegistry extends Construct implements IPolicySubject {
   public readonly database: PgvectorDatabase;
   public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
   public readonly ingress?: kplus.Ingress;
+  /** The API pods and port in the connectivity model: connect agents and other clients to it. */
+  public readonly apiEndpoint: ServiceEndpoint;
   /** Pods at the least: the HPA minimum, or the fixed replica count. */
   public readonly minReplicas: number;
   /** LOG_LEVEL as the API reads it. */
   public readonly logLevel: string;
   private readonly selectorLabels: Record<string, string>;
-  private readonly networkPolicy?: kplus.NetworkPolicy;
   private readonly hasPdb: boolean;
 
   public constructor(scope: Construct, id: string, props: ToolRegistryProps) {
     super(scope, id);
     checkProps(this, 'ToolRegistryProps', props);
     const name = validateDnsLabel(this, 'name', props.name ?? 'tool-registry', 40);
-    const image = parseImageProp(this, 'image', props.image ?? TOOL_REGISTRY_RUNTIME.image);
+    if (props.image === undefined) {
+      invalid(this, 'image', undefined, "name your build of the Tool Registry API, pinned by tag or digest (image: 'registry.example.com/tool-registry:1.0.0'): the API publishes no image, so build it from its source and push it to a registry the cluster pulls from");
+    }
+    const image = parseImageProp(this, 'image', props.image);
     const endpoint = parseEndpoint(this, props.embeddingEndpointUrl);
-    validateSecrets(this, props.secrets);
     const autoscaling = resolveAutoscaling(this, 'autoscaling', props.autoscaling ?? { maxReplicas: 50 }, { minReplicas: 2, maxReplicas: 50 });
     const replicas = validateInteger(this, 'replicas', props.replicas ?? 2, 1);
     if (autoscaling && props.replicas !== undefined) {
@@ -131,7 +173,6 @@ export class ToolRegistry extends Construct implements IPolicySubject {
     const resources = resolveResources(this, 'resources', props.resources, TOOL_REGISTRY_RESOURCES);
     const monitoring = props.monitoring ?? {};
     const network = props.networkPolicy ?? {};
-    const cluster = network.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
     const identity: ComponentLabels = { name: 'tool-registry', instance: name, component: 'tool-registry', version: image.version };
     this.selectorLabels = selectorLabels(identity);
     const labels = recommendedLabels(identity);
@@ -141,10 +182,10 @@ export class ToolRegistry extends Construct implements IPolicySubject {
       ...props.database,
       name: props.database?.name ?? `${name}-db`,
       networkPolicy: props.database?.networkPolicy ?? (network.enabled ?? true),
-      clusterNetwork: props.database?.clusterNetwork ?? cluster,
+      clusterNetwork: props.database?.clusterNetwork ?? network.clusterNetwork,
+      secretProvisioning: props.database?.secretProvisioning ?? props.secretProvisioning,
       monitoring: { ...sharedMonitoring, alerts: databaseAlerts, ...props.database?.monitoring },
     });
-    this.database.allowClient('api', { podLabels: this.selectorLabels });
 
     this.config = new kplus.ConfigMap(this, 'config', { metadata: { name: `${name}-config`, labels }, data: this.configData(props, endpoint.url) });
     this.serviceAccount = new kplus.ServiceAccount(this, 'service-account', { metadata: { name, labels }, automountToken: false });
@@ -152,10 +193,11 @@ export class ToolRegistry extends Construct implements IPolicySubject {
       name, labels: { ...labels, [METRICS_SERVICE_LABEL]: 'true' }, selector: this.selectorLabels,
       ports: [{ name: 'http', port: TOOL_REGISTRY_RUNTIME.servicePort, containerPort: TOOL_REGISTRY_RUNTIME.httpPort }],
     });
-    this.deployment = this.renderDeployment(name, image.toString(), labels, resources, autoscaling ? undefined : replicas, props.secrets);
+    const secretEnv = apiSecretEnv(this, props, name, this.database, labels, props.secretProvisioning);
+    this.deployment = this.renderDeployment(name, image.toString(), labels, resources, autoscaling ? undefined : replicas, secretEnv);
     applyScheduling(this, 'scheduling', this.deployment, this.selectorLabels, props.scheduling, maxReplicas > 1);
     applyPodTemplateOptions(this, '', {
-      workload: this.deployment, container: this.deployment.containers[0], serviceAccount: this.serviceAccount, reservedEnv: Object.values(TOOL_REGISTRY_ENV),
+      workload: this.deployment, container: this.deployment.containers[0], serviceAccount: this.serviceAccount, reservedEnv: [...Object.values(TOOL_REGISTRY_ENV), DATABASE_PASSWORD_ENV],
     }, props);
 
     if (autoscaling) this.autoscaler = createAutoscaler(this, 'autoscaler', { metadata: { name, labels }, target: this.deployment, autoscaling });
@@ -166,10 +208,13 @@ export class ToolRegistry extends Construct implements IPolicySubject {
     if (props.ingress && props.ingress.enabled !== false) {
       this.ingress = createIngress(this, 'ingress', {
         metadata: { name, labels }, options: props.ingress,
-        paths: [{ path: '/', pathType: kplus.HttpIngressPathType.PREFIX, service: this.service, port: TOOL_REGISTRY_RUNTIME.servicePort }],
+        paths: ingressPaths(this, props.ingress.routes).map(p => ({ ...p, service: this.service, port: TOOL_REGISTRY_RUNTIME.servicePort })),
       });
     }
-    if (network.enabled ?? true) this.networkPolicy = this.renderNetworkPolicy(name, labels, network, endpoint.port);
+    this.apiEndpoint = registerApiConnectivity(this, {
+      name, labels, podSelector: this.selectorLabels, network, database: this.database, embeddingPort: endpoint.port,
+      ingress: this.ingress !== undefined, scraped: monitoring.scrape ?? false,
+    });
     this.renderMonitoring(name, labels, monitoring);
   }
 
@@ -184,18 +229,12 @@ export class ToolRegistry extends Construct implements IPolicySubject {
     return `http://${namespace ? `${this.service.name}.${namespace}.svc` : this.service.name}`;
   }
 
-  /** Lets in-cluster `peer` pods call the API. No-op when the NetworkPolicy is disabled. */
-  public allowClient(id: string, peer: NetworkPeer): void {
-    this.networkPolicy?.addIngressRule(toNetworkPolicyPeer(this, `client-${id}`, peer), [kplus.NetworkPolicyPort.tcp(TOOL_REGISTRY_RUNTIME.httpPort)]);
-  }
-
   /** Facts for the environment policy: PDB, debug logging, no generated Secrets (the database reports its own). */
   public policyFacts(): PolicyFacts {
     return {
       component: 'ToolRegistry',
       disruptionBudget: { present: this.hasPdb, field: 'autoscaling.minReplicas (a PDB is rendered from 2 replicas)' },
       debugLogging: { enabled: this.logLevel === 'DEBUG', field: 'logLevel' },
-      generatedSecrets: { present: false, field: 'secrets' },
     };
   }
 
@@ -213,7 +252,7 @@ export class ToolRegistry extends Construct implements IPolicySubject {
     };
   }
 
-  private renderDeployment(name: string, image: string, labels: Record<string, string>, resources: kplus.ContainerResources, replicas: number | undefined, refs: ToolRegistrySecrets): kplus.Deployment {
+  private renderDeployment(name: string, image: string, labels: Record<string, string>, resources: kplus.ContainerResources, replicas: number | undefined, secrets: Record<string, kplus.EnvValue>): kplus.Deployment {
     const user = { uid: TOOL_REGISTRY_RUNTIME.uid };
     const deployment = new kplus.Deployment(this, 'Resource', {
       metadata: { name, labels },
@@ -226,11 +265,6 @@ export class ToolRegistry extends Construct implements IPolicySubject {
     });
     applyPodConventions(deployment, { selector: this.selectorLabels, labels, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: contentHash(this.config.data) } });
     const probes = httpProbes(TOOL_REGISTRY_RUNTIME.httpPort, TOOL_REGISTRY_RUNTIME.health, TOOL_REGISTRY_PROBE_TIMINGS);
-    const secrets = {
-      [TOOL_REGISTRY_ENV.databaseUrl]: envFromSecret(this, refs.databaseUrl),
-      [TOOL_REGISTRY_ENV.secretKey]: envFromSecret(this, refs.secretKey),
-      ...(refs.embeddingApiKey ? { [TOOL_REGISTRY_ENV.embeddingApiKey]: envFromSecret(this, refs.embeddingApiKey) } : {}),
-    };
     const container = deployment.addContainer({
       name: CONTAINER,
       image,
@@ -247,18 +281,6 @@ export class ToolRegistry extends Construct implements IPolicySubject {
     container.mount(TOOL_REGISTRY_RUNTIME.tmpPath, scratchVolume(deployment, 'tmp', 256));
     container.mount(TOOL_REGISTRY_RUNTIME.logsPath, scratchVolume(deployment, 'logs', 256));
     return deployment;
-  }
-
-  private renderNetworkPolicy(name: string, labels: Record<string, string>, options: ToolRegistryNetworkPolicyOptions, endpointPort: number): kplus.NetworkPolicy {
-    const cluster = options.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
-    const http = [{ port: TOOL_REGISTRY_RUNTIME.httpPort }];
-    const ingress: NetworkRule[] = [{ peers: [cluster.ingressController, cluster.prometheus, ...(options.clients ?? [])], ports: http }];
-    const egress: NetworkRule[] = [
-      { peers: [cluster.dns], ports: DNS_PORTS },
-      { peers: this.database.endpointSelectors.map(podLabels => ({ podLabels })), ports: [{ port: this.database.port }] },
-      options.embeddingEndpoint ?? { peers: [{ cidr: '0.0.0.0/0' }], ports: [{ port: endpointPort }] },
-    ];
-    return createNetworkPolicy(this, 'network-policy', { name, labels, podSelector: this.selectorLabels, ingress, egress });
   }
 
   private renderMonitoring(name: string, labels: Record<string, string>, m: ToolRegistryMonitoringOptions): void {
@@ -300,15 +322,6 @@ function parseEndpoint(scope: Construct, value: string): { url: string; port: nu
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') invalid(scope, 'embeddingEndpointUrl', value, fix);
   // The URL lands in a ConfigMap: credentials in it are refused and never shown.
-  if (url.username || url.password) invalid(scope, 'embeddingEndpointUrl', '<not shown: contains credentials>', 'keep credentials out of the URL (it lands in a ConfigMap): put the key in a Secret and reference it with secrets.embeddingApiKey');
+  if (url.username || url.password) invalid(scope, 'embeddingEndpointUrl', '<not shown: contains credentials>', 'keep credentials out of the URL (it lands in a ConfigMap): set embeddingApiKey: true and put the key in the Secret secrets.embeddingSecretName');
   return { url: value, port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80 };
-}
-
-/** The Secret references' names and keys; a value that is no name is never shown (it may be the secret itself). */
-function validateSecrets(scope: Construct, secrets: ToolRegistrySecrets): void {
-  for (const [key, ref] of Object.entries(secrets) as [keyof ToolRegistrySecrets, SecretKeyReference | undefined][]) {
-    if (!ref) continue;
-    validateSecretName(scope, `secrets.${key}.secretName`, ref.secretName);
-    if (!/^[-._a-zA-Z0-9]{1,253}$/.test(ref.key)) invalid(scope, `secrets.${key}.key`, '<not shown: not a Secret key>', "use the name of a key in the Secret: letters, digits, '-', '_' and '.'");
-  }
 }

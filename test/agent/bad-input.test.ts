@@ -41,6 +41,10 @@ describe('McpAgent rejects bad input with the path, the field, the value and the
 
   test('an unpinned image', () => rejectsAgent({ image: 'mcpmesh/python-runtime:latest' }, { field: 'image', value: 'mcpmesh/python-runtime:latest', fix: /pin the image/ }));
 
+  test('a client CIDR prefix out of range', () => rejectsAgent({ networkPolicy: { clients: [{ cidr: '10.0.0.0/40' }] } }, { field: 'networkPolicy.clients[0].cidr', value: '10.0.0.0/40', fix: /prefix 0-32/ }));
+
+  test('a client workload that is not a name', () => rejectsAgent({ networkPolicy: { clients: [{ workload: 'Hello World' }] } }, { field: 'networkPolicy.clients[0].workload', value: 'Hello World', fix: /workload name such as weather-agent/ }));
+
   test('a CIDR prefix out of range', () => rejectsAgent({ egress: [{ cidr: '10.0.0.0/33', ports: [{ port: 443 }] }] }, { field: 'egress[0].cidr', value: '10.0.0.0/33', fix: /prefix 0-32/ }));
 
   test('a semver range that does not parse', () => rejectsAgent({ dependencies: [{ name: 'db', version: '>=3.0.0 <' }] }, { field: 'dependencies[0].version', value: '>=3.0.0 <', fix: /semver range/ }));

@@ -99,12 +99,12 @@ describe('capability resolution', () => {
   test('every agent policy is default-deny both ways with registry, DNS and Prometheus only besides the edges', () => {
     const { objects } = synthMesh([agent('solo', { egress: [{ cidr: '203.0.113.0/24', ports: [{ port: 443 }] }] })]);
     const policy = objects.find(o => o.kind === 'NetworkPolicy' && o.metadata.name === 'solo')!;
-    expect(policy.spec.policyTypes).toEqual(['Egress', 'Ingress']);
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(policy.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
     expect(policy.spec.egress).toEqual([
-      { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'registry', 'app.kubernetes.io/instance': 'mcp-mesh-registry', 'app.kubernetes.io/name': 'mcp-mesh-registry' } } }], ports: [{ port: 8000, protocol: 'TCP' }] },
       { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
       { to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 443, protocol: 'TCP' }] },
+      { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'registry', 'app.kubernetes.io/instance': 'mcp-mesh-registry', 'app.kubernetes.io/name': 'mcp-mesh-registry' } } }], ports: [{ port: 8000, protocol: 'TCP' }] },
     ]);
   });
 

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { McpAgentMesh, McpAgentMeshProps } from '../../src/agent/agent-mesh';
 import { McpAgentDefinition } from '../../src/agent/mcp-agent';
 import { Registry } from '../../src/registry/registry';
-import { K8sObject } from '../support/invariants';
+import { K8sObject, podTemplates } from '../support/invariants';
 import { synthChart } from '../support/synth';
 
 /** A registry plus an agent mesh in a test chart, the way the platform composes them. */
@@ -64,4 +64,92 @@ export function structuralViolations(schema: any, path = '', errors: string[] = 
 /** Objects of `kind` by name. */
 export function byName(objects: K8sObject[], kind: string): Map<string, K8sObject> {
   return new Map(objects.filter(o => o.kind === kind).map(o => [o.metadata.name, o]));
+}
+
+/** Pods of a workload: `Kind/name` and pod labels. */
+export interface PodRef {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+}
+
+/** Pods of a workload in the chart, with the policies that isolate them. */
+interface PolicyPod extends PodRef {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly ingress: K8sObject[];
+  readonly egress: K8sObject[];
+}
+
+const subset = (sel: Record<string, string>, labels: Record<string, string>) => Object.entries(sel).every(([k, v]) => labels[k] === v);
+
+function policyPods(objects: K8sObject[], namespace: string): PolicyPod[] {
+  const policies = objects.filter(o => o.kind === 'NetworkPolicy');
+  return podTemplates(objects).map(t => {
+    const ns = t.owner.metadata.namespace ?? namespace;
+    const isolating = policies.filter(p => (p.metadata.namespace ?? namespace) === ns && subset(p.spec.podSelector?.matchLabels ?? {}, t.labels));
+    return {
+      name: `${t.owner.kind}/${t.owner.metadata.name}`,
+      namespace: ns,
+      labels: t.labels,
+      ingress: isolating.filter(p => p.spec.policyTypes.includes('Ingress')),
+      egress: isolating.filter(p => p.spec.policyTypes.includes('Egress')),
+    };
+  });
+}
+
+// A peer of a rule in a policy of namespace `own` selects `pod` (IP blocks select no pod here).
+function selects(peer: any, own: string, pod: PolicyPod): boolean {
+  if (peer.ipBlock) return false;
+  if (peer.namespaceSelector) {
+    const name = peer.namespaceSelector.matchLabels?.['kubernetes.io/metadata.name'];
+    if (name !== undefined && name !== pod.namespace) return false;
+  } else if (own !== pod.namespace) {
+    return false;
+  }
+  return subset(peer.podSelector?.matchLabels ?? {}, pod.labels);
+}
+
+/** Ports (`'*'` for all) on which `policy`'s rules of `direction` name `pod`. */
+function portsFor(policy: K8sObject, direction: 'ingress' | 'egress', namespace: string, pod: PolicyPod): Set<number | '*'> {
+  const out = new Set<number | '*'>();
+  for (const rule of policy.spec[direction] ?? []) {
+    const peers = rule[direction === 'ingress' ? 'from' : 'to'];
+    if (peers?.length && !peers.some((p: any) => selects(p, policy.metadata.namespace ?? namespace, pod))) continue;
+    for (const port of rule.ports ?? [{ port: '*' }]) out.add(port.port);
+  }
+  return out;
+}
+
+const allows = (ports: Set<number | '*'>, port: number | '*') => ports.has('*') || ports.has(port);
+
+/**
+ * Allowances of the chart's NetworkPolicies between two of its pods that the other side denies:
+ * `A -> B:port` that A's egress allows but B's ingress does not, or the reverse. Empty when both
+ * sides of every in-chart flow agree. `pair` restricts the check to some pairs of pods.
+ */
+export function oneSidedFlows(objects: K8sObject[], namespace: string, pair: (a: PodRef, b: PodRef) => boolean = () => true): string[] {
+  const pods = policyPods(objects, namespace);
+  const problems: string[] = [];
+  for (const a of pods) {
+    for (const b of pods) {
+      if (!pair(a, b)) continue;
+      const egress = new Set(a.egress.flatMap(p => [...portsFor(p, 'egress', namespace, b)]));
+      const ingress = new Set(b.ingress.flatMap(p => [...portsFor(p, 'ingress', namespace, a)]));
+      if (b.ingress.length) for (const port of egress) if (!allows(ingress, port)) problems.push(`${a.name} -> ${b.name}:${port} is allowed by the egress of ${a.name} only`);
+      if (a.egress.length) for (const port of ingress) if (!allows(egress, port)) problems.push(`${a.name} -> ${b.name}:${port} is allowed by the ingress of ${b.name} only`);
+    }
+  }
+  return problems;
+}
+
+/** Whether `a`'s pods may open connections to `b`'s pods on `port` (both sides allow it). */
+export function reachable(objects: K8sObject[], namespace: string, a: string, b: string, port: number): boolean {
+  const pods = policyPods(objects, namespace);
+  const from = pods.find(p => p.name === a);
+  const to = pods.find(p => p.name === b);
+  if (!from || !to) throw new Error(`no pods ${from ? b : a}`);
+  const egress = !from.egress.length || from.egress.some(p => allows(portsFor(p, 'egress', namespace, to), port));
+  const ingress = !to.ingress.length || to.ingress.some(p => allows(portsFor(p, 'ingress', namespace, from), port));
+  return egress && ingress;
 }

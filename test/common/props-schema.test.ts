@@ -37,7 +37,7 @@ describe('props are checked against the schema generated from the props types', 
     expect(check('EnvironmentPolicy', { minHaReplicas: 'two' })).toThrow('invalid minHaReplicas "two": use a number');
     const e = (() => {
       try {
-        checkProps(scope(), 'ToolRegistrySecrets', { databaseUrl: 'postgres://u:hunter2@db/x', secretKey: { secretName: 's', key: 'k' } });
+        checkProps(scope(), 'ToolRegistrySecrets', { remoteKeys: { apiKey: 'vault://u:hunter2@store/x' } });
       } catch (err) {
         return err as McpConfigError;
       }
@@ -45,7 +45,7 @@ describe('props are checked against the schema generated from the props types', 
     })();
     expect(e).toBeInstanceOf(McpConfigError);
     expect(e.message).not.toContain('hunter2');
-    expect(e.message).toMatch(/invalid databaseUrl "<a string, not shown>": use an object with key, secretName/);
+    expect(e.message).toMatch(/invalid remoteKeys.apiKey "<a string, not shown>": use an object with remoteKey/);
   });
 
   test('enums and discriminated unions report the allowed values', () => {

@@ -1,7 +1,7 @@
 import { DatabaseBackup } from '../../src/backup/database-backup';
 import { protectData } from '../../src/gitops/data-protection';
 import { defineEnvironment } from '../../src/platform/environment';
-import { prodEnvironment } from '../../src/platform/presets';
+import { withToolRegistry } from '../tool-registry/helpers';
 import { find, synthChart, synthEnvironment } from '../support/synth';
 
 // Backups that outlive the environment: the backup claim can bind a cluster-scoped
@@ -31,6 +31,6 @@ test('without a volume name the claim is provisioned from the StorageClass', () 
 });
 
 test('CloudNativePG backups go to the ObjectStore: backup.volumeName is refused there', () => {
-  const env = defineEnvironment(prodEnvironment(), { toolRegistry: { database: { backup: { volumeName: 'pv' } } } });
+  const env = defineEnvironment(withToolRegistry('prod'), { toolRegistry: { database: { backup: { volumeName: 'pv' } } } });
   expect(() => synthEnvironment(env)).toThrow("invalid backup.volumeName \"pv\": backup.volumeName applies to the statefulset backend's pg_dump CronJob only: remove it");
 });

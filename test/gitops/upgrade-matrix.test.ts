@@ -13,6 +13,7 @@ import { defaultEnvironments } from '../../src/platform/presets';
 import * as registryRuntime from '../../src/registry/registry-runtime';
 import * as serverRuntime from '../../src/server/server-runtime';
 import * as toolRegistryRuntime from '../../src/tool-registry/tool-registry-runtime';
+import { withToolRegistry } from '../tool-registry/helpers';
 
 // The upgrade matrix: every routine change, applied to each environment, must render output
 // that applies over the committed dist/ (zero refused changes); the deliberate ones must be
@@ -43,25 +44,26 @@ const routine: Record<string, Change> = {
   'registry image tag': () => ({ registry: { image: bump(registryRuntime.REGISTRY_RUNTIME.image) } }),
   'edge gateway image tag': () => ({ edgeGateway: { image: bump(edgeGatewayRuntime.EDGE_GATEWAY_RUNTIME.image) } }),
   'bundled Redis image tag': e => (e.edgeGateway?.redis?.type === 'bundled' ? { edgeGateway: { redis: { image: bump(edgeGatewayRuntime.REDIS_RUNTIME.image) } } } : undefined),
-  'tool registry image tag': () => ({ toolRegistry: { image: bump(toolRegistryRuntime.TOOL_REGISTRY_RUNTIME.image) } }),
-  'pgvector database image tag': e => ({
-    toolRegistry: { database: { image: bump(e.toolRegistry?.database?.backend === 'cloudnative-pg' ? toolRegistryRuntime.PGVECTOR_RUNTIME.cnpgImage : toolRegistryRuntime.PGVECTOR_RUNTIME.image) } },
-  }),
-  'migration client image tag': () => ({ toolRegistry: { database: { migration: { image: bump(databaseBackup.POSTGRES_CLIENT_IMAGE) } } } }),
+  // The tool registry is in no preset (the API publishes no image): its rows apply where an environment adds it.
+  'tool registry image tag': e => (e.toolRegistry ? { toolRegistry: { image: bump(e.toolRegistry.image) } } : undefined),
+  'pgvector database image tag': e => (e.toolRegistry ? {
+    toolRegistry: { database: { image: bump(e.toolRegistry.database?.backend === 'cloudnative-pg' ? toolRegistryRuntime.PGVECTOR_RUNTIME.cnpgImage : toolRegistryRuntime.PGVECTOR_RUNTIME.image) } },
+  } : undefined),
+  'migration client image tag': e => (e.toolRegistry ? { toolRegistry: { database: { migration: { image: bump(databaseBackup.POSTGRES_CLIENT_IMAGE) } } } } : undefined),
   'backup client image tags': e => ({
     registry: { backup: { image: bump(e.registry?.database?.type === 'postgres' ? databaseBackup.POSTGRES_CLIENT_IMAGE : databaseBackup.SQLITE_BACKUP_IMAGE) } },
-    ...(e.toolRegistry?.database?.backend === 'cloudnative-pg' ? {} : { toolRegistry: { database: { backup: { image: bump(databaseBackup.POSTGRES_CLIENT_IMAGE) } } } }),
+    ...(!e.toolRegistry || e.toolRegistry.database?.backend === 'cloudnative-pg' ? {} : { toolRegistry: { database: { backup: { image: bump(databaseBackup.POSTGRES_CLIENT_IMAGE) } } } }),
   }),
   'agent image tags': e => ({ agents: e.agents!.map(a => ({ ...a, image: bump(agentRuntime.AGENT_RUNTIME.image) })) }),
   'scale every component': e => ({
     registry: e.registry?.database?.type === 'postgres' ? { replicas: (e.registry.replicas ?? 1) + 2 } : {},
     edgeGateway: e.edgeGateway?.autoscaling ? { autoscaling: { maxReplicas: e.edgeGateway.autoscaling.maxReplicas! + 5 } } : { replicas: 2 },
-    toolRegistry: { autoscaling: { maxReplicas: 60 }, ...(e.toolRegistry?.database?.backend === 'cloudnative-pg' ? { database: { instances: 5 } } : {}) },
+    ...(e.toolRegistry ? { toolRegistry: { autoscaling: { maxReplicas: 60 }, ...(e.toolRegistry.database?.backend === 'cloudnative-pg' ? { database: { instances: 5 } } : {}) } } : {}),
     agents: e.agents!.map(a => ({ ...a, replicas: a.persistence ? a.replicas : (a.replicas ?? 1) + 1 })),
   }),
   'enlarge standalone claims': e => ({
     registry: { backup: { storageGibibytes: (e.registry?.backup?.storageGibibytes ?? 10) * 2 } },
-    ...(e.toolRegistry?.database?.backend === 'cloudnative-pg' ? {} : { toolRegistry: { database: { backup: { storageGibibytes: 100 } } } }),
+    ...(!e.toolRegistry || e.toolRegistry.database?.backend === 'cloudnative-pg' ? {} : { toolRegistry: { database: { backup: { storageGibibytes: 100 } } } }),
     agents: e.agents!.map(a => (a.persistence ? { ...a, persistence: { ...a.persistence, size: `${parseInt(String(a.persistence.size), 10) * 2}Gi` } } : a)),
   }),
   'add an agent': e => ({
@@ -72,10 +74,10 @@ const routine: Record<string, Change> = {
   'change ingress hosts': e => ({ ingress: { host: `new.${e.ingress!.host}` } }),
   'tune config and schedules': e => ({
     registry: { backup: { schedule: '30 4 * * *', retention: { keepLast: 20 } } },
-    toolRegistry: {
+    ...(e.toolRegistry ? { toolRegistry: {
       workers: 8,
-      database: e.toolRegistry?.database?.backend === 'cloudnative-pg' ? { backup: { schedule: '0 5 * * *' } } : { backup: { schedule: '0 5 * * *', retention: { keepLast: 9 } } },
-    },
+      database: e.toolRegistry.database?.backend === 'cloudnative-pg' ? { backup: { schedule: '0 5 * * *' } } : { backup: { schedule: '0 5 * * *', retention: { keepLast: 9 } } },
+    } } : {}),
   }),
 };
 
@@ -98,12 +100,23 @@ describe.each(presets.map(e => [e.name] as const))('%s: routine changes apply ov
       // changes them exactly as these props do.
       const next = render(defineEnvironment(byName(name), libraryClientImages(byName(name))));
       expect(checkUpgrade(previous, next).refused).toEqual([]);
-      // The bump reached the output: the migration Job got a new name from its new template.
-      const jobs = (objs: ManifestObject[]) => objs.filter(o => o.kind === 'Job').map(o => o.metadata.name);
-      expect(jobs(next)).not.toEqual(jobs(previous));
+      // The bump reached the output.
+      expect(next).not.toEqual(unchanged);
     } finally {
       restore();
     }
+  });
+});
+
+// The tool registry is in no preset, so its rows run on each tier with it added, over that tier's own previous output.
+const TOOL_REGISTRY_ROWS = ['tool registry image tag', 'pgvector database image tag', 'migration client image tag', 'backup client image tags', 'scale every component', 'enlarge standalone claims', 'tune config and schedules'];
+describe.each((['dev', 'staging', 'prod'] as const).map(t => [t] as const))('%s with a tool registry: routine changes apply over the previous output', tier => {
+  const base = withToolRegistry(tier);
+  const previous = render(base);
+  test.each(TOOL_REGISTRY_ROWS.filter(change => routine[change](base)?.toolRegistry))('%s', change => {
+    const next = render(defineEnvironment(base, routine[change](base)!));
+    expect(checkUpgrade(previous, next).refused).toEqual([]);
+    expect(next.filter(o => o.metadata.name?.startsWith('tool-registry'))).not.toEqual(previous.filter(o => o.metadata.name?.startsWith('tool-registry')));
   });
 });
 
@@ -132,20 +145,21 @@ function bumpLibraryImages(): () => void {
 function libraryClientImages(e: McpEnvironment): Parameters<typeof defineEnvironment>[1] {
   // defineEnvironment merges plain objects, so it merges two override objects as well.
   const backups = routine['backup client image tags'](e)! as McpEnvironment;
-  return defineEnvironment(backups, routine['migration client image tag'](e)!) as Parameters<typeof defineEnvironment>[1];
+  return defineEnvironment(backups, routine['migration client image tag'](e) ?? {}) as Parameters<typeof defineEnvironment>[1];
 }
 
 describe('deliberate changes are refused with their recipe', () => {
   test('growing a StatefulSet claim template (the pgvector database)', () => {
-    const env = defineEnvironment(byName('staging'), { toolRegistry: { database: { storage: { size: '40Gi' } } } });
-    const { refused } = checkUpgrade(committed('staging'), render(env));
+    const staging = withToolRegistry('staging');
+    const env = defineEnvironment(staging, { toolRegistry: { database: { storage: { size: '40Gi' } } } });
+    const { refused } = checkUpgrade(render(staging), render(env));
     expect(refused).toEqual([expect.objectContaining({ object: 'StatefulSet/mcp-staging/tool-registry-db', field: 'spec.volumeClaimTemplates' })]);
     expect(refused[0].recipe).toContain('kubectl -n mcp-staging delete statefulset tool-registry-db --cascade=orphan');
     expect(refused[0].recipe).toContain('patch pvc data-tool-registry-db-<ordinal> -p \'{"spec":{"resources":{"requests":{"storage":"40Gi"}}}}\'');
   });
 
   test('switching the database backend (StatefulSet to CloudNativePG)', () => {
-    const staging = byName('staging');
+    const staging = withToolRegistry('staging');
     const env: McpEnvironment = {
       ...staging,
       integrations: { ...staging.integrations, cloudNativePg: true },
@@ -160,7 +174,7 @@ describe('deliberate changes are refused with their recipe', () => {
         },
       },
     };
-    const { refused } = checkUpgrade(committed('staging'), render(env));
+    const { refused } = checkUpgrade(render(staging), render(env));
     expect(refused.map(c => `${c.object} ${c.field}`)).toEqual(['StatefulSet/mcp-staging/tool-registry-db (removed)', 'PersistentVolumeClaim/mcp-staging/tool-registry-db-backup (removed)']);
     expect(refused[0].recipe).toMatch(/copy its data to the new store.*data-tool-registry-db-<ordinal>/);
   });
@@ -168,16 +182,18 @@ describe('deliberate changes are refused with their recipe', () => {
   test('moving the registry from SQLite to PostgreSQL', () => {
     // The database is replaced, not merged: a PostgreSQL database has no volume size.
     const dev = byName('dev');
-    const env = { ...dev, registry: { ...dev.registry, database: { type: 'postgres' as const, url: { secretName: 'mcp-mesh-registry-db', key: 'uri' } } } };
+    const env = { ...dev, registry: { ...dev.registry, database: { type: 'postgres' as const, url: { secretName: 'mcp-mesh-registry-db', key: 'uri' }, host: 'mcp-mesh-registry-db-rw.mcp-dev.svc' } } };
     const { refused } = checkUpgrade(committed('dev'), render(env));
     expect(refused).toEqual([expect.objectContaining({ object: 'StatefulSet/mcp-dev/mcp-mesh-registry', field: 'spec.volumeClaimTemplates' })]);
     expect(refused[0].recipe).toContain('kubectl -n mcp-dev delete statefulset mcp-mesh-registry --cascade=orphan');
   });
 
   test('an acknowledgement lets exactly the acknowledged change through', () => {
-    const env = defineEnvironment(byName('staging'), { toolRegistry: { database: { storage: { size: '40Gi' } } } });
+    const staging = withToolRegistry('staging');
+    const previous = render(staging);
+    const env = defineEnvironment(staging, { toolRegistry: { database: { storage: { size: '40Gi' } } } });
     const ack = { object: 'StatefulSet/mcp-staging/tool-registry-db', field: 'spec.volumeClaimTemplates', reason: 'claims resized by hand' };
-    expect(checkUpgrade(committed('staging'), render(env), [ack])).toEqual({ refused: [], acknowledged: [expect.objectContaining({ object: ack.object })], stale: [] });
-    expect(checkUpgrade(committed('staging'), render(byName('staging')), [ack]).stale).toEqual([ack]);
+    expect(checkUpgrade(previous, render(env), [ack])).toEqual({ refused: [], acknowledged: [expect.objectContaining({ object: ack.object })], stale: [] });
+    expect(checkUpgrade(previous, render(staging), [ack]).stale).toEqual([ack]);
   });
 });

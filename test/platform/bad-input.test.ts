@@ -3,6 +3,7 @@ import { McpConfigError } from '../../src/common/errors';
 import { defineEnvironment, McpEnvironment } from '../../src/platform/environment';
 import { McpPlatformChart } from '../../src/platform/platform-chart';
 import { devEnvironment, prodEnvironment, stagingEnvironment } from '../../src/platform/presets';
+import { TOOL_REGISTRY_PRESETS } from '../../src/tool-registry/tool-registry-presets';
 import { expectEnvironmentRejected } from '../support/bad-input';
 
 // Environment-level input, including input that bypasses the type checker (`as any`, values
@@ -27,6 +28,11 @@ describe('bad environment input fails at synth with the path, field, value and f
     ['a plaintext API key where a Secret reference belongs', { ...prodEnvironment(), edgeGateway: { ...prodEnvironment().edgeGateway, apiKey: 'sk-live-0123456789' } } as unknown as McpEnvironment,
       { path: 'prod', field: 'edgeGateway.apiKey', value: '<a string, not shown>', fix: /use an object with key, secretName/, never: ['sk-live-0123456789'] }],
     ['a prod registry below the HA minimum', defineEnvironment(prodEnvironment(), { registry: { replicas: 1 } }), { path: 'prod/registry', field: 'replicas', value: 1, fix: /the 'prod' policy requires at least 2 replicas/ }],
+    ['generated Secrets where the policy does not allow them',
+      defineEnvironment(devEnvironment(), { policy: { allowGeneratedSecrets: false }, toolRegistry: { ...TOOL_REGISTRY_PRESETS.dev, image: 'registry.example.com/tool-registry:1.0.0' } }),
+      { path: 'dev/tool-registry', field: 'secretProvisioning.source', value: 'generated', fix: /the 'dev' policy keeps credentials in a managed store, but Secret tool-registry-api-key would be generated in the cluster: use source 'external-secrets' or 'existing'/ }],
+    ['external-secrets without the operator', defineEnvironment(stagingEnvironment(), { secretProvisioning: { source: 'external-secrets', store: { name: 'vault' } } }),
+      { path: 'staging', field: 'environment.secretProvisioning.source', value: 'external-secrets', fix: /install external-secrets and set integrations.externalSecrets/ }],
     ['an environment that is not an object', 'prod' as unknown as McpEnvironment, { path: '(environment)', field: 'environment', value: 'prod', fix: /pass an environment object/ }],
   ])('%s', (_label, environment, expected) => {
     expectEnvironmentRejected(environment, expected);

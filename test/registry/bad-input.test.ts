@@ -107,12 +107,57 @@ describe('a Registry refuses bad props at synth', () => {
     rejects({ database: { type: 'sqlite', storageClassName: 'Fast SSD' } }, { field: 'database.storageClassName', value: 'Fast SSD', fix: /RFC 1123 subdomain/ });
   });
 
-  test('two admitted clients under one id (no raw constructs error)', () => {
-    expectConstructRejected(chart => {
-      const registry = new Registry(chart, 'registry');
-      registry.allowClient('ui', { namespace: 'web', podLabels: { app: 'ui' } });
-      registry.allowClient('ui', { namespace: 'web', podLabels: { app: 'ui-v2' } });
-    }, { path: 'test/registry', field: 'allowClient id', value: 'ui', fix: /its own id/ });
+  test('PostgreSQL without saying where it runs (no 0.0.0.0/0 fallback)', () => {
+    rejects({ database: PG }, { field: 'database.peer', fix: /say where the PostgreSQL server runs.*database.host = '<service>.<namespace>.svc'.*cidr/ });
+  });
+
+  test('a database host outside the cluster', () => {
+    rejects({ database: { ...PG, host: 'db.example.com' } }, { field: 'database.host', value: 'db.example.com', fix: /not a cluster Service name.*database.peer = \{ cidr/ });
+  });
+
+  test('both database.peer and database.host', () => {
+    rejects({ database: { ...PG, host: 'pg.db.svc', peer: { namespace: 'db' } } }, { field: 'database.host', value: 'pg.db.svc', fix: /set database.peer or database.host, not both/ });
+  });
+
+  test('a database peer with a malformed CIDR', () => {
+    rejects({ database: { ...PG, peer: { cidr: '10.0.0.300/32' } } }, { field: 'database.peer.cidr', value: '10.0.0.300/32', fix: /CIDR notation/ });
+  });
+
+  test('a database peer with an invalid namespace', () => {
+    rejects({ database: { ...PG, peer: { namespace: 'DB_Namespace' } } }, { field: 'database.peer.namespace', value: 'DB_Namespace', fix: /RFC 1123 label/ });
+  });
+
+  test('a database peer given as a string', () => {
+    rejects({ database: { ...PG, peer: '10.0.0.0/8' } } as any, { field: 'database.peer', value: '<a string, not shown>', fix: /use an object/ });
+  });
+
+  test('an empty remote key for the database URI', () => {
+    expectConstructRejected(chart => new Registry(chart, 'registry', {
+      database: { ...PG, host: 'pg.db.svc', urlRemoteKey: { remoteKey: '' } },
+      secretProvisioning: { source: 'external-secrets', store: { name: 'vault' } },
+    }), { path: 'test/registry', field: 'database.urlRemoteKey.remoteKey', value: '', fix: /name the secret in the external store/ });
+  });
+
+  test('a tracing Redis outside the cluster without egressPeers', () => {
+    rejects({ tracing: { redisUrl: 'redis://redis.example.com:6379/0', telemetryEndpoint: 'tempo.monitoring.svc:4317' } }, {
+      field: 'tracing.egressPeers', fix: /tracing.redisUrl names "redis.example.com", not a cluster Service.*set tracing.egressPeers/,
+    });
+  });
+
+  test('a tracing Redis URL in a Secret without egressPeers', () => {
+    rejects({ tracing: { redisUrlSecret: { secretName: 'redis', key: 'url' }, exporter: 'console' } }, {
+      field: 'tracing.egressPeers', fix: /tracing.redisUrlSecret is in a Secret.*set tracing.egressPeers/,
+    });
+  });
+
+  test('a client naming a workload the chart does not render', () => {
+    rejects({ networkPolicy: { clients: [{ workload: 'ui' }] } }, {
+      field: 'networkPolicy.clients[0].workload', value: 'ui', fix: /name a workload this environment renders \(mcp-mesh-registry, mcp-mesh-registry-backup, mcp-mesh-registry-restore\)/,
+    });
+  });
+
+  test('an admin client with a malformed CIDR', () => {
+    rejects({ admin: { clients: [{ cidr: 'ops-net' }] } }, { field: 'admin.clients[0].cidr', value: 'ops-net', fix: /CIDR notation/ });
   });
 
   test('an alert duration that Prometheus cannot parse', () => {
@@ -131,6 +176,14 @@ describe('an environment with a bad registry fails the whole synth and writes no
     const env = prodEnvironment();
     expectEnvironmentRejected({ ...env, registry: { ...env.registry, database: { type: 'postgres', url: 'postgresql://mesh:hunter2@db/mcp' } as any } }, {
       path: 'prod', field: 'registry.database.url', value: '<a string, not shown>', fix: /use an object with key, secretName/, never: ['hunter2'],
+    });
+  });
+
+  test('prod with the database location removed', () => {
+    const env = prodEnvironment();
+    const { peer: _peer, ...database } = env.registry!.database as any;
+    expectEnvironmentRejected({ ...env, registry: { ...env.registry, database } }, {
+      path: 'prod/registry', field: 'database.peer', fix: /say where the PostgreSQL server runs/,
     });
   });
 

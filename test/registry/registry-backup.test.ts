@@ -19,6 +19,20 @@ function backupJob(objects: K8sObject[]) {
   return { script, env, secretEnv, command: container.command as string[] };
 }
 
+/** The restore script and the env of the restore container, exactly as synthesized. */
+function restoreJob(objects: K8sObject[]) {
+  const cron = find(objects, 'CronJob', 'mcp-mesh-registry-restore');
+  const spec = cron.spec.jobTemplate.spec.template.spec;
+  const container = spec.containers[0];
+  const scriptVolume = spec.volumes.find((v: any) => v.name === 'script');
+  const script = find(objects, 'ConfigMap', scriptVolume.configMap.name).data['restore.sh'];
+  const env: Record<string, string> = {};
+  for (const e of container.env) if (e.value !== undefined) env[e.name] = e.value;
+  const secretEnv = container.env.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.valueFrom.secretKeyRef);
+  expect(container.command).toEqual(['/bin/sh', '/scripts/restore.sh']);
+  return { cron, script, env, secretEnv, mounts: container.volumeMounts, volumes: spec.volumes };
+}
+
 let work: string;
 beforeEach(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-backup-'));
@@ -30,6 +44,13 @@ function runBackup(job: ReturnType<typeof backupJob>, overrides: Record<string, 
   const scriptPath = path.join(work, 'backup.sh');
   fs.writeFileSync(scriptPath, job.script);
   expect(job.command).toEqual(['/bin/sh', '/scripts/backup.sh']);
+  return spawnSync('sh', [scriptPath], { env: { PATH: process.env.PATH, ...job.env, ...overrides }, encoding: 'utf8' });
+}
+
+/** Runs the restore script with `sh` as the container would, with paths moved into the temp dir. */
+function runRestore(job: ReturnType<typeof restoreJob>, overrides: Record<string, string>) {
+  const scriptPath = path.join(work, 'restore.sh');
+  fs.writeFileSync(scriptPath, job.script);
   return spawnSync('sh', [scriptPath], { env: { PATH: process.env.PATH, ...job.env, ...overrides }, encoding: 'utf8' });
 }
 
@@ -95,6 +116,61 @@ describe('SQLite backup (dev registry)', () => {
     expect(r.stdout).toContain(`removed ${old[0]}`);
   });
 
+  describe('restore (the suspended restore CronJob)', () => {
+    const objects = synthEnvironment(devEnvironment()).objects;
+    const restore = restoreJob(objects);
+
+    test('is a template: suspended, never due, one attempt, the backups read-only, the same database path', () => {
+      expect(restore.cron.spec).toMatchObject({ suspend: true, schedule: '0 0 30 2 *', concurrencyPolicy: 'Forbid' });
+      expect(restore.cron.spec.jobTemplate.spec.backoffLimit).toBe(0);
+      expect(restore.env).toMatchObject({ RESTORE_SOURCE: 'sqlite', BACKUP_PREFIX: 'mcp-mesh-registry-backup', RESTORE_FILE: '', SQLITE_DATABASE: '/data/mcp_mesh_registry.db' });
+      expect(restore.mounts).toContainEqual({ name: 'backup', mountPath: '/backup', readOnly: true });
+      expect(restore.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'data-mcp-mesh-registry-0', readOnly: false } });
+      // Never beside a running registry pod: the ReadWriteOnce volume makes it wait until the registry is stopped.
+      expect(restore.cron.spec.jobTemplate.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels['app.kubernetes.io/component']).toBe('registry');
+    });
+
+    test('restores the newest backup over a changed database, or the one named by RESTORE_FILE', () => {
+      const db = path.join(work, 'mcp_mesh_registry.db');
+      const dir = path.join(work, 'backup');
+      fs.mkdirSync(dir);
+      sqlite(db, "PRAGMA journal_mode=WAL; CREATE TABLE agents(id TEXT PRIMARY KEY); INSERT INTO agents VALUES ('a1');");
+      expect(runBackup(job, { SQLITE_DATABASE: db, BACKUP_DIR: dir }).status).toBe(0);
+      const [first] = backups(dir, 'db');
+      // A second backup one second later sorts after the first.
+      sqlite(db, "INSERT INTO agents VALUES ('a2');");
+      execFileSync('sleep', ['1.1']);
+      expect(runBackup(job, { SQLITE_DATABASE: db, BACKUP_DIR: dir }).status).toBe(0);
+      sqlite(db, "DELETE FROM agents; INSERT INTO agents VALUES ('lost');");
+      fs.writeFileSync(`${db}-wal`, 'stale wal of the replaced database');
+
+      const latest = runRestore(restore, { SQLITE_DATABASE: db, BACKUP_DIR: dir });
+      expect(latest.stderr).toBe('');
+      expect(latest.status).toBe(0);
+      expect(sqlite(db, 'SELECT id FROM agents ORDER BY id;')).toBe('a1\na2');
+
+      const named = runRestore(restore, { SQLITE_DATABASE: db, BACKUP_DIR: dir, RESTORE_FILE: first });
+      expect(named.status).toBe(0);
+      expect(named.stdout).toContain(`restored ${first}`);
+      expect(sqlite(db, 'SELECT id FROM agents ORDER BY id;')).toBe('a1');
+    });
+
+    test('refuses a file that fails its checksum, a path, or a missing backup, and leaves the database alone', () => {
+      const db = path.join(work, 'live.db');
+      const dir = path.join(work, 'backup');
+      fs.mkdirSync(dir);
+      sqlite(db, "CREATE TABLE t(x); INSERT INTO t VALUES ('kept');");
+      expect(runBackup(job, { SQLITE_DATABASE: db, BACKUP_DIR: dir }).status).toBe(0);
+      const [file] = backups(dir, 'db');
+      fs.appendFileSync(path.join(dir, file), 'tampered');
+      sqlite(db, "UPDATE t SET x = 'current';");
+      expect(runRestore(restore, { SQLITE_DATABASE: db, BACKUP_DIR: dir }).status).not.toBe(0);
+      expect(runRestore(restore, { SQLITE_DATABASE: db, BACKUP_DIR: dir, RESTORE_FILE: '../live.db' }).stderr).toContain('is not a backup file name');
+      expect(runRestore(restore, { SQLITE_DATABASE: db, BACKUP_DIR: path.join(work) }).stderr).toContain('no backup mcp-mesh-registry-backup-*.db');
+      expect(sqlite(db, 'SELECT x FROM t;')).toBe('current');
+    });
+  });
+
   test('a failed backup exits non-zero and leaves no file behind', () => {
     const dir = path.join(work, 'backup');
     fs.mkdirSync(dir);
@@ -136,6 +212,23 @@ describe('PostgreSQL backup (prod registry) against a real PostgreSQL 15', () =>
     const rows = (db: string) => pg.psql('SELECT id, name, capabilities::text, updated_at FROM agents ORDER BY id', db);
     expect(rows('restored')).toBe(rows('mcp_mesh'));
     expect(rows('restored').split('\n')).toHaveLength(2);
+  });
+
+  test('the restore Job pg_restores the newest dump over the live database, with DATABASE_URL from the same Secret', () => {
+    const restore = restoreJob(synthEnvironment(prodEnvironment()).objects);
+    expect(restore.env).toMatchObject({ RESTORE_SOURCE: 'postgres', BACKUP_PREFIX: 'mcp-mesh-registry-backup' });
+    expect(restore.secretEnv).toEqual([{ name: 'mcp-mesh-registry-db', key: 'uri', optional: false }]);
+    pg.psql('CREATE DATABASE live');
+    pg.psql("CREATE TABLE agents(id text PRIMARY KEY); INSERT INTO agents VALUES ('a1'), ('a2');", 'live');
+    const dir = path.join(work, 'backup');
+    fs.mkdirSync(dir);
+    expect(runBackup(job, { DATABASE_URL: pg.url('live'), BACKUP_DIR: dir }).status).toBe(0);
+    pg.psql("DELETE FROM agents; INSERT INTO agents VALUES ('lost'); CREATE TABLE extra(x int);", 'live');
+
+    const r = runRestore(restore, { DATABASE_URL: pg.url('live'), BACKUP_DIR: dir });
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.status).toBe(0);
+    expect(pg.psql('SELECT id FROM agents ORDER BY id', 'live')).toBe('a1\na2');
   });
 
   test('retention drops dumps beyond the newest 14 and older than 30 days', () => {

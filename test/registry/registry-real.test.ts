@@ -209,7 +209,7 @@ describe('tracing: the rendered settings reach a real Redis', () => {
 
   test('the registry joins the mesh:trace stream as the consumer group the rendered REDIS_URL names', async () => {
     const objects = synthEnvironment(defineEnvironment(devEnvironment(), {
-      registry: { tracing: { redisUrl: `redis://127.0.0.1:${redis.port}/0`, telemetryEndpoint: 'otel-collector.monitoring.svc:4317' } },
+      registry: { tracing: { redisUrl: `redis://127.0.0.1:${redis.port}/0`, telemetryEndpoint: 'otel-collector.monitoring.svc:4317', egressPeers: [{ cidr: '127.0.0.1/32' }] } },
     })).objects;
     const container = kubeletContainer(objects, REGISTRY);
     try {

@@ -6,6 +6,8 @@ import { find, ofKind, synthChart } from '../support/synth';
 
 const schema = new SchemaValidator();
 const DB_SECRET = { secretName: 'registry-db', key: 'uri' };
+// An in-cluster PostgreSQL by its Service name: the pods of namespace `db`.
+const PG = { type: 'postgres' as const, url: DB_SECRET, host: 'registry-db-rw.db.svc' };
 
 function render(props: RegistryProps = {}) {
   return synthChart(chart => new Registry(chart, 'registry', props), 'mcp');
@@ -13,9 +15,9 @@ function render(props: RegistryProps = {}) {
 
 describe.each([
   ['sqlite, one replica', {}],
-  ['postgres by URL secret, three replicas, with alerts and a dashboard', { replicas: 3, database: { type: 'postgres' as const, url: DB_SECRET }, monitoring: { prometheusRule: true, dashboard: true, scrape: true } }],
+  ['postgres by URL secret, three replicas, with alerts and a dashboard', { replicas: 3, database: PG, monitoring: { prometheusRule: true, dashboard: true, scrape: true } }],
   ['postgres, autoscaled, admin port and tracing', {
-    database: { type: 'postgres' as const, url: DB_SECRET },
+    database: { type: 'postgres' as const, url: DB_SECRET, peer: { cidr: '10.20.0.5/32' } },
     autoscaling: { minReplicas: 2, maxReplicas: 6 },
     admin: { clients: [{ namespace: 'ops', podLabels: { app: 'mesh-admin' } }] },
     tracing: { redisUrl: 'redis://redis.mcp.svc:6379/0', telemetryEndpoint: 'tempo.monitoring.svc:4317' },
@@ -67,14 +69,14 @@ test('one replica gets no PDB and no spread', () => {
 });
 
 test('several replicas get a PDB and topology spread', () => {
-  const { objects } = render({ replicas: 3, database: { type: 'postgres', url: DB_SECRET } });
+  const { objects } = render({ replicas: 3, database: PG });
   expect(find(objects, 'PodDisruptionBudget', 'mcp-mesh-registry').spec).toMatchObject({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
   const spec = find(objects, 'StatefulSet', 'mcp-mesh-registry').spec.template.spec;
   expect(spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
 });
 
 test('autoscaling on PostgreSQL: the HPA owns replicas, the PDB follows its minimum', () => {
-  const { objects } = render({ database: { type: 'postgres', url: DB_SECRET }, autoscaling: { minReplicas: 2, maxReplicas: 5 } });
+  const { objects } = render({ database: PG, autoscaling: { minReplicas: 2, maxReplicas: 5 } });
   const sts = find(objects, 'StatefulSet', 'mcp-mesh-registry');
   expect(sts.spec.replicas).toBeUndefined();
   expect(find(objects, 'HorizontalPodAutoscaler', 'mcp-mesh-registry').spec).toMatchObject({ minReplicas: 2, maxReplicas: 5, scaleTargetRef: { kind: 'StatefulSet', name: 'mcp-mesh-registry' } });
@@ -90,7 +92,7 @@ test('selector returns a copy', () => {
 });
 
 test('PostgreSQL credentials come only from the referenced Secret, after a bounded wait', () => {
-  const { objects, externals } = render({ replicas: 3, database: { type: 'postgres', url: DB_SECRET, waitTimeoutSeconds: 90 } });
+  const { objects, externals } = render({ replicas: 3, database: { ...PG, waitTimeoutSeconds: 90 } });
   const spec = find(objects, 'StatefulSet', 'mcp-mesh-registry').spec.template.spec;
   expect(spec.containers[0].env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'registry-db', key: 'uri', optional: false } } });
   expect(spec.initContainers[0].name).toBe('wait-for-database');
@@ -99,26 +101,6 @@ test('PostgreSQL credentials come only from the referenced Secret, after a bound
   expect(externals.Secret).toEqual(['registry-db']);
   expect(spec.volumes.map((v: any) => v.name)).toEqual(['tmp']);
   expect(find(objects, 'StatefulSet', 'mcp-mesh-registry').spec.volumeClaimTemplates).toBeUndefined();
-});
-
-test('the NetworkPolicy admits agents on the API port, nothing on a metrics port', () => {
-  const np = find(render().objects, 'NetworkPolicy', 'mcp-mesh-registry');
-  const rules = np.spec.ingress.map((r: any) => ({ from: r.from[0].podSelector.matchLabels['app.kubernetes.io/component'], port: r.ports[0].port }));
-  expect(rules).toEqual([{ from: 'agent', port: 8000 }]);
-  expect(np.spec.policyTypes).toEqual(['Egress', 'Ingress']);
-});
-
-test('allowClient admits another peer on the API port, once', () => {
-  const { objects } = synthChart(chart => {
-    const r = new Registry(chart, 'registry');
-    r.allowClient('ui', { podLabels: { app: 'ui' }, namespace: 'web' });
-    r.allowClient('ui-again', { namespace: 'web', podLabels: { app: 'ui' } });
-    r.allowClient('agents', { podLabels: { 'app.kubernetes.io/part-of': 'mcp-platform', 'app.kubernetes.io/component': 'agent' } });
-    r.allowClient('ui-v2', { podLabels: { app: 'ui-v2' }, namespace: 'web' });
-  });
-  const np = find(objects, 'NetworkPolicy', 'mcp-mesh-registry');
-  expect(np.spec.ingress).toContainEqual({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'web' } }, podSelector: { matchLabels: { app: 'ui' } } }], ports: [{ port: 8000, protocol: 'TCP' }] });
-  expect(np.spec.ingress).toHaveLength(3); // the agents' rule, ui and ui-v2: the repeated peers add nothing;
 });
 
 test('the admin port: env, a named container port, no Service port, and a rule for declared admin clients only', () => {
@@ -132,7 +114,7 @@ test('the admin port: env, a named container port, no Service port, and a rule f
 });
 
 test('tracing: the env the registry reads, the Redis URL from a Secret when it has a password, and egress to Redis and the collector', () => {
-  const { objects, externals } = render({ tracing: { redisUrlSecret: { secretName: 'redis-url', key: 'url' }, redisPort: 6380, telemetryEndpoint: 'otel.monitoring.svc:4318', telemetryProtocol: 'http' } });
+  const { objects, externals } = render({ tracing: { redisUrlSecret: { secretName: 'redis-url', key: 'url' }, redisPort: 6380, telemetryEndpoint: 'otel.monitoring.svc:4318', telemetryProtocol: 'http', egressPeers: [{ namespace: 'observability' }] } });
   expect(find(objects, 'ConfigMap', 'mcp-mesh-registry-config').data).toMatchObject({
     MCP_MESH_DISTRIBUTED_TRACING_ENABLED: 'true', TRACE_EXPORTER_TYPE: 'otlp', TELEMETRY_ENDPOINT: 'otel.monitoring.svc:4318', TELEMETRY_PROTOCOL: 'http',
   });
@@ -164,7 +146,7 @@ test('the SQLite backup pod runs on the node that mounts the ReadWriteOnce data 
 });
 
 test('the PostgreSQL backup pod mounts no data volume and may run anywhere', () => {
-  const { objects } = render({ replicas: 3, database: { type: 'postgres', url: DB_SECRET } });
+  const { objects } = render({ replicas: 3, database: PG });
   const cron = find(objects, 'CronJob', 'mcp-mesh-registry-backup');
   const spec = cron.spec.jobTemplate.spec.template.spec;
   expect(spec.affinity).toBeUndefined();

@@ -177,12 +177,17 @@ export function checkReferences(objects: K8sObject[], externals: Externals): str
   return errors;
 }
 
-/** Secrets objects of the chart write: ExternalSecret targets, and what the secret generator's Role may read back. */
+/**
+ * Secrets an object of the output writes: an ExternalSecret its target, the secret generator the
+ * Secrets its Role may read, a CloudNativePG Cluster bootstrapped without its own Secret
+ * `<cluster>-app`.
+ */
 function producedSecrets(objects: K8sObject[]): Set<string> {
-  const written = objects.filter(o => o.kind === 'ExternalSecret').map(o => o.spec.target?.name ?? o.metadata.name);
-  const generated = objects.filter(o => o.kind === 'Role' && o.metadata.name === 'mcp-secret-generator')
-    .flatMap(r => (r.rules ?? []).filter((x: any) => x.resources?.includes('secrets') && x.verbs?.includes('get')).flatMap((x: any) => x.resourceNames ?? []));
-  return new Set<string>([...written, ...generated]);
+  return new Set([
+    ...objects.filter(o => o.kind === 'ExternalSecret').map(o => o.spec.target?.name ?? o.metadata.name),
+    ...objects.filter(o => o.kind === 'Role' && o.metadata.name === 'mcp-secret-generator').flatMap(o => o.rules.flatMap((r: any) => r.resourceNames ?? [])),
+    ...objects.filter(o => o.kind === 'Cluster' && !o.spec.bootstrap?.initdb?.secret).map(o => `${o.metadata.name}-app`),
+  ]);
 }
 
 /** PVCs a StatefulSet's volumeClaimTemplates create: `<template>-<statefulset>-<ordinal>`. */

@@ -9,11 +9,11 @@ import { TOOL_REGISTRY_PRESETS } from '../../src/tool-registry/tool-registry-pre
 import { CNPG_METRICS, TOOL_REGISTRY_METRICS } from '../../src/tool-registry/tool-registry-runtime';
 import { checkRules, metricNames, promqlErrors, RuleFileSpec, RuleUnitTest, testRules } from '../support/promtool';
 import { synthChart } from '../support/synth';
-import { find, K8sObject } from './helpers';
+import { find, K8sObject, TEST_IMAGE } from './helpers';
 
 const monitoring = { scrape: true, prometheusRule: true, dashboard: true };
-const statefulset = synthChart(chart => new ToolRegistry(chart, 'tool-registry', { ...TOOL_REGISTRY_PRESETS.staging, monitoring } as ToolRegistryProps)).objects;
-const cnpg = synthChart(chart => new ToolRegistry(chart, 'tool-registry', { ...TOOL_REGISTRY_PRESETS.prod, monitoring } as ToolRegistryProps)).objects;
+const statefulset = synthChart(chart => new ToolRegistry(chart, 'tool-registry', { ...TOOL_REGISTRY_PRESETS.staging, image: TEST_IMAGE, monitoring } as ToolRegistryProps)).objects;
+const cnpg = synthChart(chart => new ToolRegistry(chart, 'tool-registry', { ...TOOL_REGISTRY_PRESETS.prod, image: TEST_IMAGE, monitoring } as ToolRegistryProps)).objects;
 const rule = (objects: K8sObject[], name: string) => find(objects, 'PrometheusRule', name).spec as RuleFileSpec;
 
 const NS = 'namespace="test"';

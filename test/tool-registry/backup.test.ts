@@ -6,7 +6,7 @@ import { ToolRegistry } from '../../src/tool-registry/tool-registry';
 import { TOOL_REGISTRY_PRESETS } from '../../src/tool-registry/tool-registry-presets';
 import { postgresAvailable, startPostgres, TestPostgres } from '../support/postgres';
 import { synthChart } from '../support/synth';
-import { find, K8sObject } from './helpers';
+import { find, K8sObject, TEST_IMAGE } from './helpers';
 
 // The exact backup script and environment of the statefulset backend's CronJob, run against a
 // real PostgreSQL 15 server: dump, restore into a fresh database, retention.
@@ -32,7 +32,7 @@ function backupJob(objects: K8sObject[], cronJobName: string): { script: string;
   return { script, env, secretEnv };
 }
 
-const synth = (preset: 'dev' | 'staging') => synthChart(chart => new ToolRegistry(chart, 'tool-registry', TOOL_REGISTRY_PRESETS[preset])).objects;
+const synth = (preset: 'dev' | 'staging') => synthChart(chart => new ToolRegistry(chart, 'tool-registry', { ...TOOL_REGISTRY_PRESETS[preset], image: TEST_IMAGE })).objects;
 
 const describeWithPostgres = postgresAvailable() ? describe : describe.skip;
 

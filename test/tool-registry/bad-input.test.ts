@@ -1,23 +1,21 @@
 import { Chart } from 'cdk8s';
 import { defineEnvironment } from '../../src/platform/environment';
-import { prodEnvironment, stagingEnvironment } from '../../src/platform/presets';
+import { devEnvironment } from '../../src/platform/presets';
 import { ToolRegistry, ToolRegistryProps } from '../../src/tool-registry/tool-registry';
 import { expectConstructRejected, expectEnvironmentRejected } from '../support/bad-input';
 import { synthChart } from '../support/synth';
-import { find } from './helpers';
+import { find, TEST_IMAGE, withToolRegistry } from './helpers';
 
 // Bad input to the ToolRegistry and its database: each case names the construct path, the
 // field, the value as shown (secrets never) and the fix; environments write nothing.
 
 const base: ToolRegistryProps = {
+  image: TEST_IMAGE,
   embeddingEndpointUrl: 'https://embeddings.example.com/v1/embeddings',
-  secrets: {
-    databaseUrl: { secretName: 'tool-registry-secrets', key: 'DATABASE_URL' },
-    secretKey: { secretName: 'tool-registry-secrets', key: 'SECRET_KEY' },
-  },
   database: { credentialsSecret: 'tool-registry-db-credentials' },
 };
 const DSN = 'postgresql+asyncpg://tool_registry:hunter2-s3cret@tool-registry-db:5432/tool_registry';
+const API_KEY = 'k3y-Zq81-live-Api';
 const PASSWORD = 'Sup3r$ecret!pw';
 
 const build = (props: any) => (chart: Chart) => new ToolRegistry(chart, 'tool-registry', { ...base, ...props });
@@ -44,19 +42,22 @@ describe('ToolRegistry bad input (construct)', () => {
     ['a fixed replica count while autoscaled', build({ replicas: 3 }), 'test/tool-registry', 'replicas', 3, /autoscaling.enabled: false/],
     ['an unknown scheduling affinity key on CloudNativePG', withDb({ backend: 'cloudnative-pg', cloudNativePg: { backupMethod: { method: 'volumeSnapshot', volumeSnapshotClassName: 'csi' } }, scheduling: { affinity: { nodeAfinity: {} } } }), 'test/tool-registry/database', 'scheduling.affinity.nodeAfinity', {}, /nodeAffinity, podAffinity or podAntiAffinity/],
     ['extraEnv shadowing DATABASE_URL', build({ extraEnv: [{ name: 'DATABASE_URL', value: 'x' }] }), 'test/tool-registry', 'extraEnv[0].name', 'DATABASE_URL', /sets this variable itself/],
+    ['extraEnv shadowing the password DATABASE_URL expands', build({ extraEnv: [{ name: 'DATABASE_PASSWORD', value: 'x' }] }), 'test/tool-registry', 'extraEnv[0].name', 'DATABASE_PASSWORD', /sets this variable itself/],
+    ['an unknown ingress route', build({ ingress: { host: 'tools.example.com', routes: ['metrics'] } }), 'test/tool-registry', 'ingress.routes[0]', 'metrics', /use one of "admin", "docs", "mcp"/],
+    ['the old SECRET_KEY reference (the API reads no SECRET_KEY)', build({ secrets: { secretKey: { secretName: 's', key: 'SECRET_KEY' } } }), 'test/tool-registry', 'secrets.secretKey', { secretName: 's', key: 'SECRET_KEY' }, /unknown field/],
   ] as const)('%s', (_name, b, path, field, value, fix) => {
     expectConstructRejected(b, { path, field, value, fix });
   });
 
-  test('a plaintext DATABASE_URL where a Secret reference belongs is refused and never shown', () => {
-    expectConstructRejected(build({ secrets: { ...base.secrets, databaseUrl: DSN } }), {
-      path: 'test/tool-registry', field: 'secrets.databaseUrl', value: '<a string, not shown>', fix: /an object with key, secretName/, never: [DSN, 'hunter2'],
+  test('a plaintext DATABASE_URL where the database password Secret belongs is refused and never shown', () => {
+    expectConstructRejected(withDb({ credentialsSecret: DSN }), {
+      path: 'test/tool-registry/database', field: 'credentialsSecret', value: '<not shown: not a Secret name>', fix: /never the secret value itself/, never: [DSN, 'hunter2'],
     });
   });
 
-  test('a connection string typed as the Secret name is refused and never shown', () => {
-    expectConstructRejected(build({ secrets: { ...base.secrets, databaseUrl: { secretName: DSN, key: 'DATABASE_URL' } } }), {
-      path: 'test/tool-registry', field: 'secrets.databaseUrl.secretName', value: '<not shown: not a Secret name>', fix: /never the secret value itself/, never: ['hunter2'],
+  test('an API key typed as the Secret name is refused and never shown', () => {
+    expectConstructRejected(build({ secrets: { apiKeySecretName: API_KEY } }), {
+      path: 'test/tool-registry', field: 'secrets.apiKeySecretName', value: '<not shown: not a Secret name>', fix: /never the secret value itself/, never: [API_KEY],
     });
   });
 
@@ -84,23 +85,30 @@ describe('ToolRegistry bad input (construct)', () => {
 });
 
 describe('ToolRegistry bad input (whole environment, nothing written)', () => {
+  test('a tool registry without an image: the synth says what is missing and how to supply it', () => {
+    const { image: _none, ...withoutImage } = withToolRegistry('dev').toolRegistry!;
+    expectEnvironmentRejected({ ...devEnvironment(), toolRegistry: withoutImage as ToolRegistryProps }, {
+      path: 'dev', field: 'toolRegistry.image', fix: /^set image \(Image of your Tool Registry API build, pinned by tag or digest \(`registry.example.com\/tool-registry:1.0.0`\): the API publishes no image, so build it from its source and push it to a registry your cluster pulls from\)$/,
+    });
+  });
+
   test('a database password in place of the credentials Secret name', () => {
-    const env = defineEnvironment(stagingEnvironment(), { toolRegistry: { database: { credentialsSecret: PASSWORD } } });
+    const env = defineEnvironment(withToolRegistry('staging'), { toolRegistry: { database: { credentialsSecret: PASSWORD } } });
     expectEnvironmentRejected(env, { path: 'staging/tool-registry/database', field: 'credentialsSecret', value: '<not shown: not a Secret name>', fix: /never the secret value itself/, never: [PASSWORD] });
   });
 
   test('a backup time zone that does not exist', () => {
-    const env = defineEnvironment(stagingEnvironment(), { toolRegistry: { database: { backup: { timeZone: 'Mars/Olympus' } } } });
+    const env = defineEnvironment(withToolRegistry('staging'), { toolRegistry: { database: { backup: { timeZone: 'Mars/Olympus' } } } });
     expectEnvironmentRejected(env, { path: 'staging/tool-registry/database', field: 'backup.timeZone', value: 'Mars/Olympus', fix: /IANA/ });
   });
 
   test('Helm-style storage key in a values file', () => {
-    const env = defineEnvironment(prodEnvironment(), { toolRegistry: { database: { storage: { persistentVolumeSize: '100Gi' } as any } } });
+    const env = defineEnvironment(withToolRegistry('prod'), { toolRegistry: { database: { storage: { persistentVolumeSize: '100Gi' } as any } } });
     expectEnvironmentRejected(env, { path: 'prod', field: 'toolRegistry.database.storage.persistentVolumeSize', value: '<a string, not shown>', fix: /unknown field; valid fields are size, storageClassName/ });
   });
 
-  test('a plaintext secret key as a whole environment sees it', () => {
-    const env = defineEnvironment(prodEnvironment(), { toolRegistry: { secrets: { secretKey: 'my-signing-key-value' as any } } });
-    expectEnvironmentRejected(env, { path: 'prod', field: 'toolRegistry.secrets.secretKey', value: '<a string, not shown>', fix: /an object with key, secretName/, never: ['my-signing-key-value'] });
+  test('a plaintext remote key as a whole environment sees it', () => {
+    const env = defineEnvironment(withToolRegistry('prod'), { toolRegistry: { secrets: { remoteKeys: { apiKey: 'my-api-key-value' as any } } } });
+    expectEnvironmentRejected(env, { path: 'prod', field: 'toolRegistry.secrets.remoteKeys.apiKey', value: '<a string, not shown>', fix: /an object with remoteKey/, never: ['my-api-key-value'] });
   });
 });

@@ -1,7 +1,6 @@
 import { ToolRegistry, ToolRegistryProps } from '../../src/tool-registry/tool-registry';
 import { TOOL_REGISTRY_PRESETS } from '../../src/tool-registry/tool-registry-presets';
-import { prodEnvironment } from '../../src/platform/presets';
-import { find, K8sObject, ofKind } from './helpers';
+import { find, K8sObject, ofKind, TEST_IMAGE, withToolRegistry } from './helpers';
 import { synthChart, synthEnvironment } from '../support/synth';
 import { startPglite, TestPglite as PGlite } from './pglite';
 
@@ -26,7 +25,7 @@ function sqlFromCnpgBootstrap(objects: K8sObject[]): string {
 }
 
 function synthRegistry(database: ToolRegistryProps['database']): K8sObject[] {
-  return synthChart(chart => new ToolRegistry(chart, 'tool-registry', { ...TOOL_REGISTRY_PRESETS.staging, database: { credentialsSecret: 'db-credentials', ...database } })).objects;
+  return synthChart(chart => new ToolRegistry(chart, 'tool-registry', { ...TOOL_REGISTRY_PRESETS.staging, image: TEST_IMAGE, database: { credentialsSecret: 'db-credentials', ...database } })).objects;
 }
 
 // One PGlite per file (starting one costs seconds of CPU: it runs initdb in WebAssembly). Each
@@ -86,7 +85,7 @@ const unit = (dims: number, hot: number[]) => `[${Array.from({ length: dims }, (
 describe.each([
   ['statefulset migration Job, hnsw (staging preset)', () => sqlFromMigrationJob(synthRegistry({ backend: 'statefulset' })), 'hnsw', 768],
   ['statefulset migration Job, ivfflat (dev preset)', () => sqlFromMigrationJob(synthRegistry(TOOL_REGISTRY_PRESETS.dev.database)), 'ivfflat', 768],
-  ['CloudNativePG bootstrap (prod environment)', () => sqlFromCnpgBootstrap(synthEnvironment(prodEnvironment()).objects), 'hnsw', 768],
+  ['CloudNativePG bootstrap (prod environment)', () => sqlFromCnpgBootstrap(synthEnvironment(withToolRegistry('prod')).objects), 'hnsw', 768],
   ['CloudNativePG bootstrap, 1536 dimensions, no index', () => sqlFromCnpgBootstrap(synthRegistry({
     backend: 'cloudnative-pg', backup: { enabled: false }, schema: { embeddingDimensions: 1536, index: { type: 'none' } },
   })), 'none', 1536],

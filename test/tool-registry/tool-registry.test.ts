@@ -10,18 +10,14 @@ import { TOOL_REGISTRY_PRESETS } from '../../src/tool-registry/tool-registry-pre
 import { checkInvariants } from '../support/invariants';
 import { SchemaValidator } from '../support/schema';
 import { synthChart, synthEnvironment } from '../support/synth';
-import { find, K8sObject, ofKind } from './helpers';
+import { find, K8sObject, ofKind, TEST_IMAGE, withToolRegistry } from './helpers';
 
 const schema = new SchemaValidator();
 
 const base: ToolRegistryProps = {
+  image: TEST_IMAGE,
   embeddingEndpointUrl: 'https://embeddings.example.com/v1/embeddings',
-  secrets: {
-    databaseUrl: { secretName: 'tool-registry-secrets', key: 'DATABASE_URL' },
-    secretKey: { secretName: 'tool-registry-secrets', key: 'SECRET_KEY' },
-    embeddingApiKey: { secretName: 'tool-registry-secrets', key: 'EMBEDDING_API_KEY' },
-  },
-  database: { credentialsSecret: 'tool-registry-db-credentials' },
+  embeddingApiKey: true,
 };
 
 const statefulset = synthChart(chart => new ToolRegistry(chart, 'tool-registry', base));
@@ -31,6 +27,18 @@ const cnpg = synthChart(chart => new ToolRegistry(chart, 'tool-registry', {
   monitoring: { scrape: true, prometheusRule: true, dashboard: true, labels: { release: 'kube-prometheus-stack' }, runbookBaseUrl: 'https://runbooks.example.com/tool-registry' },
   database: TOOL_REGISTRY_PRESETS.prod.database,
 }));
+
+/** Each peer of a policy direction as `<ports> <namespace>/<labels>` (component label only for app.kubernetes.io pods). */
+function peers(policy: K8sObject, direction: 'ingress' | 'egress'): string[] {
+  return (policy.spec[direction] ?? []).flatMap((rule: any) => (rule[direction === 'ingress' ? 'from' : 'to']).map((p: any) => {
+    const ports = rule.ports.map((x: any) => `${x.port}${x.protocol === 'UDP' ? '/UDP' : ''}`).join(',');
+    if (p.ipBlock) return `${ports} ${p.ipBlock.cidr}`;
+    const ns = p.namespaceSelector ? `${p.namespaceSelector.matchLabels['kubernetes.io/metadata.name']}/` : '';
+    const labels = p.podSelector?.matchLabels ?? {};
+    const shown = labels['app.kubernetes.io/component'] && labels['app.kubernetes.io/instance'] ? { 'app.kubernetes.io/component': labels['app.kubernetes.io/component'] } : labels;
+    return `${ports} ${ns}${Object.entries(shown).map(([k, v]) => `${k}=${v}`).join(',')}`;
+  }));
+}
 
 const podSpec = (o: K8sObject) => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec);
 const errorOf = (build: (chart: Chart) => void): McpConfigError => {
@@ -56,9 +64,12 @@ describe.each([['statefulset backend', statefulset], ['cloudnative-pg backend wi
     expect(objects.flatMap(o => schema.validate(o))).toEqual([]);
   });
 
-  test('renders no Secret: every secret is a reference to an existing one', () => {
+  test('renders no Secret; with the default provisioning the API key, embedding key and (statefulset) password are prerequisites', () => {
     expect(ofKind(objects, 'Secret')).toEqual([]);
-    expect(externals.Secret).toEqual(expect.arrayContaining(['tool-registry-secrets', 'tool-registry-db-credentials']));
+    expect(externals.Secret).toEqual(_name.startsWith('statefulset')
+      ? ['tool-registry-api-key', 'tool-registry-db-credentials', 'tool-registry-embedding']
+      // CloudNativePG writes tool-registry-db-app itself.
+      : ['tool-registry-api-key', 'tool-registry-embedding']);
   });
 
   test('the API: Deployment on 8000, Service 80 -> named port, ConfigMap, secret refs, emptyDirs, probes', () => {
@@ -69,8 +80,14 @@ describe.each([['statefulset backend', statefulset], ['cloudnative-pg backend wi
     for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) expect(c[probe].httpGet).toMatchObject({ path: '/health', port: 8000 });
     expect(find(objects, 'Service', 'tool-registry').spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
     expect(Object.keys(find(objects, 'ConfigMap', 'tool-registry-config').data).sort()).toEqual(['CORS_ORIGINS', 'EMBEDDING_ENDPOINT_URL', 'ENABLE_CACHE', 'LOG_LEVEL', 'WORKERS']);
-    const secretEnv = Object.fromEntries(c.env.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => [e.name, e.valueFrom.secretKeyRef.key]));
-    expect(secretEnv).toEqual({ DATABASE_URL: 'DATABASE_URL', SECRET_KEY: 'SECRET_KEY', EMBEDDING_API_KEY: 'EMBEDDING_API_KEY' });
+    const secretEnv = Object.fromEntries(c.env.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => [e.name, `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`]));
+    const password = _name.startsWith('statefulset') ? 'tool-registry-db-credentials/password' : 'tool-registry-db-app/password';
+    expect(secretEnv).toEqual({ DATABASE_PASSWORD: password, API_KEY: 'tool-registry-api-key/API_KEY', EMBEDDING_API_KEY: 'tool-registry-embedding/EMBEDDING_API_KEY' });
+    // DATABASE_URL is composed by the kubelet after the password it expands, on the host clients use.
+    const names = c.env.map((e: any) => e.name);
+    expect(names.indexOf('DATABASE_PASSWORD')).toBeLessThan(names.indexOf('DATABASE_URL'));
+    const host = _name.startsWith('statefulset') ? 'tool-registry-db' : 'tool-registry-db-pooler-rw';
+    expect(c.env.find((e: any) => e.name === 'DATABASE_URL').value).toBe(`postgresql+asyncpg://tool_registry:$(DATABASE_PASSWORD)@${host}:5432/tool_registry`);
     const mounts = Object.fromEntries(c.volumeMounts.map((m: any) => [m.mountPath, spec.volumes.find((v: any) => v.name === m.name)]));
     expect(mounts['/app/tmp'].emptyDir).toBeDefined();
     expect(mounts['/app/logs'].emptyDir).toBeDefined();
@@ -84,19 +101,26 @@ describe.each([['statefulset backend', statefulset], ['cloudnative-pg backend wi
     expect(find(objects, 'PodDisruptionBudget', 'tool-registry').spec).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: find(objects, 'Deployment', 'tool-registry').spec.selector.matchLabels } });
   });
 
-  test('NetworkPolicies: only the ingress controller and Prometheus reach the API; only the API and the own jobs reach Postgres', () => {
+  test('NetworkPolicies: the API admits the ingress controller and Prometheus only when routed and scraped; Postgres admits the API and its own jobs', () => {
+    const statefulsetBackend = _name.startsWith('statefulset');
     const api = find(objects, 'NetworkPolicy', 'tool-registry');
-    expect(api.spec.ingress.flatMap((r: any) => r.from.map((p: any) => p.namespaceSelector.matchLabels['kubernetes.io/metadata.name']))).toEqual(['ingress-nginx', 'monitoring']);
-    // DNS, the database (instances, and the Pooler with CloudNativePG), the embedding endpoint.
-    const poolerRule = _name.startsWith('statefulset') ? [] : [[5432]];
-    expect(api.spec.egress.map((r: any) => r.ports.map((p: any) => p.port))).toEqual([[53, 53], [5432], ...poolerRule, [443]]);
+    // A standalone statefulset chart has no Ingress and no ServiceMonitor: nothing may call the API.
+    expect(peers(api, 'ingress')).toEqual(statefulsetBackend ? [] : ['8000 ingress-nginx/app.kubernetes.io/name=ingress-nginx', '8000 monitoring/app.kubernetes.io/name=prometheus']);
+    // DNS, the database's client endpoint (the Pooler with CloudNativePG), the embedding endpoint's port.
+    expect(peers(api, 'egress')).toEqual([
+      '53/UDP,53 kube-system/k8s-app=kube-dns',
+      statefulsetBackend ? '5432 app.kubernetes.io/component=database' : '5432 cnpg.io/poolerName=tool-registry-db-pooler-rw',
+      '443 0.0.0.0/0',
+    ]);
     const db = find(objects, 'NetworkPolicy', 'tool-registry-db');
-    const clients = db.spec.ingress.filter((r: any) => r.ports.some((p: any) => p.port === 5432)).flatMap((r: any) => r.from)
-      .map((p: any) => p.podSelector?.matchLabels?.['app.kubernetes.io/component'] ?? p.podSelector?.matchLabels?.['cnpg.io/poolerName'] ?? (p.podSelector?.matchLabels?.['cnpg.io/cluster'] && 'instances') ?? p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']);
-    const expected = _name.startsWith('statefulset')
-      ? ['database-migration', 'database-backup', 'tool-registry']
-      : ['instances', 'cnpg-system', 'database-migration', 'tool-registry-db-pooler-rw', 'tool-registry'];
-    expect(clients).toEqual(expected);
+    expect(peers(db, 'ingress')).toEqual(statefulsetBackend
+      ? ['5432 app.kubernetes.io/component=database-migration', '5432 app.kubernetes.io/component=database-backup', '5432 app.kubernetes.io/component=tool-registry']
+      : ['5432 cnpg.io/cluster=tool-registry-db,cnpg.io/podRole=instance', '5432 cnpg.io/poolerName=tool-registry-db-pooler-rw', '5432 app.kubernetes.io/component=database-migration',
+        '8000,5432 cnpg-system/app.kubernetes.io/name=cloudnative-pg', '9187 monitoring/app.kubernetes.io/name=prometheus']);
+    if (!statefulsetBackend) {
+      const pooler = find(objects, 'NetworkPolicy', 'tool-registry-db-pooler-rw');
+      expect(peers(pooler, 'ingress')).toEqual(['9127 monitoring/app.kubernetes.io/name=prometheus', '5432 app.kubernetes.io/component=tool-registry']);
+    }
   });
 
   test('the migration Job waits for the database, then applies the schema ConfigMap in one transaction', () => {
@@ -126,8 +150,7 @@ describe('statefulset backend', () => {
   });
 
   test('the database pods get no egress at all', () => {
-    expect(find(statefulset.objects, 'NetworkPolicy', 'tool-registry-db').spec).toMatchObject({ policyTypes: ['Egress', 'Ingress'] });
-    expect(find(statefulset.objects, 'NetworkPolicy', 'tool-registry-db').spec.egress).toBeUndefined();
+    expect(find(statefulset.objects, 'NetworkPolicy', 'tool-registry-db').spec).toMatchObject({ policyTypes: ['Ingress', 'Egress'], egress: [] });
   });
 
   test('the pg_dump CronJob reuses DatabaseBackup: Forbid, deadlines, backup PVC', () => {
@@ -144,9 +167,11 @@ describe('cloudnative-pg backend', () => {
     expect(cluster.spec).toMatchObject({
       instances: 3, imageName: 'ghcr.io/cloudnative-pg/postgresql:17.6-standard-trixie', enablePDB: true,
       storage: { size: '50Gi' },
-      bootstrap: { initdb: { database: 'tool_registry', owner: 'tool_registry', secret: { name: 'tool-registry-db-credentials' }, postInitApplicationSQLRefs: { configMapRefs: [{ name: 'tool-registry-db-schema', key: 'schema.sql' }] } } },
+      bootstrap: { initdb: { database: 'tool_registry', owner: 'tool_registry', postInitApplicationSQLRefs: { configMapRefs: [{ name: 'tool-registry-db-schema', key: 'schema.sql' }] } } },
       plugins: [{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'tool-registry-backups' } }],
     });
+    // No initdb Secret: the operator writes tool-registry-db-app, which every client reads.
+    expect(cluster.spec.bootstrap.initdb.secret).toBeUndefined();
     // The schema ConfigMap is applied before the Cluster that reads it at bootstrap.
     const names = cnpg.objects.map(o => `${o.kind}/${o.metadata.name}`);
     expect(names.indexOf('ConfigMap/tool-registry-db-schema')).toBeLessThan(names.indexOf('Cluster/tool-registry-db'));
@@ -194,36 +219,43 @@ describe('environments', () => {
   const kinds = (env: McpEnvironment) => new Set(synthEnvironment(env).objects.map(o => o.kind));
 
   test('dev and staging run the statefulset backend, prod CloudNativePG', () => {
-    for (const env of [devEnvironment(), stagingEnvironment()]) {
+    for (const env of [withToolRegistry('dev'), withToolRegistry('staging')]) {
       const k = kinds(env);
       expect(k.has('StatefulSet') && k.has('CronJob') && !k.has('Cluster')).toBe(true);
     }
-    const prod = kinds(prodEnvironment());
+    const prod = kinds(withToolRegistry('prod'));
     expect(['Cluster', 'ScheduledBackup', 'Pooler', 'PodMonitor', 'PrometheusRule'].every(k => prod.has(k))).toBe(true);
   });
 
+  test('no preset renders a tool registry: the API publishes no image, so users add it with theirs', () => {
+    for (const env of [devEnvironment(), stagingEnvironment(), prodEnvironment()]) {
+      expect(env.toolRegistry).toBeUndefined();
+      expect(synthEnvironment(env).objects.filter(o => o.metadata.name?.startsWith('tool-registry'))).toEqual([]);
+    }
+  });
+
   test('dev (no Prometheus Operator) renders no monitoring objects for the tool registry', () => {
-    const { objects } = synthEnvironment(devEnvironment());
+    const { objects } = synthEnvironment(withToolRegistry('dev'));
     expect(objects.find(o => o.metadata.name === 'tool-registry-dashboard')).toBeUndefined();
     expect(objects.filter(o => o.apiVersion.startsWith('monitoring.coreos.com/'))).toEqual([]);
   });
 
   test('policy facts: CloudNativePG reports its instances, backups and PDB; the API its PDB', () => {
-    const { chart } = synthEnvironment(prodEnvironment());
+    const { chart } = synthEnvironment(withToolRegistry('prod'));
     const facts = chart.node.findAll().filter(isPolicySubject).map(c => c.policyFacts());
     expect(facts).toContainEqual(expect.objectContaining({ component: 'PgvectorDatabase (cloudnative-pg)', haReplicas: { replicas: 3, field: 'instances' }, backups: expect.objectContaining({ enabled: true }), disruptionBudget: expect.objectContaining({ present: true }) }));
     expect(facts).toContainEqual(expect.objectContaining({ component: 'ToolRegistry', disruptionBudget: expect.objectContaining({ present: true }) }));
   });
 
   test('prod policy rejects a single CloudNativePG instance, and disabled backups', () => {
-    const single = defineEnvironment(prodEnvironment(), { toolRegistry: { database: { instances: 1 } } });
+    const single = defineEnvironment(withToolRegistry('prod'), { toolRegistry: { database: { instances: 1 } } });
     expect(() => synthEnvironment(single)).toThrow("prod/tool-registry/database: invalid instances 1: the 'prod' policy requires at least 2 replicas");
-    const noBackups = defineEnvironment(prodEnvironment(), { toolRegistry: { database: { backup: { enabled: false } } } });
+    const noBackups = defineEnvironment(withToolRegistry('prod'), { toolRegistry: { database: { backup: { enabled: false } } } });
     expect(() => synthEnvironment(noBackups)).toThrow(/prod\/tool-registry\/database: invalid backup.enabled false/);
   });
 
   test('the cloudnative-pg backend needs integrations.cloudNativePg', () => {
-    const env = defineEnvironment(stagingEnvironment(), { toolRegistry: { database: { backend: 'cloudnative-pg', cloudNativePg: { backupMethod: { method: 'volumeSnapshot', volumeSnapshotClassName: 'csi' } } } } });
+    const env = defineEnvironment(withToolRegistry('staging'), { toolRegistry: { database: { backend: 'cloudnative-pg', cloudNativePg: { backupMethod: { method: 'volumeSnapshot', volumeSnapshotClassName: 'csi' } } } } });
     expect(() => new McpPlatformChart(Testing.app(), 'staging', { environment: env })).toThrow("staging: invalid toolRegistry.database.backend \"cloudnative-pg\": install CloudNativePG");
   });
 });
@@ -240,12 +272,16 @@ describe('bad input fails at construction with path, field, value and fix', () =
     ['ivfflat lists 0', registry({}, { schema: { index: { type: 'ivfflat', lists: 0 } } }), 'test/tool-registry/database', 'schema.index.lists', 0, 'from 1 to 32768'],
     ['CNPG instances 0', registry({}, { backend: 'cloudnative-pg', instances: 0 }), 'test/tool-registry/database', 'instances', 0, 'use a whole number >= 1'],
     ['HPA min > max', registry({ autoscaling: { minReplicas: 10, maxReplicas: 5 } }), 'test/tool-registry', 'autoscaling.minReplicas', 10, 'use at most autoscaling.maxReplicas (5)'],
-    ['missing DATABASE_URL reference', registry({ secrets: { secretKey: base.secrets.secretKey } as any }), 'test/tool-registry', 'secrets.databaseUrl', undefined, 'set databaseUrl'],
-    ['missing database credentials Secret', registry({}, { credentialsSecret: undefined }), 'test/tool-registry/database', 'credentialsSecret', undefined, 'kubernetes.io/basic-auth Secret'],
+    ['no image (the API publishes none)', registry({ image: undefined }), 'test/tool-registry', 'image', undefined, 'the API publishes no image, so build it from its source'],
+    ['an API key Secret name that is a key value', registry({ secrets: { apiKeySecretName: 'Zx9_secret value' } }), 'test/tool-registry', 'secrets.apiKeySecretName', '<not shown: not a Secret name>', 'never the secret value itself'],
+    ['a remote key for an API key that is off', registry({ apiKey: false, secrets: { remoteKeys: { apiKey: { remoteKey: 'mcp/tool-registry' } } } }), 'test/tool-registry', 'secrets.remoteKeys.apiKey', { remoteKey: 'mcp/tool-registry' }, 'set apiKey: true'],
+    ['no route exposed', registry({ ingress: { host: 'tools.example.com', routes: [] } }), 'test/tool-registry', 'ingress.routes', [], "expose at least one route group"],
+    ['an embedding endpoint rule without peers', registry({ networkPolicy: { embeddingEndpoint: { peers: [] } } }), 'test/tool-registry', 'networkPolicy.embeddingEndpoint.peers', [], 'name where the embedding service runs'],
+    ['a password remote key on CloudNativePG', registry({}, { backend: 'cloudnative-pg', passwordRemoteKey: { remoteKey: 'db' }, cloudNativePg: { backupMethod: { method: 'volumeSnapshot', volumeSnapshotClassName: 'csi' } } }), 'test/tool-registry/database', 'passwordRemoteKey', { remoteKey: 'db' }, 'CloudNativePG writes the password itself'],
     ['CNPG without a backup method', registry({}, { backend: 'cloudnative-pg' }), 'test/tool-registry/database', 'cloudNativePg.backupMethod', undefined, "{ method: 'plugin'"],
     ['pg_dump retention on CNPG', registry({}, { backend: 'cloudnative-pg', backup: { retention: { keepLast: 3 } }, cloudNativePg: { backupMethod: { method: 'volumeSnapshot', volumeSnapshotClassName: 'csi' } } }), 'test/tool-registry/database', 'backup.retention', { keepLast: 3 }, 'ObjectStore retentionPolicy'],
     ['replicas on the statefulset backend', registry({}, { instances: 2 }), 'test/tool-registry/database', 'instances', 2, "backend 'cloudnative-pg'"],
-    ['an embedding URL with credentials', registry({ embeddingEndpointUrl: 'https://user:pw@embeddings.example.com' }), 'test/tool-registry', 'embeddingEndpointUrl', '<not shown: contains credentials>', 'secrets.embeddingApiKey'],
+    ['an embedding URL with credentials', registry({ embeddingEndpointUrl: 'https://user:pw@embeddings.example.com' }), 'test/tool-registry', 'embeddingEndpointUrl', '<not shown: contains credentials>', 'secrets.embeddingSecretName'],
   ] as const)('%s', (_name, build, path, field, value, fix) => {
     const e = errorOf(build);
     expect({ path: e.path, field: e.field, value: e.value }).toEqual({ path, field, value });
@@ -258,10 +294,11 @@ describe('bad input fails at construction with path, field, value and fix', () =
   });
 
   test('PgvectorDatabase works on its own', () => {
-    const { objects, externals } = synthChart(chart => new PgvectorDatabase(chart, 'db', { name: 'vectors', credentialsSecret: 'vectors-credentials' }));
+    const { objects, externals } = synthChart(chart => new PgvectorDatabase(chart, 'db', { name: 'vectors' }));
     expect(checkInvariants(objects, externals)).toEqual([]);
     expect(objects.flatMap(o => schema.validate(o))).toEqual([]);
+    expect(externals.Secret).toEqual(['vectors-credentials']);
     // No clients declared: only the own migration and backup Jobs may connect.
-    expect(find(objects, 'NetworkPolicy', 'vectors').spec.ingress).toHaveLength(2);
+    expect(peers(find(objects, 'NetworkPolicy', 'vectors'), 'ingress')).toEqual(['5432 app.kubernetes.io/component=database-migration', '5432 app.kubernetes.io/component=database-backup']);
   });
 });
