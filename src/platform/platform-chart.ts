@@ -97,8 +97,10 @@ export class McpPlatformChart extends Chart {
       this.servers = new McpServerFleet(this, 'servers', {
         settings: env.servers,
         defaultNamespace: `${SERVER_RUNTIME.namespacePrefix}-${env.name}`,
-        platformNamespace: namespace,
-        defaults: { monitoring: defaults.monitoring, clusterNetwork: defaults.clusterNetwork, ingress: defaults.ingress, certManager: defaults.certManager },
+        defaults: {
+          monitoring: defaults.monitoring, clusterNetwork: defaults.clusterNetwork, ingress: defaults.ingress,
+          certManager: defaults.certManager, secretProvisioning: defaults.secretProvisioning,
+        },
       });
     }
 

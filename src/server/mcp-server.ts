@@ -8,9 +8,8 @@ import { PodDisruptionBudget } from '../common/disruption-budget';
 import { invalid } from '../common/errors';
 import { ImageReference, parseImageProp } from '../common/image';
 import { createIngress, IngressOptions } from '../common/ingress';
-import { ComponentLabels, PLATFORM_COMPONENTS, platformComponentPeer, recommendedLabels, selectorLabels } from '../common/labels';
+import { ComponentLabels, recommendedLabels, selectorLabels } from '../common/labels';
 import { ObjectMetadata } from '../common/metadata';
-import { createNetworkPolicy, DEFAULT_CLUSTER_NETWORK, NetworkPeer } from '../common/network';
 import { applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
 import { applyPodTemplateOptions } from '../common/pod-template';
 import { IPolicySubject, PolicyFacts } from '../common/policy-facts';
@@ -18,15 +17,19 @@ import { httpProbes } from '../common/probes';
 import { checkProps } from '../common/props-schema';
 import { resolveResources } from '../common/resources';
 import { applyScheduling } from '../common/scheduling';
+import { provideSecret } from '../common/secret-provisioning';
 import { envFromSecret } from '../common/secrets';
+import { ExternalSecretKey } from '../common/external-secret';
 import { createService } from '../common/service';
 import { validateDnsLabel, validateInteger } from '../common/validation';
+import { Connectivity, ServiceEndpoint, Workload } from '../connectivity/connectivity';
 import { IMcpServerCatalog, McpServerCatalog } from './server-catalog';
 import { McpServerConfig, resolveConfig, ResolvedConfig } from './server-config';
 import { McpServerAlerts, renderServerMonitoring, resolveServerAlerts } from './server-monitoring';
 import { SERVER_LABELS, SERVER_PROBE_TIMINGS, SERVER_RESOURCES, SERVER_RUNTIME, STDIO_BRIDGE } from './server-runtime';
-import { mountTemplateVolumes } from './server-volumes';
-import { McpServerTemplate, McpTransport, needsUserImage, templateImage, validateTemplate } from './server-template';
+import { McpServerVolumeClaim, mountTemplateVolumes } from './server-volumes';
+import { addServerWorkload, connectServerClients } from './server-network';
+import { McpServerEgress, McpServerTemplate, McpTransport, needsUserImage, templateImage, validateTemplate } from './server-template';
 import { addServerInstall, bridgeArgs, bridgeConfig } from './stdio-bridge';
 
 /** Props of {@link McpServer}. */
@@ -62,18 +65,25 @@ export interface McpServerProps extends ComponentProps {
   /** The bridge image (agentgateway), pinned by tag or digest. @default 'ghcr.io/agentgateway/agentgateway:v1.4.1' */
   readonly bridgeImage?: string;
   /**
-   * Existing PersistentVolumeClaims for the template's volumes, by volume name.
+   * PersistentVolumeClaims for the template's volumes, by volume name: the name of an existing
+   * claim (a prerequisite), or a claim spec the server renders as `<name>-<volume>`.
    * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistentvolumeclaims
    * @default - emptyDir volumes
    */
-  readonly volumeClaims?: Readonly<Record<string, string>>;
+  readonly volumeClaims?: Readonly<Record<string, string | McpServerVolumeClaim>>;
   /**
-   * Namespace of the edge gateway and the agents, the MCP clients the NetworkPolicy admits.
+   * What the server calls outside the cluster; replaces the template's list. The NetworkPolicy
+   * allows DNS and these destinations only.
    * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
-   * @default - the server's own namespace
+   * @default - the template's `egress` (github: the GitHub API on 443; the others: none)
    */
-  readonly platformNamespace?: string;
-  /** External access to the MCP endpoint only (never the health endpoint). @default - none: servers are reached through the edge gateway */
+  readonly egress?: McpServerEgress[];
+  /**
+   * External access to the MCP endpoint only (never the health endpoint): the Streamable HTTP
+   * path (`/mcp`; the bridge's for stdio servers), or the template's SSE stream and messages
+   * paths. The ingress controller is admitted on the server's port.
+   * @default - none: only `networkPolicy.clients` reach the server
+   */
   readonly ingress?: IngressOptions;
   /** Thresholds of the PrometheusRule's alerts (with `monitoring.prometheusRule`). @default - see McpServerAlerts */
   readonly alerts?: McpServerAlerts;
@@ -83,8 +93,9 @@ export interface McpServerProps extends ComponentProps {
  * One MCP server from a template: a Deployment with its config attached (plain values in a
  * ConfigMap loaded with envFrom, secrets as `secretKeyRef`s; only env vars the server reads),
  * probes on the template's health endpoint, restricted pod security, a Service, a NetworkPolicy
- * admitting only the gateway, agents and ingress controller, and optionally an Ingress for the
- * MCP path, an HPA, a PDB, a PrometheusRule and a dashboard. Every object carries
+ * from the chart's connectivity model (ingress: the ingress controller when an Ingress is
+ * rendered, and the declared `networkPolicy.clients`; egress: DNS and the template's `egress`),
+ * and optionally an Ingress for the MCP path, an HPA, a PDB, a PrometheusRule and a dashboard. Every object carries
  * `managed-by=mcp-platform` and `mcp.platform/server=<name>`, so list, status and delete are
  * kubectl selectors. With `serviceAccountAnnotations` (workload identity), the pods run as their
  * own ServiceAccount `<name>`, still without an API token.
@@ -116,6 +127,10 @@ export class McpServer extends Construct implements IPolicySubject {
   public readonly image: ImageReference;
   /** Fewest pods the server runs. */
   public readonly minReplicas: number;
+  /** The server's pods in the chart's connectivity model. */
+  public readonly workload: Workload;
+  /** What MCP clients connect to: the server's pods on its port (`Connectivity.connect` a client to it). */
+  public readonly apiEndpoint: ServiceEndpoint;
   private readonly serverName: string;
   private readonly namespaceName?: string;
   private readonly resolved: ResolvedConfig;
@@ -129,7 +144,6 @@ export class McpServer extends Construct implements IPolicySubject {
     const template = this.template;
     this.serverName = validateDnsLabel(this, 'name', props.name ?? template.id, 52);
     if (props.namespace !== undefined) validateDnsLabel(this, 'namespace', props.namespace);
-    if (props.platformNamespace !== undefined) validateDnsLabel(this, 'platformNamespace', props.platformNamespace);
     this.namespaceName = props.namespace;
     this.transport = this.chooseTransport(props);
     this.bridged = this.transport === 'stdio';
@@ -174,8 +188,16 @@ export class McpServer extends Construct implements IPolicySubject {
         maxReplicas: autoscaling?.maxReplicas, budget: props.podDisruptionBudget,
       });
     }
+    this.workload = addServerWorkload(this, {
+      name: this.serverName, namespace: this.namespace, labels: this.labels, selector: this.selectorLabels,
+      networkPolicy: props.networkPolicy, egress: props.egress ?? template.egress ?? [],
+    });
+    this.apiEndpoint = { target: this.workload, ports: [{ port: template.port }] };
     if (props.ingress && props.ingress.enabled !== false) this.ingress = this.renderIngress(props.ingress);
-    if (props.networkPolicy?.enabled ?? true) this.renderNetworkPolicy(props);
+    connectServerClients(this, {
+      server: this.serverName, endpoint: this.apiEndpoint, networkPolicy: props.networkPolicy,
+      ingressRoute: this.ingress ? this.mcpPaths().map(p => `${props.ingress!.host}${p}`).join(', ') : undefined,
+    });
     renderServerMonitoring(this, {
       server: { name: this.serverName, namespace: this.namespaceName ?? Chart.of(this).namespace ?? 'default' },
       labels: this.labels, monitoring: props.monitoring ?? {}, alerts,
@@ -202,11 +224,30 @@ export class McpServer extends Construct implements IPolicySubject {
     return { ...this.objectLabels };
   }
 
-  /** In-cluster base URL, e.g. `http://github.mcp-servers-dev.svc:8080`; MCP clients use `<url>/mcp`. */
+  /** In-cluster base URL, e.g. `http://github.mcp-servers-prod.svc:8080`; MCP clients use `<url><mcpPath>`. */
   public get url(): string {
-    const namespace = this.namespaceName ?? Chart.of(this).namespace;
-    const host = namespace ? `${this.serverName}.${namespace}.svc` : this.serverName;
+    const host = this.namespace ? `${this.serverName}.${this.namespace}.svc` : this.serverName;
     return `http://${host}:${this.template.port}`;
+  }
+
+  /**
+   * Path of the MCP endpoint the Service and Ingress serve: the bridge's Streamable HTTP path
+   * (`/mcp`) for a stdio server, else the template's `mcpPath` (`/mcp`, `/sse` for SSE).
+   */
+  public get mcpPath(): string {
+    if (this.bridged) return STDIO_BRIDGE.mcpPaths[0];
+    return this.template.mcpPath ?? (this.transport === 'sse' ? '/sse' : '/mcp');
+  }
+
+  /** Paths an MCP client uses: the endpoint, plus the messages path of a server speaking SSE itself. */
+  private mcpPaths(): string[] {
+    if (this.transport !== 'sse') return [this.mcpPath];
+    return [this.mcpPath, this.template.sseMessagesPath ?? '/messages'];
+  }
+
+  /** Namespace of the server's objects (the chart's unless `namespace` is set). */
+  public get namespace(): string | undefined {
+    return this.namespaceName ?? Chart.of(this).namespace;
   }
 
   /** Env vars the container receives from the ConfigMap (plain config and the runtime's port/transport). */
@@ -227,6 +268,13 @@ export class McpServer extends Construct implements IPolicySubject {
       component: `McpServer '${this.serverName}'`,
       disruptionBudget: { present: this.node.tryFindChild('pdb') !== undefined, field: 'replicas or autoscaling.minReplicas (a PDB is rendered above 1)' },
       debugLogging: { enabled: level !== undefined && level === levelKey![1].logLevelValues![0], field: 'logLevel' },
+      // Isolated pods nobody is allowed to call: no Ingress, no declared client, no flow another
+      // component connected to apiEndpoint.
+      rejectsAllClients: {
+        present: this.workload.isolation.ingress && Connectivity.of(this).flowsInto(this.workload).length === 0,
+        field: 'ingress or networkPolicy.clients',
+        reason: 'its NetworkPolicy admits no caller (no Ingress, no declared client)',
+      },
     };
   }
 
@@ -305,8 +353,7 @@ export class McpServer extends Construct implements IPolicySubject {
       annotations: { [CONFIG_CHECKSUM_ANNOTATION]: contentHash({ config: this.config?.data ?? {}, bridge: bridgeConfigMap?.data ?? {} }) },
     });
     applyScheduling(this, 'scheduling', deployment, this.selectorLabels, props.scheduling, this.minReplicas > 1);
-    const env: Record<string, kplus.EnvValue> = {};
-    for (const [name, ref] of Object.entries(this.resolved.secrets)) env[name] = envFromSecret(this, ref);
+    const env = this.secretEnvValues(props);
     const container = deployment.addContainer({
       name: SERVER_RUNTIME.containerName,
       image: this.bridged ? this.bridgeImage(props) : this.image.toString(),
@@ -323,7 +370,9 @@ export class McpServer extends Construct implements IPolicySubject {
       ...(this.bridged ? { args: bridgeArgs() } : {}),
     });
     container.mount('/tmp', scratchVolume(deployment, 'tmp'));
-    mountTemplateVolumes(this, deployment, container, this.template, props.volumeClaims);
+    mountTemplateVolumes(this, deployment, container, this.template, {
+      claims: props.volumeClaims, metadata: this.metadata(), multiplePods: !fixedReplicas || this.minReplicas > 1,
+    });
     if (this.bridged) {
       addServerInstall(this, deployment, { serverImage: this.image.toString(), stdio: this.template.stdio!, bridge: container, configMap: bridgeConfigMap!, uid: user.uid });
     }
@@ -352,10 +401,31 @@ export class McpServer extends Construct implements IPolicySubject {
     return { startup: tcp(SERVER_PROBE_TIMINGS.startup), liveness: tcp(SERVER_PROBE_TIMINGS.liveness), readiness: tcp(SERVER_PROBE_TIMINGS.readiness) };
   }
 
+  /**
+   * The Secrets the config references, each made to exist as `secretProvisioning` says (one
+   * ExternalSecret per Secret in prod), read as `secretKeyRef` env entries. Server credentials
+   * are issued elsewhere (a GitHub token, a Snowflake key), so none is ever generated.
+   */
+  private secretEnvValues(props: McpServerProps): Record<string, kplus.EnvValue> {
+    const bySecret = new Map<string, Record<string, { generate: boolean; remoteKey?: ExternalSecretKey }>>();
+    for (const ref of Object.values(this.resolved.secrets)) {
+      const keys = bySecret.get(ref.secretName) ?? {};
+      keys[ref.key] = { generate: false, ...(ref.remoteKey ? { remoteKey: ref.remoteKey } : {}) };
+      bySecret.set(ref.secretName, keys);
+    }
+    for (const [secretName, keys] of bySecret) {
+      provideSecret(this, props.secretProvisioning, { secretName, namespace: this.namespace, labels: this.labels, keys, field: 'config' });
+    }
+    const env: Record<string, kplus.EnvValue> = {};
+    for (const [name, ref] of Object.entries(this.resolved.secrets)) {
+      env[name] = envFromSecret(this, { secretName: ref.secretName, key: ref.key }, false, this.namespace);
+    }
+    return env;
+  }
+
   /** Only the MCP endpoint is routed; SSE and Streamable HTTP keep responses open, so nginx neither buffers nor times out early. */
   private renderIngress(options: IngressOptions): kplus.Ingress {
     const nginx = (options.className ?? 'nginx') === 'nginx';
-    const path = this.template.mcpPath ?? (this.transport === 'sse' ? '/sse' : '/mcp');
     return createIngress(this, 'ingress', {
       metadata: this.metadata(),
       options,
@@ -364,20 +434,7 @@ export class McpServer extends Construct implements IPolicySubject {
         'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600',
         'nginx.ingress.kubernetes.io/proxy-send-timeout': '3600',
       } : {},
-      paths: [{ path, pathType: kplus.HttpIngressPathType.PREFIX, service: this.service, port: this.template.port }],
+      paths: this.mcpPaths().map(path => ({ path, pathType: kplus.HttpIngressPathType.PREFIX, service: this.service, port: this.template.port })),
     });
   }
-
-  private renderNetworkPolicy(props: McpServerProps): void {
-    const cluster = props.networkPolicy?.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
-    createNetworkPolicy(this, 'network-policy', {
-      name: this.serverName, namespace: this.namespaceName, labels: this.labels, podSelector: this.selectorLabels,
-      ingress: [{ peers: [...platformClients(props.platformNamespace), cluster.ingressController, ...(props.networkPolicy?.clients ?? [])], ports: [{ port: this.template.port }] }],
-    });
-  }
-}
-
-/** The edge gateway and the agents of the platform, the MCP clients allowed to call servers. */
-export function platformClients(namespace?: string): NetworkPeer[] {
-  return [PLATFORM_COMPONENTS.edgeGateway, PLATFORM_COMPONENTS.agent].map(component => platformComponentPeer(component, namespace));
 }

@@ -91,6 +91,9 @@ const GITHUB: McpServerTemplate = {
     read_only: { argument: { flag: '--read-only' }, type: 'boolean', default: true, description: 'Expose read-only tools only' },
     host: { env: 'GITHUB_HOST', description: 'GitHub Enterprise Server host (unset for github.com)' },
   },
+  // The server's only peer is the GitHub REST/GraphQL API over HTTPS (api.github.com, or
+  // GITHUB_HOST for Enterprise Server; raw file contents from raw.githubusercontent.com, also 443).
+  egress: [{ description: 'GitHub API (HTTPS)', ports: [443] }],
 };
 
 /**

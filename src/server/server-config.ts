@@ -1,11 +1,27 @@
 import { IConstruct } from 'constructs';
 import { invalid } from '../common/errors';
 import { LogLevel } from '../common/component-props';
+import { ExternalSecretKey } from '../common/external-secret';
 import { SecretKeyReference } from '../common/secrets';
 import { McpConfigKey, McpServerTemplate, typeProblem } from './server-template';
 
-/** A config value: a plain value, or a reference to a key of an existing Secret. */
-export type McpConfigValue = string | number | boolean | readonly string[] | SecretKeyReference;
+/**
+ * A secret config value: a key of a Secret in the servers namespace. How the Secret comes to exist
+ * follows the server's `secretProvisioning`: a prerequisite (`existing`, and `generated`, since a
+ * credential issued elsewhere cannot be generated), or an ExternalSecret (`external-secrets`)
+ * reading `remoteKey`.
+ */
+export interface McpSecretReference extends SecretKeyReference {
+  /**
+   * Where the ExternalSecret reads the value in the store (with `secretProvisioning.source:
+   * 'external-secrets'`; ignored otherwise).
+   * @default - `<remoteKeyPrefix><secretName>`, property `<key>` (prefix `mcp/<namespace>/`)
+   */
+  readonly remoteKey?: ExternalSecretKey;
+}
+
+/** A config value: a plain value, or a reference to a Secret key. */
+export type McpConfigValue = string | number | boolean | readonly string[] | McpSecretReference;
 
 /** A server's config, keyed by the template's config keys. */
 export type McpServerConfig = Readonly<Record<string, McpConfigValue>>;
@@ -15,13 +31,13 @@ export interface ResolvedConfig {
   /** Env var -> plain value, for the server's ConfigMap (attached with envFrom). */
   readonly plain: Record<string, string>;
   /** Env var -> Secret key, rendered as `secretKeyRef` env entries. */
-  readonly secrets: Record<string, SecretKeyReference>;
+  readonly secrets: Record<string, McpSecretReference>;
   /** Command-line arguments from `argument` keys, in key order. */
   readonly args: string[];
 }
 
 /** Whether `value` is a Secret key reference. */
-export function isSecretReference(value: unknown): value is SecretKeyReference {
+export function isSecretReference(value: unknown): value is McpSecretReference {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     && typeof (value as SecretKeyReference).secretName === 'string' && typeof (value as SecretKeyReference).key === 'string';
 }
@@ -42,7 +58,7 @@ export function resolveConfig(scope: IConstruct, template: McpServerTemplate, co
     }
   }
   const plain: Record<string, string> = {};
-  const secrets: Record<string, SecretKeyReference> = {};
+  const secrets: Record<string, McpSecretReference> = {};
   const args: string[] = [];
   for (const [key, spec] of Object.entries(schema).sort(([a], [b]) => a.localeCompare(b))) {
     const value = config[key] ?? levelValue(spec, logLevel) ?? spec.default;
@@ -56,7 +72,7 @@ export function resolveConfig(scope: IConstruct, template: McpServerTemplate, co
     if (isSecretReference(value)) {
       validateSecretReference(scope, key, value);
       if (spec.env === undefined) invalid(scope, `config.${key}`, value, `${key} is passed on the command line, where a Secret cannot reach: give its value directly`);
-      secrets[spec.env] = { secretName: value.secretName, key: value.key };
+      secrets[spec.env] = { secretName: value.secretName, key: value.key, ...(value.remoteKey ? { remoteKey: value.remoteKey } : {}) };
       continue;
     }
     if (spec.secret) {
@@ -64,7 +80,7 @@ export function resolveConfig(scope: IConstruct, template: McpServerTemplate, co
     }
     const problem = typeProblem(spec, value);
     if (problem) invalid(scope, `config.${key}`, value, `${problem} (${spec.description})`);
-    const plainValue = value as Exclude<McpConfigValue, SecretKeyReference>;
+    const plainValue = value as Exclude<McpConfigValue, McpSecretReference>;
     if (spec.env !== undefined) plain[spec.env] = render(spec, plainValue);
     else args.push(...argumentsOf(spec, plainValue));
   }
@@ -107,11 +123,15 @@ function redact(value: unknown): unknown {
 const SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
-function validateSecretReference(scope: IConstruct, key: string, ref: SecretKeyReference): void {
+function validateSecretReference(scope: IConstruct, key: string, ref: McpSecretReference): void {
   if (ref.secretName.length > 253 || !SECRET_NAME.test(ref.secretName)) {
-    invalid(scope, `config.${key}.secretName`, ref.secretName, 'use the name of an existing Secret (RFC 1123 subdomain)');
+    invalid(scope, `config.${key}.secretName`, ref.secretName, 'use a Secret name (RFC 1123 subdomain)');
   }
   if (ref.key.length > 253 || !SECRET_KEY.test(ref.key)) {
     invalid(scope, `config.${key}.key`, ref.key, "use a key of the Secret (letters, digits, '-', '_' and '.')");
+  }
+  const remote = ref.remoteKey;
+  if (remote !== undefined && (typeof remote?.remoteKey !== 'string' || remote.remoteKey.trim() === '')) {
+    invalid(scope, `config.${key}.remoteKey.remoteKey`, remote?.remoteKey, "name the secret in the external store, e.g. { remoteKey: 'mcp/github', property: 'token' }");
   }
 }

@@ -3,11 +3,12 @@ import { Construct } from 'constructs';
 import { recommendedLabels } from '../common/labels';
 import { createRestrictedNamespace } from '../common/namespace';
 import { ComponentNetworkPolicyOptions } from '../common/component-props';
-import { createNetworkPolicy, DEFAULT_CLUSTER_NETWORK } from '../common/network';
+import { invalid } from '../common/errors';
 import { cpuMillicores, Quantity, quantityBytes } from '../common/quantity';
 import { resolveResources, ResourceRequirements } from '../common/resources';
-import { validateDnsLabel, validateInteger } from '../common/validation';
-import { platformClients } from './mcp-server';
+import { validateCidr, validateDnsLabel, validateInteger } from '../common/validation';
+import { Connectivity, ServiceEndpoint, WorkloadGroup } from '../connectivity/connectivity';
+import { BUILTIN_TEMPLATES } from './server-catalog';
 import { SERVER_LABELS, SERVER_RESOURCES } from './server-runtime';
 
 /** One RBAC rule: verbs on resources of an API group. */
@@ -88,8 +89,9 @@ export interface McpServerDeployerProps {
   /** A ResourceQuota on the namespace. @default - none */
   readonly quota?: ServerNamespaceQuota;
   /**
-   * The namespace-wide NetworkPolicy for every server, including ones the deployer creates at
-   * runtime: the edge gateway, the agents, the ingress controller and `clients` only.
+   * The namespace-wide NetworkPolicy for every pod of the servers namespace, so servers the
+   * deployer creates at runtime are isolated too: it admits, on the servers' ports only, the
+   * ingress controller (the Ingresses the deployer creates) and `clients`.
    * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
    * @default - enabled
    */
@@ -98,8 +100,11 @@ export interface McpServerDeployerProps {
 
 /** The servers namespace's NetworkPolicy. */
 export interface ServersNetworkPolicyOptions extends ComponentNetworkPolicyOptions {
-  /** Namespace of the edge gateway and agents. @default - the servers namespace */
-  readonly platformNamespace?: string;
+  /**
+   * TCP ports servers listen on (the templates' `port`s): the only ports callers are admitted on.
+   * @default - the ports of the built-in templates (7071, 8080)
+   */
+  readonly ports?: number[];
 }
 
 /**
@@ -124,6 +129,11 @@ export class McpServerDeployer extends Construct {
   public readonly rules: DeployerRule[];
   /** Labels on every object of the deployer setup. */
   public readonly labels: Record<string, string>;
+  /**
+   * Every server of the namespace, including those the deployer creates at runtime, on the
+   * servers' ports: what a client of any server connects to. Undefined without the NetworkPolicy.
+   */
+  public readonly serversEndpoint?: ServiceEndpoint;
 
   public constructor(scope: Construct, id: string, props: McpServerDeployerProps = {}) {
     super(scope, id);
@@ -139,7 +149,7 @@ export class McpServerDeployer extends Construct {
 
     if (props.rbac ?? true) this.serviceAccount = this.renderRbac(saName, saNamespace);
     this.renderLimits(props);
-    if (props.networkPolicy?.enabled ?? true) this.renderNetworkPolicy(props.networkPolicy ?? {});
+    if (props.networkPolicy?.enabled ?? true) this.serversEndpoint = this.renderNetworkPolicy(props.networkPolicy ?? {});
   }
 
   /** The Role's rules as `group/resource:verb` strings, sorted (for reviews and tests). */
@@ -196,16 +206,37 @@ export class McpServerDeployer extends Construct {
     }
   }
 
-  /** Every pod of the namespace (`podSelector: {}`) admits only MCP clients and the ingress controller. */
-  private renderNetworkPolicy(options: ServersNetworkPolicyOptions): void {
-    const scope = new Construct(this, 'servers-network');
-    const cluster = options.clusterNetwork ?? DEFAULT_CLUSTER_NETWORK;
-    createNetworkPolicy(scope, 'network-policy', {
-      name: 'mcp-servers-ingress',
+  /**
+   * Every pod of the namespace (`podSelector: {}`, a group of the connectivity model) admits the
+   * ingress controller and `clients` on the servers' ports; named clients' egress follows. Egress
+   * stays open: what a server created at runtime calls is not known here (the chart's own
+   * servers isolate theirs).
+   */
+  private renderNetworkPolicy(options: ServersNetworkPolicyOptions): ServiceEndpoint {
+    const model = Connectivity.of(this);
+    const ports = this.serverPorts(options.ports);
+    const group: WorkloadGroup = model.addGroup({ name: 'every server', component: 'McpServerDeployer', namespace: this.namespace, podSelector: {} });
+    model.addWorkload(new Construct(this, 'servers-network'), {
+      name: `${this.namespace} namespace`,
+      component: 'McpServerDeployer',
       namespace: this.namespace,
-      labels: this.labels,
       podSelector: {},
-      ingress: [{ peers: [...platformClients(options.platformNamespace), cluster.ingressController, ...(options.clients ?? [])] }],
+      groups: [group],
+      networkPolicy: { name: 'mcp-servers-ingress', labels: this.labels, ingress: true, egress: false },
     });
+    const endpoint: ServiceEndpoint = { target: group, ports: ports.map(port => ({ port })) };
+    const cluster = options.clusterNetwork ?? model.clusterNetwork;
+    model.connect(Connectivity.external('ingress controller', cluster.ingressController), endpoint, 'routes the Ingresses the deployer creates (MCP_INGRESS_HOST) to their servers');
+    const clients = options.clients ?? [];
+    clients.forEach((c, i) => c.cidr !== undefined && validateCidr(this, `networkPolicy.clients[${i}].cidr`, c.cidr));
+    model.admitClients(this, 'networkPolicy.clients', clients, endpoint, 'MCP client of every server in the namespace');
+    return endpoint;
+  }
+
+  private serverPorts(ports: number[] | undefined): number[] {
+    if (ports === undefined) return [...new Set(BUILTIN_TEMPLATES.map(t => t.port))].sort((a, b) => a - b);
+    if (!Array.isArray(ports) || ports.length === 0) invalid(this, 'networkPolicy.ports', ports, 'list the TCP ports the servers listen on (their templates\' port), e.g. [7071, 8080]');
+    ports.forEach((p, i) => validateInteger(this, `networkPolicy.ports[${i}]`, p, 1, 65535));
+    return [...new Set(ports)].sort((a, b) => a - b);
   }
 }

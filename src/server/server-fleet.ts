@@ -4,25 +4,29 @@ import { IngressOptions, IngressTls, mergeIngressOptions } from '../common/ingre
 import { MonitoringOptions } from '../common/monitoring';
 import { ClusterNetwork } from '../common/network';
 import { checkProps } from '../common/props-schema';
+import { SecretsProvisioning } from '../common/secret-provisioning';
 import { McpServer, McpServerProps } from './mcp-server';
 import { McpServerCatalog } from './server-catalog';
 import { McpServerDeployer, McpServerDeployerProps } from './server-deployer';
 import { McpServerTemplate } from './server-template';
 
 /** One server of an environment: McpServer props, with the environment supplying namespace, catalog and ingress defaults. */
-export interface McpServerInstance extends Omit<McpServerProps, 'catalog' | 'namespace' | 'registryPrefix' | 'ingress' | 'name' | 'platformNamespace'> {
+export interface McpServerInstance extends Omit<McpServerProps, 'catalog' | 'namespace' | 'registryPrefix' | 'ingress' | 'name'> {
   /** Server name (RFC 1123 label, at most 52 characters), unique in the environment. */
   readonly name: string;
   /**
    * Expose the MCP endpoint: `true` for `<name>.<environment ingress host>` with the environment's
    * class and TLS, or options merged over those.
-   * @default false (reached through the edge gateway)
+   * @default false (reached only by `networkPolicy.clients`)
    */
   readonly ingress?: boolean | IngressOptions;
 }
 
-/** Deployer options of an environment. */
-export interface McpServerDeployerSettings extends Omit<McpServerDeployerProps, 'namespace' | 'networkPolicy' | 'createNamespace' | 'rbac'> {
+/**
+ * Deployer options of an environment. `networkPolicy.ports` defaults to the ports of the
+ * environment's catalog (built-ins plus `templates`).
+ */
+export interface McpServerDeployerSettings extends Omit<McpServerDeployerProps, 'namespace' | 'createNamespace' | 'rbac'> {
   /** Render the deployer's ServiceAccount, Role and RoleBinding. @default true */
   readonly enabled?: boolean;
 }
@@ -54,6 +58,8 @@ export interface McpServerFleetDefaults {
   readonly ingress?: { readonly host: string; readonly className?: string; readonly tls?: IngressTls };
   /** Whether cert-manager is installed (a ClusterIssuer is kept only then). */
   readonly certManager: boolean;
+  /** How the Secrets the servers' config references come to exist, unless a server sets its own. @default { source: 'existing' } */
+  readonly secretProvisioning?: SecretsProvisioning;
 }
 
 /** Props of {@link McpServerFleet}. */
@@ -61,8 +67,6 @@ export interface McpServerFleetProps {
   readonly settings: McpServersSettings;
   /** Namespace used when `settings.namespace` is unset. */
   readonly defaultNamespace: string;
-  /** Namespace of the edge gateway and agents allowed to call servers. */
-  readonly platformNamespace: string;
   readonly defaults: McpServerFleetDefaults;
 }
 
@@ -88,11 +92,15 @@ export class McpServerFleet extends Construct {
     const defaults = props.defaults;
     this.catalog = McpServerCatalog.withBuiltins();
     for (const t of settings.templates ?? []) this.catalog.register(t);
-    const { enabled: deployerEnabled, ...deployer } = settings.deployer ?? {};
+    const { enabled: deployerEnabled, networkPolicy, ...deployer } = settings.deployer ?? {};
     this.deployer = new McpServerDeployer(this, 'deployer', {
       ...deployer,
       namespace,
-      networkPolicy: { platformNamespace: props.platformNamespace, clusterNetwork: defaults.clusterNetwork },
+      networkPolicy: {
+        clusterNetwork: defaults.clusterNetwork,
+        ports: [...new Set(this.catalog.list().map(t => t.port))].sort((a, b) => a - b),
+        ...networkPolicy,
+      },
       rbac: deployerEnabled ?? true,
     });
     const names = new Set<string>();
@@ -114,9 +122,9 @@ export class McpServerFleet extends Construct {
         catalog: this.catalog,
         namespace,
         registryPrefix: settings.registryPrefix,
-        platformNamespace: props.platformNamespace,
         ingress: own && mergeIngressOptions(own, defaults.ingress, name, defaults.certManager),
         monitoring: { ...defaults.monitoring, ...rest.monitoring },
+        secretProvisioning: rest.secretProvisioning ?? defaults.secretProvisioning,
         networkPolicy: { clusterNetwork: defaults.clusterNetwork, ...rest.networkPolicy },
       }));
     }

@@ -1,54 +1,76 @@
-import { McpServersSettings } from './server-fleet';
+import { McpServerInstance, McpServersSettings } from './server-fleet';
 
 /**
- * Secrets the preset servers reference. They are never rendered: create them (by hand, with
- * external-secrets, ...) in the servers namespace before applying, e.g.
- * `kubectl create secret generic mcp-github-token -n mcp-servers-dev --from-literal=token=<PAT>`.
+ * Secrets the preset servers read, in the servers namespace. staging: a prerequisite
+ * (`kubectl create secret generic mcp-github-token -n mcp-servers-staging --from-literal=token=<PAT>`);
+ * prod: written by an ExternalSecret from the store's `mcp/mcp-servers-prod/mcp-github-token`,
+ * property `token`. dev renders no server that needs one.
  */
 export const SERVER_SECRETS = {
   githubToken: { secretName: 'mcp-github-token', key: 'token' },
 } as const;
 
-/** The shared volume of the filesystem server in staging and prod (a ReadWriteMany claim you provide). */
+/** The shared volume of the filesystem server in staging (a ReadWriteMany claim you provide). */
 export const FILESYSTEM_CLAIM = 'mcp-filesystem-data';
+
+// Every preset server has a real caller: its Ingress at <server>.<environment ingress host>
+// (MCP Platform's design reaches each deployment through an ingress host, MCP_INGRESS_HOST),
+// which MCP clients outside the cluster (IDEs, desktop assistants) use. None of the preset
+// platform workloads speaks MCP to these servers (Edge MCP serves the core platform's tools,
+// the preset agents call each other through the mesh), so no in-cluster client is declared for
+// them: `networkPolicy.clients` admits the ones a user runs.
+
+/**
+ * The `github` server, for environments that provide its token. dev leaves it out (its token is
+ * issued by GitHub and cannot be generated, and dev has no prerequisite); add it to dev with
+ * `servers: [...SERVER_PRESETS.dev.servers, githubServer()]` after creating the Secret.
+ */
+export function githubServer(overrides: Partial<McpServerInstance> = {}): McpServerInstance {
+  return {
+    name: 'github', template: 'github', ingress: true,
+    ...overrides,
+    config: { github_token: SERVER_SECRETS.githubToken, read_only: true, ...overrides.config },
+  };
+}
 
 /**
  * MCP servers per environment tier; only templates whose upstream image and endpoints are known.
- * - dev: `demo` (HTTP, exposed at demo.<host>, debug logging), `filesystem` on an emptyDir and
- *   `github`, both stdio only behind the bridge.
- * - staging and prod: the deployer RBAC with a namespace quota, and the servers agents use:
- *   `filesystem` on a shared claim and `github`, each highly available (two pods or an HPA, a
- *   PDB), read-only, reached only through the edge gateway; secrets are references to existing
- *   Secrets.
+ * Each server is exposed at `<server>.<environment ingress host>` (the MCP path only; TLS where
+ * the environment has it).
+ * - dev: `demo` (HTTP, debug logging) and `filesystem` on an emptyDir (stdio behind the bridge);
+ *   no Secret, no claim: nothing to create first. `github` is opt-in ({@link githubServer}).
+ * - staging: the deployer RBAC with a namespace quota; `filesystem` on the shared claim
+ *   {@link FILESYSTEM_CLAIM} and read-only `github` with its token from an existing Secret,
+ *   each with two pods and a PDB.
+ * - prod: as staging, autoscaled; `filesystem` renders its own ReadWriteMany claim (the cluster's
+ *   default StorageClass must offer ReadWriteMany, or set `storageClassName`) and the GitHub
+ *   token comes from the secret store through an ExternalSecret.
  */
 export const SERVER_PRESETS: Record<'dev' | 'staging' | 'prod', McpServersSettings> = {
   dev: {
     servers: [
       { name: 'demo', template: 'demo', ingress: true, logLevel: 'debug', config: { hello_from: 'mcp-dev' } },
-      { name: 'filesystem', template: 'filesystem', config: { allowed_dirs: ['/data'] } },
-      { name: 'github', template: 'github', config: { github_token: SERVER_SECRETS.githubToken } },
+      { name: 'filesystem', template: 'filesystem', ingress: true, config: { allowed_dirs: ['/data'] } },
     ],
   },
   staging: {
     deployer: { quota: { cpu: '8', memory: '16Gi', pods: 40 } },
     servers: [
-      { name: 'filesystem', template: 'filesystem', replicas: 2, volumeClaims: { data: FILESYSTEM_CLAIM }, config: { allowed_dirs: ['/data'] } },
-      { name: 'github', template: 'github', replicas: 2, config: { github_token: SERVER_SECRETS.githubToken, read_only: true } },
+      { name: 'filesystem', template: 'filesystem', ingress: true, replicas: 2, volumeClaims: { data: FILESYSTEM_CLAIM }, config: { allowed_dirs: ['/data'] } },
+      githubServer({ replicas: 2 }),
     ],
   },
   prod: {
     deployer: { quota: { cpu: '32', memory: '64Gi', pods: 120 } },
     servers: [
       {
-        name: 'filesystem', template: 'filesystem', volumeClaims: { data: FILESYSTEM_CLAIM },
+        name: 'filesystem', template: 'filesystem', ingress: true,
+        volumeClaims: { data: { size: '20Gi', accessMode: 'ReadWriteMany' } },
         autoscaling: { minReplicas: 2, maxReplicas: 6, targetCpuUtilizationPercent: 70 },
         resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
         config: { allowed_dirs: ['/data'] },
       },
-      {
-        name: 'github', template: 'github', autoscaling: { minReplicas: 2, maxReplicas: 4 },
-        config: { github_token: SERVER_SECRETS.githubToken, read_only: true },
-      },
+      githubServer({ autoscaling: { minReplicas: 2, maxReplicas: 4 } }),
     ],
   },
 };

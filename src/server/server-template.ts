@@ -1,3 +1,4 @@
+import { isIP } from 'net';
 import { McpConfigError } from '../common/errors';
 import { ImageReference } from '../common/image';
 import { ResourceRequirements } from '../common/resources';
@@ -67,6 +68,25 @@ export interface McpTemplateVolume {
 }
 
 /**
+ * A destination outside the cluster the server calls. Its NetworkPolicy isolates egress: the pods
+ * may reach cluster DNS and these destinations only, on these ports.
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource
+ */
+export interface McpServerEgress {
+  /** What it is, shown in the connectivity document, e.g. `'GitHub API'`. */
+  readonly description: string;
+  /** TCP ports (1-65535). */
+  readonly ports: readonly number[];
+  /**
+   * Addresses in CIDR notation. Services on the internet rarely have stable addresses, so the
+   * default is every address; narrow it where the destination's ranges are known (e.g. a GitHub
+   * Enterprise Server's subnet).
+   * @default '0.0.0.0/0'
+   */
+  readonly cidr?: string;
+}
+
+/**
  * How the stdio bridge starts a stdio-only server: a self-contained executable in the
  * template's image, which an init container copies out of that image (with the image's own
  * `cp`) for the bridge to spawn.
@@ -120,6 +140,12 @@ export interface McpServerTemplate {
   readonly healthPath?: string;
   /** Path of the MCP endpoint (Streamable HTTP) or SSE stream, routed by the Ingress. @default '/mcp' ('/sse' for sse) */
   readonly mcpPath?: string;
+  /**
+   * Path SSE clients POST their messages to (the `endpoint` event of the SSE stream names it), routed
+   * by the Ingress next to `mcpPath` when the server speaks SSE.
+   * @default '/messages'
+   */
+  readonly sseMessagesPath?: string;
   /** How the bridge starts the server; required when `stdio` is the only transport. @default - no stdio through the bridge */
   readonly stdio?: McpStdioCommand;
   /** The config schema, keyed by user-facing config key. @default {} */
@@ -130,6 +156,11 @@ export interface McpServerTemplate {
   readonly uid?: number;
   /** Default requests and limits. @default 100m/128Mi requests, 500m/512Mi limits */
   readonly resources?: ResourceRequirements;
+  /**
+   * What the server calls outside the cluster: its NetworkPolicy allows DNS and these only.
+   * @default [] (DNS only: the server calls nothing)
+   */
+  readonly egress?: readonly McpServerEgress[];
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -171,7 +202,7 @@ export function validateTemplate(path: string, template: McpServerTemplate): voi
   if (!template.transports?.length || template.transports.some(t => !['http', 'sse', 'stdio'].includes(t))) {
     fail('transports', template.transports, "list the transports the image supports: 'http', 'sse' and/or 'stdio'");
   }
-  for (const [field, value] of [['healthPath', template.healthPath], ['mcpPath', template.mcpPath]] as const) {
+  for (const [field, value] of [['healthPath', template.healthPath], ['mcpPath', template.mcpPath], ['sseMessagesPath', template.sseMessagesPath]] as const) {
     if (value !== undefined && !/^\/[A-Za-z0-9._~\-/]*$/.test(value)) fail(field, value, "use an absolute URL path such as '/health'");
   }
   if (template.healthPath !== undefined && template.healthPath === (template.mcpPath ?? '/mcp')) {
@@ -187,6 +218,7 @@ export function validateTemplate(path: string, template: McpServerTemplate): voi
     fail('uid', template.uid, 'use the non-root UID the image is built for (a whole number >= 1)');
   }
   validateConfigSchema(template, fail);
+  validateEgress(template.egress ?? [], (field, value, fix) => fail(`egress${field}`, value, fix));
   for (const v of template.volumes ?? []) {
     if (!ID.test(v.name) || v.name.length > 63) fail('volumes[].name', v.name, "use an RFC 1123 label, e.g. 'data'");
     if (!v.mountPath?.startsWith('/')) fail(`volumes.${v.name}.mountPath`, v.mountPath, 'use an absolute path');
@@ -194,6 +226,30 @@ export function validateTemplate(path: string, template: McpServerTemplate): voi
 }
 
 type Fail = (field: string, value: unknown, fix: string) => never;
+
+/**
+ * Checks egress destinations (a template's, or a server's `egress`): a description, TCP ports
+ * from 1 to 65535, and a CIDR.
+ * @param fail called with the field below the list (`[0].ports`), the value and the fix
+ */
+export function validateEgress(egress: readonly McpServerEgress[], fail: Fail): void {
+  if (!Array.isArray(egress)) fail('', egress, "list the destinations, e.g. [{ description: 'GitHub API', ports: [443] }]");
+  egress.forEach((e, i) => {
+    if (typeof e?.description !== 'string' || e.description.trim() === '') fail(`[${i}].description`, e?.description, "say what the destination is, e.g. 'GitHub API'");
+    if (!Array.isArray(e.ports) || e.ports.length === 0 || e.ports.some((p: number) => !Number.isInteger(p) || p < 1 || p > 65535)) {
+      fail(`[${i}].ports`, e.ports, 'list the TCP ports the server connects to, whole numbers from 1 to 65535 (e.g. [443])');
+    }
+    if (e.cidr !== undefined && !validCidr(e.cidr)) fail(`[${i}].cidr`, e.cidr, "use CIDR notation, e.g. '140.82.112.0/20' (or leave it unset for every address)");
+  });
+}
+
+// Templates are validated without a construct (validateCidr needs one), so the same check by hand.
+function validCidr(cidr: unknown): boolean {
+  if (typeof cidr !== 'string') return false;
+  const [address, prefix, ...rest] = cidr.split('/');
+  const family = isIP(address);
+  return family !== 0 && rest.length === 0 && /^\d{1,3}$/.test(prefix ?? '') && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 function validateTemplateImage(template: McpServerTemplate, fail: Fail): void {
   if (template.repository === undefined) {

@@ -69,7 +69,7 @@ const routine: Record<string, Change> = {
   'add an agent': e => ({
     agents: [...e.agents!, { name: 'weather', code: { script: 'print("weather")\n' }, capabilities: [{ name: 'weather', version: '1.0.0' }], replicas: 2 }],
   }),
-  'add an MCP server': e => ({ servers: { servers: [...e.servers!.servers!, { name: 'github-2', template: 'github', replicas: 2, config: { github_token: { secretName: 'mcp-github-token', key: 'token' } } }] } }),
+  'add an MCP server': e => ({ servers: { servers: [...e.servers!.servers!, { name: 'github-2', template: 'github', replicas: 2, ingress: true, config: { github_token: { secretName: 'mcp-github-token', key: 'token' } } }] } }),
   'add common labels': () => ({ commonLabels: { 'team': 'platform', 'cost-center': 'c42' } }),
   'change ingress hosts': e => ({ ingress: { host: `new.${e.ingress!.host}` } }),
   'tune config and schedules': e => ({

@@ -38,6 +38,18 @@ describe('bad McpServer props fail at synth with the path, field, value and fix'
     ['minReplicas above maxReplicas', { template: 'demo', autoscaling: { minReplicas: 5, maxReplicas: 3 } }, { field: 'autoscaling.minReplicas', value: 5, fix: /use at most autoscaling\.maxReplicas \(3\)/ }],
     ['extraEnv shadowing the port the server reads', { template: 'demo', extraEnv: [{ name: 'MCP_PORT', value: '80' }] }, { field: 'extraEnv[0].name', value: 'MCP_PORT', fix: /the component sets this variable itself/ }],
     ['a claim for a volume the template lacks', { template: 'demo', volumeClaims: { data: 'files' } }, { field: 'volumeClaims.data', value: 'files', fix: /template 'demo' has no volume 'data'/ }],
+    ['an egress port out of range', { template: 'demo', egress: [{ description: 'Weather API', ports: [0] }] }, { field: 'egress[0].ports', value: [0], fix: /whole numbers from 1 to 65535/ }],
+    ['an egress CIDR without a prefix', { template: 'demo', egress: [{ description: 'Weather API', ports: [443], cidr: '10.0.0.1' }] }, { field: 'egress[0].cidr', value: '10.0.0.1', fix: /use CIDR notation/ }],
+    ['an egress without a description', { template: 'demo', egress: [{ description: ' ', ports: [443] }] }, { field: 'egress[0].description', value: ' ', fix: /say what the destination is/ }],
+    ['a client CIDR without a prefix', { template: 'demo', networkPolicy: { clients: [{ cidr: '10.0.0.1' }] } }, { field: 'networkPolicy.clients[0].cidr', value: '10.0.0.1', fix: /CIDR notation/ }],
+    ['a rendered claim in words', { template: 'filesystem', config: { allowed_dirs: ['/data'] }, volumeClaims: { data: { size: 'ten gigs' } } },
+      { field: 'volumeClaims.data.size', value: 'ten gigs', fix: /quantity/ }],
+    ['a ReadWriteOnce claim shared by two pods', { template: 'filesystem', replicas: 2, config: { allowed_dirs: ['/data'] }, volumeClaims: { data: { size: '1Gi', accessMode: 'ReadWriteOnce' } } },
+      { field: 'volumeClaims.data.accessMode', value: 'ReadWriteOnce', fix: /cannot mount a ReadWriteOnce volume: use ReadWriteMany/ }],
+    ['an access mode that does not exist', { template: 'filesystem', config: { allowed_dirs: ['/data'] }, volumeClaims: { data: { size: '1Gi', accessMode: 'ReadWriteAll' } } },
+      { field: 'volumeClaims.data.accessMode', value: 'ReadWriteAll', fix: /ReadWriteOnce|ReadWriteMany/ }],
+    ['an empty remote key for a secret', { template: 'github', config: { github_token: { ...TOKEN, remoteKey: { remoteKey: '' } } } },
+      { field: 'config.github_token.remoteKey.remoteKey', value: '', fix: /name the secret in the external store/ }],
   ])('%s', (_label, props, expected) => {
     expectConstructRejected(server(props), { path: 'test/server', ...expected });
   });
@@ -55,6 +67,12 @@ describe('bad server settings in an environment fail at synth and write nothing'
       { path: 'staging/servers', field: 'servers[1].name', value: 'demo', fix: /server names must be unique/ }],
     ['a quota in words', withServers(devEnvironment(), { deployer: { quota: { cpu: '8 cores', memory: '16Gi', pods: 10 } } }),
       { path: 'dev/servers/deployer', field: 'quota.cpu', value: '8 cores', fix: /quantity/ }],
+    ['a client workload the environment does not render', withServers(devEnvironment(), { servers: [{ name: 'demo', template: 'demo', ingress: true, networkPolicy: { clients: [{ workload: 'cursor' }] } }] }),
+      { path: 'dev/servers/demo', field: 'networkPolicy.clients[0].workload', value: 'cursor', fix: /name a workload this environment renders/ }],
+    ['namespace policy ports left empty', withServers(devEnvironment(), { deployer: { networkPolicy: { ports: [] } } }),
+      { path: 'dev/servers/deployer', field: 'networkPolicy.ports', value: [], fix: /list the TCP ports the servers listen on/ }],
+    ['a template egress port as a word', withServers(devEnvironment(), { templates: [{ id: 'weather', title: 'W', description: 'W', repository: 'acme/w', tag: '1.0.0', transports: ['http'], port: 3001, egress: [{ description: 'API', ports: ['https'] }] }] }),
+      { path: 'dev', field: 'servers.templates[0].egress[0].ports[0]', value: 'https', fix: /use a number/ }],
     ['the retired file-server template', withServers(devEnvironment(), { servers: [{ name: 'files', template: 'file-server' }] }),
       { path: 'dev/servers/files', field: 'template', value: 'file-server', fix: /use a template of the catalog \(demo, filesystem, github, snowflake\)/ }],
   ])('%s', (_label, environment, expected) => {

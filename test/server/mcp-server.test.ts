@@ -187,24 +187,6 @@ describe('ingress', () => {
   });
 });
 
-describe('network policy', () => {
-  test('admits the edge gateway, agents and the ingress controller on the server port only', () => {
-    const { objects } = server({ template: 'demo', name: 'demo', platformNamespace: 'mcp-prod' });
-    const np = find(objects, 'NetworkPolicy', 'demo');
-    expect(np.spec.policyTypes).toEqual(['Ingress']);
-    const peers = np.spec.ingress.map((r: any) => ({
-      ns: r.from[0].namespaceSelector?.matchLabels['kubernetes.io/metadata.name'],
-      pods: r.from[0].podSelector?.matchLabels,
-      ports: r.ports,
-    }));
-    expect(peers).toEqual([
-      { ns: 'mcp-prod', pods: { 'app.kubernetes.io/component': 'edge-gateway', 'app.kubernetes.io/part-of': 'mcp-platform' }, ports: [{ port: 7071, protocol: 'TCP' }] },
-      { ns: 'mcp-prod', pods: { 'app.kubernetes.io/component': 'agent', 'app.kubernetes.io/part-of': 'mcp-platform' }, ports: [{ port: 7071, protocol: 'TCP' }] },
-      { ns: 'ingress-nginx', pods: { 'app.kubernetes.io/name': 'ingress-nginx' }, ports: [{ port: 7071, protocol: 'TCP' }] },
-    ]);
-  });
-});
-
 describe('placement and shared props', () => {
   test('namespace lands in every object\'s metadata and the URL', () => {
     const chart = Testing.chart();
@@ -246,7 +228,8 @@ describe('placement and shared props', () => {
     expect(container(objects, 'weather').image).toBe(`quay.io/acme/mcp-weather@sha256:${'b'.repeat(64)}`);
     expect(container(objects, 'weather').livenessProbe.tcpSocket).toEqual({ port: 3001 });
     expect(find(objects, 'ConfigMap', 'weather-config').data).toEqual({ PORT: '3001' });
-    expect(find(objects, 'Ingress', 'weather').spec.rules[0].http.paths[0].path).toBe('/sse');
+    // SSE: the stream and the path the client POSTs its messages to, nothing else.
+    expect(find(objects, 'Ingress', 'weather').spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => p.path)).sort()).toEqual(['/messages', '/sse']);
   });
 
   test('policy facts: a PDB above one replica, debug logging from logLevel', () => {

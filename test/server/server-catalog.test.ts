@@ -67,6 +67,9 @@ describe('McpServerCatalog', () => {
     ['a secret with a default', { config: { key: { env: 'KEY', secret: true, default: 'abc', description: 'k' } } }, 'templates.weather.config.key.default "(redacted)": secret keys cannot have defaults'],
     ['a mistyped default', { config: { n: { env: 'N', type: 'integer', default: 'ten', description: 'n' } } }, 'templates.weather.config.n.default "ten": use a whole number'],
     ['an invalid env name', { config: { n: { env: 'MY-VAR', description: 'n' } } }, 'templates.weather.config.n.env "MY-VAR": use a C identifier'],
+    ['an egress port out of range', { egress: [{ description: 'API', ports: [65536] }] }, 'templates.weather.egress[0].ports [65536]: list the TCP ports the server connects to'],
+    ['an egress CIDR with a bad prefix', { egress: [{ description: 'API', ports: [443], cidr: '10.0.0.0/33' }] }, 'templates.weather.egress[0].cidr "10.0.0.0/33": use CIDR notation'],
+    ['an SSE messages path that is no path', { sseMessagesPath: 'messages' }, 'templates.weather.sseMessagesPath "messages": use an absolute URL path'],
   ])('refuses %s', (_case, template, message) => {
     expect(register(template)).toThrow(McpConfigError);
     expect(register(template)).toThrow(`McpServerCatalog: invalid ${message}`);

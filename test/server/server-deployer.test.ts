@@ -1,3 +1,4 @@
+import { Connectivity } from '../../src/connectivity/connectivity';
 import { McpServer } from '../../src/server/mcp-server';
 import { McpServerDeployer, McpServerDeployerProps } from '../../src/server/server-deployer';
 import { checkInvariants } from '../support/invariants';
@@ -86,15 +87,39 @@ describe('McpServerDeployer', () => {
     expect(ns.metadata.labels).toMatchObject({ 'managed-by': 'mcp-platform', 'pod-security.kubernetes.io/enforce': 'restricted' });
   });
 
-  test('every pod of the namespace admits only the gateway, agents and ingress controller', () => {
+  test('every pod of the namespace admits the ingress controller on the servers\' ports only (never every port)', () => {
     const np = find(objects, 'NetworkPolicy', 'mcp-servers-ingress');
-    expect(np.spec.podSelector).toEqual({});
+    // An empty selector: every pod of the namespace, servers the deployer creates at runtime included.
+    expect(np.spec.podSelector.matchLabels ?? {}).toEqual({});
     expect(np.spec.policyTypes).toEqual(['Ingress']);
-    expect(np.spec.ingress.map((r: any) => r.from[0].podSelector.matchLabels)).toEqual([
-      { 'app.kubernetes.io/component': 'edge-gateway', 'app.kubernetes.io/part-of': 'mcp-platform' },
-      { 'app.kubernetes.io/component': 'agent', 'app.kubernetes.io/part-of': 'mcp-platform' },
-      { 'app.kubernetes.io/name': 'ingress-nginx' },
-    ]);
+    expect(np.spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } }],
+      ports: [{ port: 7071, protocol: 'TCP' }, { port: 8080, protocol: 'TCP' }],
+    }]);
+    for (const rule of np.spec.ingress) expect(rule.ports?.length).toBeGreaterThan(0);
+  });
+
+  test('declared clients of every server: a named workload gets the egress, an outside peer the ingress side only', () => {
+    const { objects: out } = synthChart(chart => {
+      Connectivity.of(chart).addWorkload(chart, {
+        name: 'mcp-backend', component: 'Test', namespace: 'mcp-platform', podSelector: { app: 'backend' },
+        networkPolicy: { name: 'mcp-backend', labels: {}, ingress: true, egress: true },
+      });
+      new McpServerDeployer(chart, 'deployer', { namespace: 'mcp-servers', networkPolicy: { ports: [9000], clients: [{ workload: 'mcp-backend' }, { namespace: 'batch' }] } });
+    }, 'mcp-platform');
+    const np = find(out, 'NetworkPolicy', 'mcp-servers-ingress');
+    expect(np.spec.ingress.map((r: any) => r.ports)).toEqual([[{ port: 9000, protocol: 'TCP' }]]);
+    expect(np.spec.ingress[0].from).toEqual(expect.arrayContaining([
+      { podSelector: { matchLabels: { app: 'backend' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'mcp-platform' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'batch' } } },
+    ]));
+    // The backend's own policy lets it reach every pod of the servers namespace on 9000.
+    expect(find(out, 'NetworkPolicy', 'mcp-backend').spec.egress).toEqual([{
+      to: [{ podSelector: { matchLabels: {} }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'mcp-servers' } } }],
+      ports: [{ port: 9000, protocol: 'TCP' }],
+    }]);
+    expect(() => deployer({ networkPolicy: { ports: [] } })).toThrow(/invalid networkPolicy\.ports \[\]: list the TCP ports the servers listen on/);
+    expect(() => deployer({ networkPolicy: { ports: [70000] } })).toThrow(/invalid networkPolicy\.ports\[0\] 70000/);
   });
 
   test('a LimitRange always, a ResourceQuota on request', () => {

@@ -7,7 +7,7 @@ import { synthEnvironment } from '../support/synth';
 
 describe('MCP servers in the environment charts', () => {
   test.each(defaultEnvironments().map(e => [e.name, e] as const))('%s renders the deployer RBAC and its servers in mcp-servers-<env>', (name, env) => {
-    const { objects, externals } = synthEnvironment(env);
+    const { objects } = synthEnvironment(env);
     const ns = `mcp-servers-${name}`;
     const inServers = objects.filter(o => o.metadata.namespace === ns);
     expect(inServers.filter(o => ['ServiceAccount', 'Role', 'RoleBinding'].includes(o.kind)).map(o => `${o.kind}/${o.metadata.name}`).sort())
@@ -16,27 +16,28 @@ describe('MCP servers in the environment charts', () => {
     expect(servers).toEqual(env.servers!.servers!.map(s => s.name));
     // Only server objects live there: the platform's own components stay in the environment namespace.
     expect(inServers.every(o => o.metadata.labels?.['managed-by'] === 'mcp-platform')).toBe(true);
-    // Secret-bearing config references existing Secrets; the chart renders none.
+    // No Secret value is ever rendered for a server.
     expect(objects.filter(o => o.kind === 'Secret' && o.metadata.namespace === ns)).toEqual([]);
-    expect(externals.Secret).toContain('mcp-github-token');
   });
 
-  test('staging and prod servers are highly available and gateway-only', () => {
+  test('staging and prod servers are highly available, each with a PDB', () => {
     for (const env of defaultEnvironments().slice(1)) {
       const { objects } = synthEnvironment(env);
       const ns = `mcp-servers-${env.name}`;
-      expect(objects.filter(o => o.kind === 'Ingress' && o.metadata.namespace === ns)).toEqual([]);
       const deployments = objects.filter(o => o.kind === 'Deployment' && o.metadata.namespace === ns).map(o => o.metadata.name);
       const budgets = objects.filter(o => o.kind === 'PodDisruptionBudget' && o.metadata.namespace === ns).map(o => o.metadata.name);
       expect(budgets.sort()).toEqual(deployments.sort());
     }
   });
 
-  test('dev exposes the demo server at demo.<ingress host> without cert-manager', () => {
+  test('dev exposes its servers at <server>.<ingress host> without cert-manager', () => {
     const { objects } = synthEnvironment(defaultEnvironments()[0]);
-    const ingress = objects.find(o => o.kind === 'Ingress' && o.metadata.name === 'demo')!;
-    expect(ingress.spec.rules[0].host).toBe('demo.mcp.dev.example.com');
-    expect(ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']).toBeUndefined();
+    for (const name of ['demo', 'filesystem']) {
+      const ingress = objects.find(o => o.kind === 'Ingress' && o.metadata.name === name && o.metadata.namespace === 'mcp-servers-dev')!;
+      expect(ingress.spec.rules[0].host).toBe(`${name}.mcp.dev.example.com`);
+      expect(ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']).toBeUndefined();
+      expect(ingress.spec.tls).toBeUndefined();
+    }
   });
 
   test('prod refuses a single-replica server (PDB policy) and debug logging', () => {
@@ -55,7 +56,7 @@ describe('MCP servers in the environment charts', () => {
 
   test('duplicate names and ingress without environment ingress settings are refused', () => {
     const fleet = (servers: any[], ingress?: any) => () => new McpServerFleet(Testing.chart(), 'servers', {
-      settings: { servers }, defaultNamespace: 'mcp-servers', platformNamespace: 'mcp',
+      settings: { servers }, defaultNamespace: 'mcp-servers',
       defaults: { monitoring: {}, clusterNetwork: DEFAULT_CLUSTER_NETWORK, ingress, certManager: false },
     });
     expect(fleet([{ name: 'a', template: 'demo' }, { name: 'a', template: 'demo' }])).toThrow(/servers: invalid servers\[1\]\.name "a": server names must be unique/);
