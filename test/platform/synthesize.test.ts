@@ -37,12 +37,13 @@ function tree(dir: string): Record<string, string> {
 
 const quiet = { onWarning: () => undefined };
 
-test('lays out one folder per environment with its kustomization and graph, and the CRDs in their own folder', () => {
+test('lays out one folder per environment with its kustomization, connectivity document and graph, and the CRDs in their own folder', () => {
   expect(synthesizePlatform([devEnvironment(), prodEnvironment()], out, quiet)).toEqual([
     'crds/kustomization.yaml', 'crds/manifests.k8s.yaml',
-    'dev/graph.md', 'dev/kustomization.yaml', 'dev/manifests.k8s.yaml',
-    'prod/graph.md', 'prod/kustomization.yaml', 'prod/manifests.k8s.yaml',
+    'dev/connectivity.md', 'dev/graph.md', 'dev/kustomization.yaml', 'dev/manifests.k8s.yaml',
+    'prod/connectivity.md', 'prod/graph.md', 'prod/kustomization.yaml', 'prod/manifests.k8s.yaml',
   ]);
+  expect(fs.readFileSync(path.join(out, 'dev', 'connectivity.md'), 'utf8')).toMatch(/^<!-- .*-->\n# Connectivity of dev\n/);
   expect(parse(fs.readFileSync(path.join(out, 'dev', 'kustomization.yaml'), 'utf8')))
     .toEqual({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['manifests.k8s.yaml'] });
 });
@@ -83,7 +84,7 @@ test('synth deletes only files it generated before, and never anything else', ()
   synthesizePlatform([devEnvironment()], out, quiet);
   expect(Object.keys(tree(out)).sort()).toEqual([
     '.cdk8s-mcp-files', 'crds/kustomization.yaml', 'crds/manifests.k8s.yaml',
-    'dev/graph.md', 'dev/kustomization.yaml', 'dev/manifests.k8s.yaml', 'kustomization.yaml', 'staging/my-patch.yaml',
+    'dev/connectivity.md', 'dev/graph.md', 'dev/kustomization.yaml', 'dev/manifests.k8s.yaml', 'kustomization.yaml', 'staging/my-patch.yaml',
   ]);
   synthesizePlatform([devEnvironment()], out, quiet);
   expect(fs.existsSync(path.join(out, 'staging', 'my-patch.yaml'))).toBe(true);
@@ -176,7 +177,7 @@ describe('the synth app (npm run synth)', () => {
       const result = run({ dist: 'dist', scratch });
       expect(result.code).toBe(0);
       // dev's gateway has no core platform: synth warns that it rejects every client.
-      expect(result.output.split('\n').filter(l => !l.startsWith('cdk8s-mcp: warning: dev/edge-gateway: '))).toEqual(['cdk8s-mcp: dist/ holds 5 generated files in crds/, dev/']);
+      expect(result.output.split('\n').filter(l => !l.startsWith('cdk8s-mcp: warning: dev/edge-gateway: '))).toEqual(['cdk8s-mcp: dist/ holds 6 generated files in crds/, dev/']);
     } finally {
       process.chdir(cwd);
     }
