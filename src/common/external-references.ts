@@ -1,8 +1,11 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
-/** Kinds of objects a component may reference without creating them. */
-export type ExternalKind = 'Secret' | 'ConfigMap' | 'PersistentVolumeClaim' | 'ServiceAccount' | 'SecretStore' | 'ClusterSecretStore';
+/**
+ * Kinds of objects a component may reference without creating them (`ObjectStore` is the
+ * CloudNativePG Barman Cloud plugin's, barmancloud.cnpg.io).
+ */
+export type ExternalKind = 'Secret' | 'ConfigMap' | 'PersistentVolumeClaim' | 'ServiceAccount' | 'SecretStore' | 'ClusterSecretStore' | 'ObjectStore' | 'VolumeSnapshotClass';
 
 /** An object the chart references but expects to exist already (e.g. a user-managed Secret). */
 export interface ExternalReference {
@@ -24,7 +27,7 @@ export interface DeclareExternalOptions {
   readonly keys?: readonly string[];
 }
 
-const CLUSTER_SCOPED: ReadonlySet<ExternalKind> = new Set(['ClusterSecretStore']);
+const CLUSTER_SCOPED: ReadonlySet<ExternalKind> = new Set(['ClusterSecretStore', 'VolumeSnapshotClass']);
 
 interface Registry {
   readonly refs: Map<string, { kind: ExternalKind; namespace?: string; name: string; keys: Set<string>; referencedBy: string }>;

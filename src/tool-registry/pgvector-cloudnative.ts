@@ -6,6 +6,7 @@ import { Pooler, PoolerSpecPgbouncerPoolMode, PoolerSpecType } from '../../impor
 import { ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod } from '../../imports/scheduledbackups-postgresql.cnpg.io';
 import { BackupOptions } from '../backup/database-backup';
 import { invalid } from '../common/errors';
+import { declareExternal } from '../common/external-references';
 import { createPodMonitor } from '../common/monitoring';
 import { NetworkPeer } from '../common/network';
 import { SchedulingOptions, topologySpreadConstraints } from '../common/scheduling';
@@ -224,8 +225,14 @@ function validateBackupMethod(scope: Construct, spec: CloudNativePgSpec): CloudN
   if (!m) {
     invalid(scope, 'cloudNativePg.backupMethod', m, "choose how CloudNativePG stores backups: { method: 'plugin', barmanObjectName: '<ObjectStore name>' } (Barman Cloud plugin, WAL archive and PITR) or { method: 'volumeSnapshot', volumeSnapshotClassName: '<class>' }; or set backup.enabled to false");
   }
-  if (m.method === 'plugin') validateDnsSubdomain(scope, 'cloudNativePg.backupMethod.barmanObjectName', m.barmanObjectName);
-  else if (m.method === 'volumeSnapshot') validateDnsSubdomain(scope, 'cloudNativePg.backupMethod.volumeSnapshotClassName', m.volumeSnapshotClassName);
+  // The object store (with its credentials) or the snapshot class is the user's: a prerequisite.
+  if (m.method === 'plugin') {
+    validateDnsSubdomain(scope, 'cloudNativePg.backupMethod.barmanObjectName', m.barmanObjectName);
+    declareExternal(scope, 'ObjectStore', m.barmanObjectName);
+  } else if (m.method === 'volumeSnapshot') {
+    validateDnsSubdomain(scope, 'cloudNativePg.backupMethod.volumeSnapshotClassName', m.volumeSnapshotClassName);
+    declareExternal(scope, 'VolumeSnapshotClass', m.volumeSnapshotClassName);
+  }
   else invalid(scope, 'cloudNativePg.backupMethod.method', (m as { method: unknown }).method, "use 'plugin' or 'volumeSnapshot'");
   return m;
 }

@@ -57,7 +57,8 @@ describe('where the tool registry Secrets come from', () => {
   test('prod: only the secret store; CloudNativePG\'s tool-registry-db-app serves the API and the migration; ExternalSecrets with typed remote keys write the API\'s keys', () => {
     const { objects } = rendered.prod;
     // The store is one reference of the whole environment (recorded by the first component that reads from it).
-    expect(toolRegistryRefs('prod').filter(r => r.kind !== 'ClusterSecretStore')).toEqual([]);
+    // Besides the store, only the Barman Cloud ObjectStore its backups go to (with its credentials).
+    expect(toolRegistryRefs('prod').filter(r => r.kind !== 'ClusterSecretStore').map(r => `${r.kind} ${r.namespace}/${r.name}`)).toEqual(['ObjectStore mcp-prod/tool-registry-backups']);
     expect(rendered.prod.chart.externalReferences().filter(r => r.kind === 'ClusterSecretStore').map(r => r.name)).toEqual(['mcp-platform']);
     expect(secretRef(container(objects, 'Deployment', 'tool-registry'), 'DATABASE_PASSWORD')).toBe('tool-registry-db-app/password');
     expect(secretRef(container(objects, 'Job', 'tool-registry-db-migrate'), 'PGPASSWORD')).toBe('tool-registry-db-app/password');
