@@ -1,3 +1,4 @@
+import { IngressOptions } from '../common/ingress';
 import { McpServerInstance, McpServersSettings } from './server-fleet';
 
 /**
@@ -19,6 +20,14 @@ export const FILESYSTEM_CLAIM = 'mcp-filesystem-data';
 // platform workloads speaks MCP to these servers (Edge MCP serves the core platform's tools,
 // the preset agents call each other through the mesh), so no in-cluster client is declared for
 // them: `networkPolicy.clients` admits the ones a user runs.
+
+// The servers authenticate no client (neither does MCP Platform's design), github holds a token
+// and filesystem writes: staging and prod Ingresses answer private networks only, through
+// ingress-nginx's source allowlist (it needs the client address: externalTrafficPolicy Local or
+// the PROXY protocol on the controller's Service). Other controllers need their own equivalent.
+const PRIVATE_NETWORKS_ONLY: IngressOptions = {
+  annotations: { 'nginx.ingress.kubernetes.io/whitelist-source-range': '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16' },
+};
 
 /**
  * The `github` server, for environments that provide its token. dev leaves it out (its token is
@@ -56,21 +65,21 @@ export const SERVER_PRESETS: Record<'dev' | 'staging' | 'prod', McpServersSettin
   staging: {
     deployer: { quota: { cpu: '8', memory: '16Gi', pods: 40 } },
     servers: [
-      { name: 'filesystem', template: 'filesystem', ingress: true, replicas: 2, volumeClaims: { data: FILESYSTEM_CLAIM }, config: { allowed_dirs: ['/data'] } },
-      githubServer({ replicas: 2 }),
+      { name: 'filesystem', template: 'filesystem', ingress: PRIVATE_NETWORKS_ONLY, replicas: 2, volumeClaims: { data: FILESYSTEM_CLAIM }, config: { allowed_dirs: ['/data'] } },
+      githubServer({ replicas: 2, ingress: PRIVATE_NETWORKS_ONLY }),
     ],
   },
   prod: {
     deployer: { quota: { cpu: '32', memory: '64Gi', pods: 120 } },
     servers: [
       {
-        name: 'filesystem', template: 'filesystem', ingress: true,
+        name: 'filesystem', template: 'filesystem', ingress: PRIVATE_NETWORKS_ONLY,
         volumeClaims: { data: { size: '20Gi', accessMode: 'ReadWriteMany' } },
         autoscaling: { minReplicas: 2, maxReplicas: 6, targetCpuUtilizationPercent: 70 },
         resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
         config: { allowed_dirs: ['/data'] },
       },
-      githubServer({ autoscaling: { minReplicas: 2, maxReplicas: 4 } }),
+      githubServer({ autoscaling: { minReplicas: 2, maxReplicas: 4 }, ingress: PRIVATE_NETWORKS_ONLY }),
     ],
   },
 };

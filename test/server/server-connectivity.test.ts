@@ -207,3 +207,12 @@ describe('secrets and volumes of the servers', () => {
     expect(find(objects, 'ExternalSecret', 'gh').spec.data).toEqual([{ secretKey: 'pat', remoteRef: { key: 'teams/ai/github', property: 'token' } }]);
   });
 });
+
+describe('preset server Ingresses outside dev answer private networks only (the servers authenticate no client)', () => {
+  test.each([['staging', stagingEnvironment()], ['prod', prodEnvironment()]] as const)('%s', (_name, environment) => {
+    const { objects } = synthEnvironment(environment);
+    const ingresses = objects.filter(o => o.kind === 'Ingress' && o.metadata.namespace === `mcp-servers-${environment.name}`);
+    expect(ingresses.map(i => i.metadata.name).sort()).toEqual(['filesystem', 'github']);
+    for (const i of ingresses) expect(i.metadata.annotations?.['nginx.ingress.kubernetes.io/whitelist-source-range']).toBe('10.0.0.0/8,172.16.0.0/12,192.168.0.0/16');
+  });
+});
