@@ -1,5 +1,3 @@
-import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
 
 /**
  * Where traffic may come from or go to. Plain data, so environments can carry it.
@@ -60,44 +58,3 @@ export const KUBERNETES_API_PORTS: NetworkPort[] = [{ port: 443 }, { port: 6443 
 
 /** DNS on UDP and TCP 53. */
 export const DNS_PORTS: NetworkPort[] = [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }];
-
-/** Props of {@link createNetworkPolicy}. */
-export interface NetworkPolicyOptions {
-  readonly name: string;
-  /** @default - the chart's namespace */
-  readonly namespace?: string;
-  readonly labels: Record<string, string>;
-  /** Labels of the pods the policy isolates. */
-  readonly podSelector: Record<string, string>;
-  /** Allowed ingress; when set (even empty) all other ingress is denied. @default - ingress not isolated */
-  readonly ingress?: NetworkRule[];
-  /** Allowed egress; when set (even empty) all other egress is denied. @default - egress not isolated */
-  readonly egress?: NetworkRule[];
-}
-
-/** A networking.k8s.io/v1 NetworkPolicy built with cdk8s-plus, isolating only the directions given. */
-export function createNetworkPolicy(scope: Construct, id: string, options: NetworkPolicyOptions): kplus.NetworkPolicy {
-  const policy = new kplus.NetworkPolicy(scope, id, {
-    metadata: { name: options.name, namespace: options.namespace, labels: options.labels },
-    selector: kplus.Pods.select(scope, `${id}-selector`, { labels: options.podSelector }),
-    ingress: options.ingress ? { default: kplus.NetworkPolicyTrafficDefault.DENY } : undefined,
-    egress: options.egress ? { default: kplus.NetworkPolicyTrafficDefault.DENY } : undefined,
-  });
-  let n = 0;
-  const toPorts = (ports?: NetworkPort[]) => ports?.map(p => p.protocol === 'UDP' ? kplus.NetworkPolicyPort.udp(p.port) : kplus.NetworkPolicyPort.tcp(p.port));
-  for (const rule of options.ingress ?? []) {
-    for (const peer of rule.peers) policy.addIngressRule(toNetworkPolicyPeer(scope, `${id}-peer${n++}`, peer), toPorts(rule.ports));
-  }
-  for (const rule of options.egress ?? []) {
-    for (const peer of rule.peers) policy.addEgressRule(toNetworkPolicyPeer(scope, `${id}-peer${n++}`, peer), toPorts(rule.ports));
-  }
-  return policy;
-}
-
-/** Converts a plain {@link NetworkPeer} into a cdk8s-plus peer (namespaces matched by `kubernetes.io/metadata.name`). */
-export function toNetworkPolicyPeer(scope: Construct, id: string, peer: NetworkPeer): kplus.INetworkPolicyPeer {
-  if (peer.cidr) return peer.cidr.includes(':') ? kplus.NetworkPolicyIpBlock.ipv6(scope, id, peer.cidr) : kplus.NetworkPolicyIpBlock.ipv4(scope, id, peer.cidr);
-  const namespaces = peer.namespace ? kplus.Namespaces.select(scope, `${id}-ns`, { names: [peer.namespace] }) : undefined;
-  if (!peer.podLabels) return namespaces ?? kplus.Pods.all(scope, id);
-  return kplus.Pods.select(scope, id, { labels: peer.podLabels, namespaces });
-}

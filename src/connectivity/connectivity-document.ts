@@ -1,4 +1,4 @@
-import { describePeer, Connectivity, Endpoint, Flow, Workload } from './connectivity';
+import { describePeer, Connectivity, endpointLabel, Endpoint, Flow, Workload } from './connectivity';
 
 /** What {@link renderConnectivityDocument} prints in its heading. */
 export interface ConnectivityDocumentOptions {
@@ -103,11 +103,7 @@ function uniqueExternals(flows: readonly Flow[]) {
 function labeller(workloads: readonly Workload[]): (e: Endpoint) => string {
   const namespaces = new Map<string, Set<string>>();
   for (const w of workloads) namespaces.set(w.name, (namespaces.get(w.name) ?? new Set()).add(w.namespace));
-  return e => {
-    if (e.kind === 'external') return e.name;
-    if (e.kind === 'group') return `${e.name} (group)`;
-    return (namespaces.get(e.name)?.size ?? 0) > 1 ? `${e.namespace}/${e.name}` : e.name;
-  };
+  return e => (e.kind === 'workload' && (namespaces.get(e.name)?.size ?? 0) > 1 ? `${e.namespace}/${e.name}` : endpointLabel(e));
 }
 
 function ports(f: Flow): string {

@@ -2,7 +2,7 @@ import { Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { McpConfigError } from '../common/errors';
-import { ClusterNetwork, DEFAULT_CLUSTER_NETWORK, NetworkPeer, NetworkPort } from '../common/network';
+import { ClusterNetwork, DEFAULT_CLUSTER_NETWORK, DNS_PORTS, NetworkPeer, NetworkPort } from '../common/network';
 import { ClientPeer } from './client-peer';
 import { networkPolicySpec } from './network-policy-spec';
 
@@ -98,9 +98,6 @@ interface NamedClient {
 }
 
 const models = new WeakMap<Chart, Connectivity>();
-
-/** DNS on UDP and TCP 53. */
-const DNS: NetworkPort[] = [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }];
 
 /**
  * The connectivity model of one chart (one environment): its workloads and every flow between
@@ -200,7 +197,7 @@ export class Connectivity {
       });
     }
     if (options.dns && workload.isolation.egress) {
-      this.allow({ from: workload, to: Connectivity.external('cluster DNS', options.dns), ports: DNS, reason: 'name resolution' });
+      this.allow({ from: workload, to: Connectivity.external('cluster DNS', options.dns), ports: DNS_PORTS, reason: 'name resolution' });
     }
     return workload;
   }
@@ -295,9 +292,9 @@ export function describePeer(peer: NetworkPeer): string {
   return labels ? `pods ${labels}` : 'every pod of the namespace';
 }
 
-/** Name of an endpoint as the document shows it. */
+/** Name of an endpoint as the document shows it (a group marked as such). */
 export function endpointLabel(e: Endpoint): string {
-  return e.kind === 'external' ? e.name : e.name;
+  return e.kind === 'group' ? `${e.name} (group)` : e.name;
 }
 
 function endpointKey(e: Endpoint): string {

@@ -130,7 +130,7 @@ export function pgvectorAlerts(scope: IConstruct, t: PgvectorAlertTarget, option
     }
     if (t.scraped && t.scheduledBackup) {
       const metric = t.scheduledBackup.method === 'plugin' ? CNPG_METRICS.lastBackupPlugin : CNPG_METRICS.lastBackupInCore;
-      const maxAge = options.backupMaxAgeSeconds ?? scheduleIntervalSeconds(t.scheduledBackup.schedule, 'UTC') + 3600;
+      const maxAge = options.backupMaxAgeSeconds ?? longestCronIntervalSeconds(t.scheduledBackup.schedule, 'UTC') + 3600;
       alerts.push({
         alert: 'ToolRegistryDatabaseBackupTooOld', severity: 'warning', for: minutes('backupTooOld', 15),
         // Absent while the instances are scraped: no backup has ever completed.
@@ -154,7 +154,7 @@ export function pgvectorAlerts(scope: IConstruct, t: PgvectorAlertTarget, option
     const c = t.backupCronJob;
     const cron = `${ns}cronjob="${c.name}"`;
     const maxAge = positive(scope, 'monitoring.alerts.backupMaxAgeSeconds',
-      options.backupMaxAgeSeconds ?? scheduleIntervalSeconds(c.schedule, c.timeZone ?? 'UTC') + c.activeDeadlineSeconds + 1800);
+      options.backupMaxAgeSeconds ?? longestCronIntervalSeconds(c.schedule, c.timeZone ?? 'UTC') + c.activeDeadlineSeconds + 1800);
     alerts.push({
       alert: 'ToolRegistryDatabaseBackupTooOld', severity: 'warning', for: minutes('backupTooOld', 15),
       // Fires when the last success is too old, and when none ever happened since the CronJob was created.
@@ -186,14 +186,6 @@ export function pgvectorPanels(t: PgvectorAlertTarget): DashboardPanel[] {
     panels.push({ title: 'Time since the last successful backup', unit: 's', targets: [{ expr: `time() - ${KSM.cronJobLastSuccess}{${ns}cronjob="${t.backupCronJob.name}"}`, legend: 'age' }] });
   }
   return panels;
-}
-
-/**
- * The longest interval between two consecutive runs of a five-field cron schedule, in seconds.
- * @internal
- */
-export function scheduleIntervalSeconds(schedule: string, timeZone: string): number {
-  return longestCronIntervalSeconds(schedule, timeZone);
 }
 
 function positive(scope: IConstruct, field: string, value: number): number {

@@ -3,6 +3,7 @@ import { McpAgentMesh, McpAgentMeshProps } from '../../src/agent/agent-mesh';
 import { McpAgentDefinition } from '../../src/agent/mcp-agent';
 import { Registry } from '../../src/registry/registry';
 import { K8sObject, podTemplates } from '../support/invariants';
+import { Reachability } from '../support/reachability';
 import { synthChart } from '../support/synth';
 
 /** A registry plus an agent mesh in a test chart, the way the platform composes them. */
@@ -143,13 +144,11 @@ export function oneSidedFlows(objects: K8sObject[], namespace: string, pair: (a:
   return problems;
 }
 
-/** Whether `a`'s pods may open connections to `b`'s pods on `port` (both sides allow it). */
+/** Whether `a`'s pods may open connections to `b`'s pods on `port` (both sides allow it; the shared evaluator). */
 export function reachable(objects: K8sObject[], namespace: string, a: string, b: string, port: number): boolean {
-  const pods = policyPods(objects, namespace);
-  const from = pods.find(p => p.name === a);
-  const to = pods.find(p => p.name === b);
+  const net = new Reachability(objects);
+  const pod = (name: string) => net.pods.find(p => p.owner && `${p.owner.kind}/${p.owner.metadata.name}` === name && p.namespace === namespace);
+  const [from, to] = [pod(a), pod(b)];
   if (!from || !to) throw new Error(`no pods ${from ? b : a}`);
-  const egress = !from.egress.length || from.egress.some(p => allows(portsFor(p, 'egress', namespace, to), port));
-  const ingress = !to.ingress.length || to.ingress.some(p => allows(portsFor(p, 'ingress', namespace, from), port));
-  return egress && ingress;
+  return net.allows(from, to, port);
 }

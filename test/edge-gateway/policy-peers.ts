@@ -4,6 +4,7 @@
  * the client's side (egress) and on the server's side (ingress).
  */
 import { K8sObject } from '../support/invariants';
+import { addresses, NetEndpoint, Reachability } from '../support/reachability';
 
 /** Pods by namespace and labels. */
 export interface Pods {
@@ -36,38 +37,20 @@ export function policiesOf(objects: K8sObject[], pods: Pods): K8sObject[] {
   return objects.filter(o => o.kind === 'NetworkPolicy' && o.metadata.namespace === pods.namespace && matches(o.spec.podSelector.matchLabels, pods.labels));
 }
 
-/** Whether a peer of a policy in namespace `own` selects `pods` (pods only: an ipBlock selects none). */
-function selectsPods(peer: any, own: string, pods: Pods): boolean {
-  if (peer.ipBlock) return false;
-  const namespaceOk = peer.namespaceSelector ? matches(peer.namespaceSelector.matchLabels, { [NAMESPACE_LABEL]: pods.namespace }) : pods.namespace === own;
-  return namespaceOk && (!peer.podSelector || matches(peer.podSelector.matchLabels, pods.labels));
-}
-
-function portAllowed(rule: any, port: number): boolean {
-  return !rule.ports || rule.ports.some((p: any) => p.port === port && (p.protocol ?? 'TCP') === 'TCP');
-}
-
-/**
- * Whether `direction` traffic of `self` with `other` on TCP `port` is allowed: true when no
- * policy isolates that direction, else when one of its rules selects `other` on `port`.
- */
-function allowed(objects: K8sObject[], self: Pods, direction: 'ingress' | 'egress', other: Pods | string, port: number): boolean {
-  const type = direction === 'ingress' ? 'Ingress' : 'Egress';
-  const isolating = policiesOf(objects, self).filter(np => np.spec.policyTypes.includes(type));
-  if (isolating.length === 0) return true;
-  const key = direction === 'ingress' ? 'from' : 'to';
-  return isolating.some(np => (np.spec[direction] ?? []).some((rule: any) => portAllowed(rule, port) && (rule[key] ?? []).some((peer: any) =>
-    typeof other === 'string' ? peer.ipBlock?.cidr === other : selectsPods(peer, np.metadata.namespace!, other))));
+// Evaluated by the shared evaluator (test/support/reachability.ts), Kubernetes semantics; a
+// string is an IP block.
+function endpoint(p: Pods | string): NetEndpoint {
+  return typeof p === 'string' ? addresses(p, p) : { kind: 'pod', name: JSON.stringify(p.labels), namespace: p.namespace, labels: p.labels, ports: [] };
 }
 
 /** Whether `client` may egress to `server` on `port`. */
 export function egressAllows(objects: K8sObject[], client: Pods, server: Pods | string, port: number): boolean {
-  return allowed(objects, client, 'egress', server, port);
+  return new Reachability(objects).egressAllows(endpoint(client), endpoint(server), port);
 }
 
 /** Whether `server` admits `client` on `port`. */
 export function ingressAllows(objects: K8sObject[], server: Pods, client: Pods | string, port: number): boolean {
-  return allowed(objects, server, 'ingress', client, port);
+  return new Reachability(objects).ingressAllows(endpoint(server), endpoint(client), port);
 }
 
 /** Both sides: `client`'s egress and `server`'s ingress allow the connection on `port`. */

@@ -200,7 +200,7 @@ test('the connectivity document lists every flow out of the registry\'s workload
     'mcp-mesh-registry-backup -> PostgreSQL (10.0.0.0/8) TCP/5432: backs up the database (pg_dump)',
     'mcp-mesh-registry-restore -> cluster DNS UDP/53,TCP/53: name resolution',
     'mcp-mesh-registry-restore -> PostgreSQL (10.0.0.0/8) TCP/5432: restores a backup (pg_restore)',
-    'mcp-mesh-registry -> agents TCP/8080: the registry proxies MCP calls (/proxy/*, meshctl call) to agents',
+    'mcp-mesh-registry -> agents (group) TCP/8080: the registry proxies MCP calls (/proxy/*, meshctl call) to agents',
   ]);
 });
 

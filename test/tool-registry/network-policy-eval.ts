@@ -1,8 +1,9 @@
 import { K8sObject, podTemplates } from '../support/invariants';
+import { Reachability } from '../support/reachability';
 
-// A small NetworkPolicy evaluator over rendered objects: which pods exist (pod templates, plus the
-// pods CloudNativePG creates for a Cluster and a Pooler), whether a policy direction admits a
-// peer on a port, and the flows rendered on one side only.
+// Tool-registry views over the shared NetworkPolicy evaluator: which pods exist (pod templates,
+// plus the pods CloudNativePG creates for a Cluster and a Pooler), whether a policy direction
+// admits a peer on a port, and the flows rendered on one side only.
 
 /** A set of pods the chart makes run, by its labels. */
 export interface Pods {
@@ -10,8 +11,6 @@ export interface Pods {
   readonly namespace: string;
   readonly labels: Record<string, string>;
 }
-
-const subset = (sel: Record<string, string>, labels: Record<string, string>) => Object.entries(sel).every(([k, v]) => labels[k] === v);
 
 /** Every pod set of `objects` in `namespace`: workloads' templates and CloudNativePG's instances and poolers. */
 export function podsOf(objects: K8sObject[], namespace: string): Pods[] {
@@ -29,20 +28,12 @@ export function podsOf(objects: K8sObject[], namespace: string): Pods[] {
  * one of their rules admits `other` on the port.
  */
 export function evaluate(objects: K8sObject[], self: Pods, direction: 'ingress' | 'egress', other: Pods, port: number): { isolated: boolean; allowed: boolean } {
+  // The shared evaluator (test/support/reachability.ts), Kubernetes semantics.
+  const net = new Reachability(objects);
+  const [me, peer] = [self, other].map(p => ({ kind: 'pod' as const, name: p.name, namespace: p.namespace, labels: p.labels, ports: [] }));
   const type = direction === 'ingress' ? 'Ingress' : 'Egress';
-  const policies = objects.filter(o => o.kind === 'NetworkPolicy' && (o.metadata.namespace ?? self.namespace) === self.namespace
-    && subset(o.spec.podSelector.matchLabels ?? {}, self.labels) && (o.spec.policyTypes ?? []).includes(type));
-  const allowed = policies.some(p => (p.spec[direction] ?? []).some((rule: any) =>
-    (rule.ports ?? []).some((x: any) => x.port === port) && (rule[direction === 'ingress' ? 'from' : 'to'] ?? []).some((peer: any) => matches(peer, self.namespace, other))));
-  return { isolated: policies.length > 0, allowed };
-}
-
-function matches(peer: any, policyNamespace: string, pods: Pods): boolean {
-  if (peer.ipBlock) return false;
-  const namespaceOk = peer.namespaceSelector
-    ? subset(peer.namespaceSelector.matchLabels ?? {}, { 'kubernetes.io/metadata.name': pods.namespace })
-    : pods.namespace === policyNamespace;
-  return namespaceOk && subset(peer.podSelector?.matchLabels ?? {}, pods.labels);
+  const destination = direction === 'ingress' ? me : peer;
+  return { isolated: net.isolated(me, type), allowed: net.rulesOf(me, type).some(r => net.ruleMatches(r, peer, destination, port, 'TCP')) };
 }
 
 /** Every port a rule of the given policies names. */
