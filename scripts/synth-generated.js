@@ -3,10 +3,13 @@
 // preset) with <agents> generated agents, agent i providing capability cap-i 1.<i>.0 and depending on
 // cap-(i+1) ^1.0.0 (a ring, so every dependency resolves and the graph is one cycle).
 // Used by `npm run bench` to show that synth cost grows linearly with the number of agents.
-// Runs the compiled library (lib/, built by `npm run build`), as `npx cdk8s synth` does.
+// Runs the bundled app from its code cache, as `npx cdk8s synth` does (scripts/synth.js).
 const os = require('os');
 const path = require('path');
-const { devEnvironment, synthesizePlatform } = require('../lib/src/index.js');
+const { ensureBuilt } = require('./app-build');
+
+ensureBuilt();
+const { devEnvironment, synthesizePlatform } = require('./load-app').loadApp();
 
 const n = Number(process.argv[2]);
 if (!Number.isInteger(n) || n < 1) throw new Error('usage: synth-generated.js <agents> [outdir]');
