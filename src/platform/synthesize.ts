@@ -16,6 +16,7 @@ import { CRDS_CHART_ID, McpCrdsChart } from './crds-chart';
 import { McpEnvironment } from './environment';
 import { McpPlatformChart } from './platform-chart';
 import { policyWarnings } from './policy';
+import { renderChartObjects } from './render-chart';
 
 /** Options of {@link synthesizePlatform}. */
 export interface SynthesizeOptions {
@@ -83,13 +84,13 @@ interface RenderedChart {
   readonly yaml: string;
 }
 
-// What App.synth does for each chart, minus writing the file: Chart.toJson() validates every
-// construct of the app (node.validate(), which the policy checks rely on), turns construct
-// dependencies into object dependencies and returns the objects in dependency order. The YAML is
-// byte for byte what App.synth writes (stringifyManifests), and the objects are used as they are,
-// not parsed back from it.
+// What App.synth does for each chart, minus writing the file: as Chart.toJson(), it validates
+// every construct of the app (node.validate(), which the policy checks rely on), turns construct
+// dependencies into object dependencies and returns the objects in dependency order
+// (render-chart.ts, the same objects at about half the cost). The YAML is byte for byte what
+// App.synth writes (stringifyManifests), and the objects are used as they are, not parsed back.
 function renderChart(chart: Chart): RenderedChart {
-  const objects = chart.toJson() as ManifestObject[];
+  const objects = renderChartObjects(chart) as ManifestObject[];
   return { objects, yaml: stringifyManifests(objects) };
 }
 
