@@ -69,8 +69,13 @@ function valuesChart(app: App): Chart {
       apple: [{ z: 1, a: 2 }],
     },
   });
-  new kplus.k8s.KubeService(chart, 'svc', { spec: { ports: [{ port: 80, targetPort: kplus.k8s.IntOrString.fromNumber(8080) }] } })
-    .addJsonPatch({ _toJson: () => ({ op: 'add', path: '/spec/type', value: 'ClusterIP' }) } as never);
+  const svc = new kplus.k8s.KubeService(chart, 'svc', { spec: { ports: [{ port: 80, targetPort: kplus.k8s.IntOrString.fromNumber(8080) }] } });
+  svc.addJsonPatch({ _toJson: () => ({ op: 'add', path: '/spec/type', value: 'ClusterIP' }) } as never);
+  // Metadata drops empty lists and maps at every level.
+  svc.metadata.addFinalizers('example.com/keep');
+  svc.metadata.addOwnerReference({ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: '1' });
+  svc.metadata.add('generateName', Lazy.any({ produce: () => 'svc-' }));
+  svc.metadata.add('extra', { empty: {}, list: [], kept: { value: 1 } });
   return chart;
 }
 
