@@ -62,8 +62,6 @@ function bundleApp() {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    // Class names appear in cdk8s and constructs error messages; keep them as written.
-    keepNames: true,
     minifyWhitespace: true,
     minifySyntax: true,
     legalComments: 'none',
