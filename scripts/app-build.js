@@ -8,7 +8,7 @@ const path = require('path');
 
 const root = path.join(__dirname, '..');
 const lib = path.join(root, 'lib');
-/** The bundled app: the public entry point plus `runSynthApp`, with cdk8s, cdk8s-plus-28 and constructs inside. */
+/** The bundled app: the public API plus `runApp()` (src/main.ts), with cdk8s, cdk8s-plus-28 and constructs inside. */
 const APP_BUNDLE = path.join(lib, 'app', 'cdk8s-mcp-app.js');
 // Touched after each successful build; tsc's own .tsbuildinfo is also written when the build fails.
 const stamp = path.join(lib, '.build-ok');
@@ -54,7 +54,8 @@ function bundleApp() {
   if (fs.existsSync(dir)) fs.readdirSync(dir).filter(f => f.startsWith('.v8-cache-')).forEach(f => fs.rmSync(path.join(dir, f), { force: true }));
   require('esbuild').buildSync({
     stdin: {
-      contents: "export * from './src/index.js';\nexport { runSynthApp } from './src/platform/synthesize.js';\n",
+      // The public API (scripts/synth-generated.js uses it) and the app, src/main.ts, run on demand.
+      contents: "export * from './src/index.js';\nexport function runApp() { require('./src/main.js'); }\n",
       resolveDir: lib,
       sourcefile: 'cdk8s-mcp-app-entry.js',
     },

@@ -36,7 +36,7 @@ function writeCache(cacheFile, script) {
   }
 }
 
-/** The app's exports: the public API of lib/src/index.js plus runSynthApp. */
+/** The app's exports: the public API of lib/src/index.js plus runApp(), which runs src/main.ts. */
 function loadApp() {
   const source = fs.readFileSync(APP_BUNDLE, 'utf8');
   const cacheFile = cachePath(source);

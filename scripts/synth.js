@@ -7,6 +7,5 @@
 const { ensureBuilt } = require('./app-build');
 
 ensureBuilt();
-const { defaultEnvironments, runSynthApp } = require('./load-app').loadApp();
-// cdk8s.yaml's `output` is a scratch directory; the app publishes to dist/ (see runSynthApp).
-process.exitCode = runSynthApp(defaultEnvironments());
+// src/main.ts: one chart per environment, published to dist/.
+require('./load-app').loadApp().runApp();

@@ -1,0 +1,14 @@
+const { devEnvironment, McpPlatformChart } = require('../lib/src/index.js');
+const { renderChartObjects } = require('../lib/src/platform/render-chart.js');
+const { stringifyManifests } = require('../lib/src/gitops/manifest-yaml.js');
+const { App } = require('cdk8s');
+const n = +process.argv[2];
+const mb = () => { global.gc(); const m = process.memoryUsage(); return `heap ${(m.heapUsed / 1e6).toFixed(0)} MB rss ${(m.rss / 1e6).toFixed(0)} MB`; };
+console.log('start', mb());
+const agents = Array.from({ length: n }, (_, i) => ({ name: `agent-${i}`, code: { script: `print("agent ${i}")\n` }, capabilities: [{ name: `cap-${i}`, version: `1.${i}.0` }], dependencies: [{ name: `cap-${(i + 1) % n}`, version: '^1.0.0' }] }));
+const chart = new McpPlatformChart(new App(), 'generated', { environment: { ...devEnvironment(), name: 'generated', namespace: 'mcp-generated', agents } });
+console.log('constructed', mb());
+const objects = renderChartObjects(chart);
+console.log('rendered', mb());
+const yaml = stringifyManifests(objects);
+console.log('yaml', (yaml.length / 1e6).toFixed(0), 'M chars', mb());
