@@ -58,19 +58,17 @@ export function synthesizePlatform(environments: McpEnvironment[], outdir: strin
   if (duplicate) {
     throw new McpConfigError(String(duplicate.name), 'name', duplicate.name, `an environment named '${duplicate.name}' is already in this app: give each environment a unique name`);
   }
-  // One App per chart: Chart.toJson() validates and orders the whole App it belongs to, so in a
+  // One App per chart: rendering validates and orders the whole App a chart belongs to, so in a
   // shared App every environment would be validated again for each chart rendered. The CRDs and
   // the environments never depend on each other, which is all a shared App would add.
-  const crds = new McpCrdsChart(new App(), CRDS_CHART_ID);
-  const charts = environments.map(environment => new McpPlatformChart(new App(), environment.name, { environment }));
-  charts.forEach(chart => protectData(chart));
-  const [crdsRendered, ...rendered] = [crds, ...charts].map(renderChart);
-  if (options.stagingDir) stageCharts(options.stagingDir, [crds, ...charts], [crdsRendered, ...rendered]);
-  const outputs = charts.map((chart, i) => environmentFiles(chart, rendered[i]));
+  const crds = renderChart(new McpCrdsChart(new App(), CRDS_CHART_ID));
+  const rendered = environments.map(renderEnvironment);
+  if (options.stagingDir) stageCharts(options.stagingDir, [crds, ...rendered]);
+  const outputs = rendered.map(r => r.files);
   if (options.upgradeCheck ?? true) checkUpgrades(outdir, outputs, environments, warn);
-  for (const chart of charts) policyWarnings(chart, chart.environment.name, chart.environment.policy ?? {}).forEach(warn);
-  for (const chart of charts) chart.agents?.warnings.forEach(warn);
-  const files = layoutOutput(crdsRendered.yaml, outputs);
+  for (const r of rendered) r.policyWarnings.forEach(warn);
+  for (const r of rendered) r.agentWarnings.forEach(warn);
+  const files = layoutOutput(crds.yaml, outputs);
   checkOutputDir(outdir, files.keys());
   for (const e of environments) {
     if (fs.existsSync(legacyOutputFile(outdir, e.name))) warn(`${legacyOutputFile(outdir, e.name)} is from an earlier layout (now ${outdir}/${e.name}/): delete it`);
@@ -78,10 +76,18 @@ export function synthesizePlatform(environments: McpEnvironment[], outdir: strin
   return publishOutput(outdir, files).files;
 }
 
-/** A chart's objects and their YAML. */
+/** A chart's id, objects and their YAML. */
 interface RenderedChart {
+  readonly id: string;
   readonly objects: ManifestObject[];
   readonly yaml: string;
+}
+
+/** An environment's chart rendered: its files and the warnings synth prints after the upgrade guard. */
+interface RenderedEnvironment extends RenderedChart {
+  readonly files: EnvironmentFiles;
+  readonly policyWarnings: string[];
+  readonly agentWarnings: readonly string[];
 }
 
 // What App.synth does for each chart, minus writing the file: as Chart.toJson(), it validates
@@ -91,22 +97,43 @@ interface RenderedChart {
 // App.synth writes (stringifyManifests), and the objects are used as they are, not parsed back.
 function renderChart(chart: Chart): RenderedChart {
   const objects = renderChartObjects(chart) as ManifestObject[];
-  return { objects, yaml: stringifyManifests(objects) };
+  return { id: chart.node.id, objects, yaml: stringifyManifests(objects) };
+}
+
+// The chart is built, rendered and described here and not referenced afterwards, so its
+// construct tree can be collected while the next environment is built and the YAML is written:
+// a large environment's peak memory is its tree or its output, not both.
+function renderEnvironment(environment: McpEnvironment): RenderedEnvironment {
+  const { objects, documents, policyWarnings: policy, agentWarnings } = describeEnvironment(environment);
+  const yaml = stringifyManifests(objects);
+  return { id: environment.name, objects, yaml, policyWarnings: policy, agentWarnings, files: { ...documents, yaml, objects } };
+}
+
+/** Builds, protects and renders an environment's chart and takes what synth needs from it. */
+function describeEnvironment(environment: McpEnvironment) {
+  const chart = new McpPlatformChart(new App(), environment.name, { environment });
+  protectData(chart);
+  const objects = renderChartObjects(chart) as ManifestObject[];
+  return {
+    objects,
+    documents: environmentDocuments(chart),
+    policyWarnings: policyWarnings(chart, environment.name, environment.policy ?? {}),
+    agentWarnings: chart.agents?.warnings ?? [],
+  };
 }
 
 /** Writes `<chart>.k8s.yaml` per chart, as App.synth writes them into the cdk8s CLI's output directory. */
-function stageCharts(dir: string, charts: Chart[], rendered: RenderedChart[]): void {
+function stageCharts(dir: string, rendered: RenderedChart[]): void {
   fs.mkdirSync(dir, { recursive: true });
-  charts.forEach((chart, i) => fs.writeFileSync(path.join(dir, `${chart.node.id}.k8s.yaml`), rendered[i].yaml));
+  for (const r of rendered) fs.writeFileSync(path.join(dir, `${r.id}.k8s.yaml`), r.yaml);
 }
 
-function environmentFiles(chart: McpPlatformChart, rendered: RenderedChart): EnvironmentFiles {
+/** An environment's files besides its manifests: names, GitOps settings, connectivity and capability graph. */
+function environmentDocuments(chart: McpPlatformChart): Omit<EnvironmentFiles, 'yaml' | 'objects'> {
   const env = chart.environment;
   return {
     name: env.name,
     namespace: chart.namespaceName,
-    yaml: rendered.yaml,
-    objects: rendered.objects,
     gitops: env.gitops,
     connectivity: renderConnectivityDocument(chart.connectivity, { environment: env.name, namespace: chart.namespaceName }),
     graph: chart.agents && renderGraphMarkdown(chart.agents.graph, {
