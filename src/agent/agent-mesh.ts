@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../common/errors';
-import { checkProps } from '../common/props-schema';
+import { checkProps, conformsTo } from '../common/props-schema';
 import { recommendedLabels } from '../common/labels';
 import { ClusterNetwork } from '../common/network';
 import { Connectivity, WorkloadGroup } from '../connectivity/connectivity';
@@ -9,9 +9,10 @@ import { agentsGroup, connectAgentsToRegistry } from './agent-connectivity';
 import { createAgentDashboard } from './agent-monitoring';
 import { AGENT_RUNTIME } from './agent-runtime';
 import { CapabilityGraph } from './capability-graph';
-import { AGENT_COMPONENT, checkRegistry, McpAgent, McpAgentDefinition } from './mcp-agent';
+import { AGENT_COMPONENT, agentProbes, checkRegistry, McpAgent, McpAgentDefinition } from './mcp-agent';
 import { McpAgentResource } from './mcp-agent-resource';
 import { IMcpMeshRegistry } from './mesh-registry';
+import { MeshShared, withMeshShared } from './mesh-shared';
 
 /**
  * How agents are delivered:
@@ -96,9 +97,11 @@ export class McpAgentMesh extends Construct {
     const resources = new Map<string, McpAgentResource>();
     const scopes = new Map<string, IConstruct>();
     if (this.delivery !== 'custom-resources') {
+      const shared = this.sharedWithAgents(props);
       for (const def of definitions) {
         const monitoring = def.monitoring?.dashboard ? { ...def.monitoring, dashboard: false } : def.monitoring;
-        const agent = new McpAgent(this, def.name, { ...def, monitoring, networkPolicy: agentNetworkPolicy(def, props.clusterNetwork, networkPolicies), registry: props.registry });
+        const agentProps = { ...def, monitoring, networkPolicy: agentNetworkPolicy(def, props.clusterNetwork, networkPolicies), registry: props.registry };
+        const agent = new McpAgent(this, def.name, withMeshShared(agentProps, shared));
         agents.set(def.name, agent);
         scopes.set(def.name, agent);
       }
@@ -137,6 +140,20 @@ export class McpAgentMesh extends Construct {
       const autoscaled = d.autoscaling && d.autoscaling.enabled !== false;
       return [d.name, autoscaled ? `${agent?.minReplicas ?? d.autoscaling!.minReplicas ?? 2}-${d.autoscaling!.maxReplicas} (HPA)` : String(d.replicas ?? 1)];
     }));
+  }
+
+  /**
+   * What every agent would otherwise check and compute alike. The props the mesh builds pass the
+   * McpAgentProps schema when the definition does (checkNames) and so does the cluster network
+   * the mesh adds; else the agent walks the schema itself, so that it reports the problem as before.
+   */
+  private sharedWithAgents(props: McpAgentMeshProps): MeshShared {
+    return {
+      propsChecked: props.clusterNetwork === undefined || conformsTo('ClusterNetwork', props.clusterNetwork),
+      registryUrl: props.registry.url,
+      group: this.group,
+      probes: agentProbes(),
+    };
   }
 
   private checkNames(props: McpAgentMeshProps): void {

@@ -41,6 +41,11 @@ export function checkProps(scope: IConstruct, definition: string, props: unknown
   if (problem) throw new McpConfigError(scope.node.path, problem.field || definition, problem.shown, problem.fix);
 }
 
+/** Whether `value` passes the schema of `definition` (an exported type name). @internal */
+export function conformsTo(definition: string, value: unknown): boolean {
+  return findProblem(ROOT, definitionRef(definition), value, '') === undefined;
+}
+
 /**
  * The first problem of an environment (or a values file when `partial`, where required fields may
  * come from a preset) against the schema, with field paths from the environment's root.
