@@ -1,13 +1,15 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../common/errors';
+import { parseImageProp } from '../common/image';
 import { checkProps, conformsTo } from '../common/props-schema';
 import { recommendedLabels } from '../common/labels';
+import { resolveResources } from '../common/resources';
 import { ClusterNetwork } from '../common/network';
 import { Connectivity, WorkloadGroup } from '../connectivity/connectivity';
 import { agentsGroup, connectAgentsToRegistry } from './agent-connectivity';
 import { createAgentDashboard } from './agent-monitoring';
-import { AGENT_RUNTIME } from './agent-runtime';
+import { AGENT_RESOURCES, AGENT_RUNTIME } from './agent-runtime';
 import { CapabilityGraph } from './capability-graph';
 import { AGENT_COMPONENT, agentProbes, checkRegistry, McpAgent, McpAgentDefinition } from './mcp-agent';
 import { McpAgentResource } from './mcp-agent-resource';
@@ -153,6 +155,9 @@ export class McpAgentMesh extends Construct {
       registryUrl: props.registry.url,
       group: this.group,
       probes: agentProbes(),
+      defaultImage: parseImageProp(this, 'image', AGENT_RUNTIME.image),
+      defaultResources: resolveResources(this, 'resources', undefined, AGENT_RESOURCES),
+      validRanges: new Set(),
     };
   }
 

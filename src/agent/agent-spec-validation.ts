@@ -15,9 +15,11 @@ import { validateAgainst } from './spec-schema';
  * conflicting mounts, CIDRs, credentials in URLs. Used by McpAgent and by the MCPAgent custom
  * resource construct. Quantities, autoscaling, budgets, scheduling and pod template options are
  * checked where they are resolved (src/common).
+ * @param validRanges dependency ranges already found valid (by other agents of a mesh); ranges
+ * found valid here are added
  * @throws McpConfigError naming the first offending field
  */
-export function validateAgentSpec(scope: IConstruct, spec: McpAgentSpec): McpAgentSpec {
+export function validateAgentSpec(scope: IConstruct, spec: McpAgentSpec, validRanges?: Set<string>): McpAgentSpec {
   const violations = validateAgainst(MCP_AGENT_SPEC_SCHEMA, spec);
   if (violations.length) {
     const [first, ...more] = violations;
@@ -27,7 +29,9 @@ export function validateAgentSpec(scope: IConstruct, spec: McpAgentSpec): McpAge
     if (!semver.valid(c.version)) invalid(scope, `capabilities[${i}].version`, c.version, 'use a semantic version such as "1.0.0"');
   });
   (spec.dependencies ?? []).forEach((d, i) => {
-    if (d.version !== undefined && semver.validRange(d.version) === null) invalid(scope, `dependencies[${i}].version`, d.version, 'use a semver range such as ">=3.0.0", "^2.1.0", "1.x" or "*"');
+    if (d.version === undefined || validRanges?.has(d.version)) return;
+    if (semver.validRange(d.version) === null) invalid(scope, `dependencies[${i}].version`, d.version, 'use a semver range such as ">=3.0.0", "^2.1.0", "1.x" or "*"');
+    validRanges?.add(d.version);
   });
   if (spec.code.image && spec.image) invalid(scope, 'image', spec.image, 'code.image already names the image: set one of image (runtime for script/configMap/files code) and code.image');
   for (const p of codeProblems(spec.code)) invalid(scope, p.field, p.value, p.fix);

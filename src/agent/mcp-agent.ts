@@ -106,13 +106,13 @@ export class McpAgent extends Construct implements IPolicySubject {
     const { name, registry, ...rest } = props;
     checkRegistry(this, 'registry', registry);
     this.name = validateDnsLabel(this, 'name', name, 52);
-    this.spec = validateAgentSpec(this, { ...rest, registryUrl: shared?.registryUrl ?? registry.url });
+    this.spec = validateAgentSpec(this, { ...rest, registryUrl: shared?.registryUrl ?? registry.url }, shared?.validRanges);
     const spec = this.spec;
     this.autoscaling = resolveAutoscaling(this, 'autoscaling', spec.autoscaling);
     this.minReplicas = this.autoscaling?.minReplicas ?? spec.replicas ?? 1;
     this.maxReplicas = this.autoscaling?.maxReplicas ?? spec.replicas ?? 1;
     this.monitoring = spec.monitoring ?? {};
-    const image = parseImageProp(this, spec.code.image ? 'code.image' : 'image', spec.code.image ?? spec.image ?? AGENT_RUNTIME.image);
+    const image = agentImage(this, spec, shared);
     const identity: ComponentLabels = { name: this.name, instance: this.name, component: AGENT_COMPONENT, version: image.version };
     this.selectorLabels = selectorLabels(identity);
     this.objectLabels = recommendedLabels(identity);
@@ -210,7 +210,7 @@ export class McpAgent extends Construct implements IPolicySubject {
       liveness: probes.liveness,
       readiness: probes.readiness,
       securityContext: restrictedContainerSecurityContext(user),
-      resources: resolveResources(this, 'resources', spec.resources, AGENT_RESOURCES),
+      resources: spec.resources === undefined && shared ? shared.defaultResources : resolveResources(this, 'resources', spec.resources, AGENT_RESOURCES),
       envVariables: this.environment(),
     });
     container.mount('/tmp', scratchVolume(deployment, 'tmp'));
@@ -300,6 +300,13 @@ export function checkRegistry(scope: Construct, field: string, registry: IMcpMes
   if (typeof registry?.url !== 'string' || typeof registry.port !== 'number' || typeof registry.selector !== 'object' || typeof registry.service?.name !== 'string') {
     invalid(scope, field, registry === undefined ? undefined : '(not a registry)', 'pass the Registry construct, or McpMeshRegistry.fromAttributes({ url, selector }) for a registry rendered elsewhere');
   }
+}
+
+/** The agent's image: `code.image`, else `image`, else the runtime's (parsed once per mesh). */
+function agentImage(scope: Construct, spec: McpAgentSpec, shared: MeshShared | undefined): ImageReference {
+  const reference = spec.code.image ?? spec.image;
+  if (reference === undefined && shared) return shared.defaultImage;
+  return parseImageProp(scope, spec.code.image ? 'code.image' : 'image', reference ?? AGENT_RUNTIME.image);
 }
 
 /** The agent container's startup, liveness and readiness probes. @internal */

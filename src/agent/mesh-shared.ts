@@ -1,4 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
+import { ImageReference } from '../common/image';
 import { WorkloadGroup } from '../connectivity/connectivity';
 
 /**
@@ -19,6 +20,15 @@ export interface MeshShared {
   readonly group: WorkloadGroup;
   /** The agent container's probes (the same constants for every agent). */
   readonly probes: { readonly startup: kplus.Probe; readonly liveness: kplus.Probe; readonly readiness: kplus.Probe };
+  /** The runtime image, parsed: the image of every agent that sets neither `image` nor `code.image`. */
+  readonly defaultImage: ImageReference;
+  /** The container resources of every agent that sets no `resources`. */
+  readonly defaultResources: kplus.ContainerResources;
+  /**
+   * Dependency ranges found valid so far: agents of a mesh mostly depend on the same few ranges,
+   * and parsing one costs more than the rest of the dependency's checks.
+   */
+  readonly validRanges: Set<string>;
 }
 
 // Keyed by the props object the mesh builds for one McpAgent constructor call, which nothing else

@@ -12,9 +12,10 @@ import { synthChart } from '../support/synth';
 // (src/agent/mesh-shared.ts): an agent of a mesh must render and fail exactly as the same agent
 // constructed on its own.
 
-const definition: McpAgentDefinition = {
+const full: McpAgentDefinition = {
   name: 'weather',
   code: { files: { entrypoint: 'main.py', contents: { 'main.py': 'import lib.x', 'lib/x.py': 'X = 1' } } },
+  image: 'mcpmesh/python-runtime:3.7.0',
   capabilities: [{ name: 'weather', version: '1.4.0' }],
   replicas: 2,
   resources: { requests: { cpu: '0.25', memory: '512Mi' } },
@@ -22,13 +23,15 @@ const definition: McpAgentDefinition = {
   networkPolicy: { clients: [{ namespace: 'batch' }] },
   tracing: { redisUrl: 'redis://redis.tracing.svc:6379/0', redis: { namespace: 'tracing' } },
 };
+// The runtime image, the default resources and a dependency range are what the mesh computes once.
+const minimal: McpAgentDefinition = { name: 'weather', code: { script: 'print("weather")' }, dependencies: [{ name: 'geo', version: '^2.1.0', optional: true }] };
 
 /** The objects with their construct-path-derived parts removed (the agent's path differs). */
 function rendered(objects: K8sObject[]): K8sObject[] {
   return JSON.parse(JSON.stringify(objects).replace(/test-agents-weather|agents\/weather/g, 'weather'));
 }
 
-test('an agent of a mesh renders exactly what the same agent renders on its own', () => {
+test.each([['a full', full], ['a minimal', minimal]])('%s agent of a mesh renders exactly what the same agent renders on its own', (_name, definition) => {
   const inMesh = synthChart((chart: Chart) => {
     const registry = new Registry(chart, 'registry', { backup: { enabled: false } });
     new McpAgentMesh(chart, 'agents', { registry, agents: [definition] });
