@@ -7,7 +7,15 @@ import { codeSpecMismatches } from './agent-code-decorators';
 import { AGENT_RUNTIME } from './agent-runtime';
 import { McpAgentSpec } from './agent-spec';
 import { MCP_AGENT_SPEC_SCHEMA } from './agent-spec-schema';
-import { validateAgainst } from './spec-schema';
+import { ConformingValues, validateAgainst } from './spec-schema';
+
+/** What the agents of a mesh found valid already, so that the next agent does not check it again. */
+export interface KnownValid {
+  /** Values valid at their node of the spec schema (the mesh's cluster network). */
+  readonly values?: ConformingValues;
+  /** Dependency ranges found valid; ranges found valid here are added. */
+  readonly ranges?: Set<string>;
+}
 
 /**
  * Validates a whole MCPAgent spec: the schema (the same one the CRD carries), then what a
@@ -15,12 +23,12 @@ import { validateAgainst } from './spec-schema';
  * conflicting mounts, CIDRs, credentials in URLs. Used by McpAgent and by the MCPAgent custom
  * resource construct. Quantities, autoscaling, budgets, scheduling and pod template options are
  * checked where they are resolved (src/common).
- * @param validRanges dependency ranges already found valid (by other agents of a mesh); ranges
- * found valid here are added
+ * @param known what other agents of a mesh found valid already
  * @throws McpConfigError naming the first offending field
  */
-export function validateAgentSpec(scope: IConstruct, spec: McpAgentSpec, validRanges?: Set<string>): McpAgentSpec {
-  const violations = validateAgainst(MCP_AGENT_SPEC_SCHEMA, spec);
+export function validateAgentSpec(scope: IConstruct, spec: McpAgentSpec, known: KnownValid = {}): McpAgentSpec {
+  const validRanges = known.ranges;
+  const violations = validateAgainst(MCP_AGENT_SPEC_SCHEMA, spec, '', known.values);
   if (violations.length) {
     const [first, ...more] = violations;
     invalid(scope, first.field, first.value, more.length ? `${first.fix} (and ${more.length} more: ${more.map(m => m.field).join(', ')})` : first.fix);

@@ -106,7 +106,7 @@ export class McpAgent extends Construct implements IPolicySubject {
     const { name, registry, ...rest } = props;
     checkRegistry(this, 'registry', registry);
     this.name = validateDnsLabel(this, 'name', name, 52);
-    this.spec = validateAgentSpec(this, { ...rest, registryUrl: shared?.registryUrl ?? registry.url }, shared?.validRanges);
+    this.spec = validateAgentSpec(this, { ...rest, registryUrl: shared?.registryUrl ?? registry.url }, shared?.knownValid);
     const spec = this.spec;
     this.autoscaling = resolveAutoscaling(this, 'autoscaling', spec.autoscaling);
     this.minReplicas = this.autoscaling?.minReplicas ?? spec.replicas ?? 1;

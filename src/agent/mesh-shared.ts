@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { ImageReference } from '../common/image';
 import { WorkloadGroup } from '../connectivity/connectivity';
+import { KnownValid } from './agent-spec-validation';
 
 /**
  * What an McpAgentMesh has checked and computed once for all the agents it creates, so that
@@ -14,6 +15,12 @@ export interface MeshShared {
    * (McpAgentDefinition) and what it adds to it (its cluster network, the dashboard switch).
    */
   readonly propsChecked: boolean;
+  /**
+   * What the spec checks found valid already: the mesh's cluster network (most agents' own), and
+   * the dependency ranges of the agents so far (agents of a mesh mostly depend on the same few
+   * ranges, and parsing one costs more than the rest of the dependency's checks).
+   */
+  readonly knownValid: KnownValid;
   /** The registry's URL (the agents' `registryUrl`). */
   readonly registryUrl: string;
   /** The chart's `agents` group, already connected to the registry both ways. */
@@ -24,11 +31,6 @@ export interface MeshShared {
   readonly defaultImage: ImageReference;
   /** The container resources of every agent that sets no `resources`. */
   readonly defaultResources: kplus.ContainerResources;
-  /**
-   * Dependency ranges found valid so far: agents of a mesh mostly depend on the same few ranges,
-   * and parsing one costs more than the rest of the dependency's checks.
-   */
-  readonly validRanges: Set<string>;
 }
 
 // Keyed by the props object the mesh builds for one McpAgent constructor call, which nothing else

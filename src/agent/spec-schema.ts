@@ -166,12 +166,26 @@ export interface SchemaViolation {
  * Validates `value` against `schema` the way the API server validates a custom resource, and
  * also rejects unknown fields (typos) and map keys outside `keyPattern`.
  * @param prefix path of `value` inside the props, prepended to every field
+ * @param conforming values found valid already, not walked again
  * @returns every violation, in document order; empty when valid
  */
-export function validateAgainst(schema: Schema, value: unknown, prefix = ''): SchemaViolation[] {
-  const out: SchemaViolation[] = [];
-  check(schema, value, prefix, out);
-  return out;
+export function validateAgainst(schema: Schema, value: unknown, prefix = '', conforming?: ConformingValues): SchemaViolation[] {
+  const w: SpecWalk = { out: [], conforming };
+  check(schema, value, prefix, w);
+  return w.out;
+}
+
+/**
+ * Values found valid against a schema node already (by {@link validateAgainst}), by node: a walk
+ * that meets one of them at that node does not walk it again (e.g. an agent mesh's one cluster
+ * network in every agent's spec).
+ */
+export type ConformingValues = ReadonlyMap<Schema, unknown>;
+
+/** One walk: the violations found so far and the values known valid. */
+interface SpecWalk {
+  readonly out: SchemaViolation[];
+  readonly conforming?: ConformingValues;
 }
 
 // A field path is built only when a violation is reported: a valid spec has dozens of values, and
@@ -187,56 +201,57 @@ function fieldOf(path: FieldPath): string {
   return parent ? `${parent}.${path.key}` : path.key;
 }
 
-function check(schema: Schema, value: unknown, path: FieldPath, out: SchemaViolation[]): void {
+function check(schema: Schema, value: unknown, path: FieldPath, w: SpecWalk): void {
+  if (w.conforming?.has(schema) && w.conforming.get(schema) === value) return;
   switch (schema.type) {
-    case 'string': return checkString(schema, value, path, out);
-    case 'integer': return checkInteger(schema, value, path, out);
+    case 'string': return checkString(schema, value, path, w);
+    case 'integer': return checkInteger(schema, value, path, w);
     case 'boolean':
-      if (typeof value !== 'boolean') fail(out, path, value, 'use true or false');
+      if (typeof value !== 'boolean') fail(w, path, value, 'use true or false');
       return;
     case 'quantity':
       if (typeof value === 'number' ? !(Number.isFinite(value) && value >= 0) : typeof value !== 'string' || !compiled(QUANTITY_PATTERN).test(value)) {
-        fail(out, path, value, "use a Kubernetes quantity such as '500m', '2', '512Mi' or '1Gi'");
+        fail(w, path, value, "use a Kubernetes quantity such as '500m', '2', '512Mi' or '1Gi'");
       }
       return;
     case 'freeform':
-      if (!isRecord(value)) fail(out, path, value, 'use an object');
+      if (!isRecord(value)) fail(w, path, value, 'use an object');
       return;
-    case 'array': return checkArray(schema, value, path, out);
-    case 'map': return checkMap(schema, value, path, out);
-    case 'object': return checkObject(schema, value, path, out);
+    case 'array': return checkArray(schema, value, path, w);
+    case 'map': return checkMap(schema, value, path, w);
+    case 'object': return checkObject(schema, value, path, w);
   }
 }
 
 /** A violation of the value at `path` itself (the root shows as `(root)`). */
-function fail(out: SchemaViolation[], path: FieldPath, value: unknown, fix: string): void {
-  out.push({ field: fieldOf(path) || '(root)', value, fix });
+function fail(w: SpecWalk, path: FieldPath, value: unknown, fix: string): void {
+  w.out.push({ field: fieldOf(path) || '(root)', value, fix });
 }
 
 /** A violation of a key below the value being checked. */
-function violation(out: SchemaViolation[], path: FieldPath, value: unknown, fix: string): void {
-  out.push({ field: fieldOf(path), value, fix });
+function violation(w: SpecWalk, path: FieldPath, value: unknown, fix: string): void {
+  w.out.push({ field: fieldOf(path), value, fix });
 }
 
-function checkString(schema: StringSchema, value: unknown, path: FieldPath, out: SchemaViolation[]): void {
-  if (typeof value !== 'string') return fail(out, path, value, 'use a string');
-  if (schema.enum && !schema.enum.includes(value)) return fail(out, path, value, `use one of ${schema.enum.map(e => JSON.stringify(e)).join(', ')}`);
-  if (schema.minLength !== undefined && value.length < schema.minLength) return fail(out, path, value, `use at least ${schema.minLength} characters`);
-  if (schema.maxLength !== undefined && value.length > schema.maxLength) return fail(out, path, value, `use at most ${schema.maxLength} characters`);
-  if (schema.pattern && !compiled(schema.pattern).test(value)) fail(out, path, value, schema.hint ?? `match the pattern ${schema.pattern}`);
+function checkString(schema: StringSchema, value: unknown, path: FieldPath, w: SpecWalk): void {
+  if (typeof value !== 'string') return fail(w, path, value, 'use a string');
+  if (schema.enum && !schema.enum.includes(value)) return fail(w, path, value, `use one of ${schema.enum.map(e => JSON.stringify(e)).join(', ')}`);
+  if (schema.minLength !== undefined && value.length < schema.minLength) return fail(w, path, value, `use at least ${schema.minLength} characters`);
+  if (schema.maxLength !== undefined && value.length > schema.maxLength) return fail(w, path, value, `use at most ${schema.maxLength} characters`);
+  if (schema.pattern && !compiled(schema.pattern).test(value)) fail(w, path, value, schema.hint ?? `match the pattern ${schema.pattern}`);
 }
 
-function checkInteger(schema: IntegerSchema, value: unknown, path: FieldPath, out: SchemaViolation[]): void {
-  if (typeof value !== 'number' || !Number.isInteger(value)) return fail(out, path, value, 'use a whole number');
-  if (schema.minimum !== undefined && value < schema.minimum) return fail(out, path, value, `use a whole number >= ${schema.minimum}${schema.maximum !== undefined ? ` and <= ${schema.maximum}` : ''}`);
-  if (schema.maximum !== undefined && value > schema.maximum) fail(out, path, value, `use a whole number <= ${schema.maximum}${schema.minimum !== undefined ? ` and >= ${schema.minimum}` : ''}`);
+function checkInteger(schema: IntegerSchema, value: unknown, path: FieldPath, w: SpecWalk): void {
+  if (typeof value !== 'number' || !Number.isInteger(value)) return fail(w, path, value, 'use a whole number');
+  if (schema.minimum !== undefined && value < schema.minimum) return fail(w, path, value, `use a whole number >= ${schema.minimum}${schema.maximum !== undefined ? ` and <= ${schema.maximum}` : ''}`);
+  if (schema.maximum !== undefined && value > schema.maximum) fail(w, path, value, `use a whole number <= ${schema.maximum}${schema.minimum !== undefined ? ` and >= ${schema.minimum}` : ''}`);
 }
 
-function checkArray(schema: ArraySchema, value: unknown, path: FieldPath, out: SchemaViolation[]): void {
-  if (!Array.isArray(value)) return fail(out, path, value, 'use a list');
-  if (schema.minItems !== undefined && value.length < schema.minItems) return fail(out, path, value, `list at least ${schema.minItems} item(s)`);
-  if (schema.maxItems !== undefined && value.length > schema.maxItems) return fail(out, path, value, `list at most ${schema.maxItems} items`);
-  value.forEach((item, i) => check(schema.items, item, { parent: path, key: i }, out));
+function checkArray(schema: ArraySchema, value: unknown, path: FieldPath, w: SpecWalk): void {
+  if (!Array.isArray(value)) return fail(w, path, value, 'use a list');
+  if (schema.minItems !== undefined && value.length < schema.minItems) return fail(w, path, value, `list at least ${schema.minItems} item(s)`);
+  if (schema.maxItems !== undefined && value.length > schema.maxItems) return fail(w, path, value, `list at most ${schema.maxItems} items`);
+  value.forEach((item, i) => check(schema.items, item, { parent: path, key: i }, w));
   if (schema.mapKeys) {
     const mapKeys = schema.mapKeys;
     const seen = new Map<string, number>();
@@ -245,42 +260,42 @@ function checkArray(schema: ArraySchema, value: unknown, path: FieldPath, out: S
       const first = seen.get(key);
       if (first !== undefined) {
         const field = fieldOf(path);
-        out.push({ field: `${field}[${i}].${mapKeys.join('/')}`, value: key, fix: `each ${mapKeys.join('/')} may appear once; ${field}[${first}] already uses it` });
+        w.out.push({ field: `${field}[${i}].${mapKeys.join('/')}`, value: key, fix: `each ${mapKeys.join('/')} may appear once; ${field}[${first}] already uses it` });
       } else seen.set(key, i);
     });
   }
 }
 
-function checkMap(schema: MapSchema, value: unknown, path: FieldPath, out: SchemaViolation[]): void {
-  if (!isRecord(value)) return fail(out, path, value, 'use an object of key-value pairs');
+function checkMap(schema: MapSchema, value: unknown, path: FieldPath, w: SpecWalk): void {
+  if (!isRecord(value)) return fail(w, path, value, 'use an object of key-value pairs');
   const keys = Object.keys(value);
-  if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) return fail(out, path, value, `use at most ${schema.maxProperties} entries`);
+  if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) return fail(w, path, value, `use at most ${schema.maxProperties} entries`);
   for (const k of keys) {
     const entry = { parent: path, key: k, mapKey: true };
-    if (schema.keyPattern && !compiled(schema.keyPattern).test(k)) violation(out, entry, k, schema.keyHint ?? `use keys matching ${schema.keyPattern}`);
-    check(schema.values, value[k], entry, out);
+    if (schema.keyPattern && !compiled(schema.keyPattern).test(k)) violation(w, entry, k, schema.keyHint ?? `use keys matching ${schema.keyPattern}`);
+    check(schema.values, value[k], entry, w);
   }
 }
 
-function checkObject(schema: ObjectSchema, value: unknown, path: FieldPath, out: SchemaViolation[]): void {
-  if (!isRecord(value)) return fail(out, path, value, 'use an object');
+function checkObject(schema: ObjectSchema, value: unknown, path: FieldPath, w: SpecWalk): void {
+  if (!isRecord(value)) return fail(w, path, value, 'use an object');
   const props = schema.properties;
   for (const k of Object.keys(value)) {
     if (!(k in props) && value[k] !== undefined) {
       const field = fieldOf(path);
-      violation(out, { parent: path, key: k }, value[k], `remove it: ${field || 'the spec'} has no field '${k}' (known: ${Object.keys(props).join(', ')})`);
+      violation(w, { parent: path, key: k }, value[k], `remove it: ${field || 'the spec'} has no field '${k}' (known: ${Object.keys(props).join(', ')})`);
     }
   }
   for (const k of schema.required) {
-    if (value[String(k)] === undefined) violation(out, { parent: path, key: String(k) }, undefined, `set it: ${props[String(k)].description}`);
+    if (value[String(k)] === undefined) violation(w, { parent: path, key: String(k) }, undefined, `set it: ${props[String(k)].description}`);
   }
   if (schema.exactlyOne) {
     const set = schema.exactlyOne.filter(k => value[k] !== undefined);
     if (set.length !== 1) {
-      fail(out, path, set.length ? Object.fromEntries(set.map(k => [k, '...'])) : value, `set exactly one of ${schema.exactlyOne.join(', ')}`);
+      fail(w, path, set.length ? Object.fromEntries(set.map(k => [k, '...'])) : value, `set exactly one of ${schema.exactlyOne.join(', ')}`);
     }
   }
-  for (const k of propertyNames(schema)) if (value[k] !== undefined) check(props[k], value[k], { parent: path, key: k }, out);
+  for (const k of propertyNames(schema)) if (value[k] !== undefined) check(props[k], value[k], { parent: path, key: k }, w);
 }
 
 // Patterns compiled once each: every agent checks the same dozen (speed). Without the g and y

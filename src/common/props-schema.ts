@@ -31,19 +31,34 @@ const ROOT = SCHEMA as unknown as RootSchema;
 const SECRET_FIELD = /(password|secret|token|apikey|api_key|credential|privatekey)/i;
 
 /**
+ * Values found to conform to their definition already, for walks that meet them again where that
+ * definition is expected (e.g. an agent mesh's one cluster network in every agent): such a walk
+ * skips them. Made by {@link conformingValue}.
+ * @internal
+ */
+export interface ConformingValues {
+  /** Values by the `$ref` of their definition. */
+  readonly byRef: ReadonlyMap<string, unknown>;
+}
+
+/** `value` if it conforms to `definition`, for walks that meet it again; else nothing to skip. @internal */
+export function conformingValue(definition: string, value: unknown): ConformingValues {
+  const ref = definitionRef(definition);
+  const conforms = value !== undefined && findProblem(ROOT, ref, value, '') === undefined;
+  return { byRef: new Map(conforms ? [[ref.$ref!, value]] : []) };
+}
+
+/**
  * Checks `props` against the generated schema of `definition` (an exported props type name).
  * @param prefix field path of `props` in messages: '' for a construct's own props
+ * @param conforming values found to conform already, not walked again
  * @throws McpConfigError for the first unknown key, wrong type or value outside an enum
  * @internal
  */
-export function checkProps(scope: IConstruct, definition: string, props: unknown, prefix = ''): void {
-  const problem = findProblem(ROOT, definitionRef(definition), props, prefix);
+export function checkProps(scope: IConstruct, definition: string, props: unknown, prefix = '', conforming?: ConformingValues): void {
+  const walk: Walk = { refs: refCache(ROOT), root: ROOT, partial: false, conforming: conforming?.byRef.size ? conforming.byRef : undefined };
+  const problem = valueProblem(walk, definitionRef(definition), props, prefix);
   if (problem) throw new McpConfigError(scope.node.path, problem.field || definition, problem.shown, problem.fix);
-}
-
-/** Whether `value` passes the schema of `definition` (an exported type name). @internal */
-export function conformsTo(definition: string, value: unknown): boolean {
-  return findProblem(ROOT, definitionRef(definition), value, '') === undefined;
 }
 
 /**
@@ -78,6 +93,8 @@ interface Walk {
   readonly root: RootSchema;
   readonly refs: WeakMap<SchemaNode, SchemaNode>;
   readonly partial: boolean;
+  /** Values known to conform, by the `$ref` of their definition. */
+  readonly conforming?: ReadonlyMap<string, unknown>;
 }
 
 // A field path is built only when a problem is reported: a valid agent has hundreds of values,
@@ -93,6 +110,7 @@ function fieldOf(path: FieldPath): string {
 
 function valueProblem(w: Walk, node: SchemaNode, value: unknown, path: FieldPath): Problem | undefined {
   if (value === undefined) return undefined;
+  if (w.conforming && node.$ref && w.conforming.get(node.$ref) === value) return undefined;
   const n = resolve(w, node);
   if (n.constructHandle) return undefined;
   if (n.anyOf) return anyOfProblem(w, n.anyOf, value, fieldOf(path));
