@@ -1,17 +1,22 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../common/errors';
-import { checkProps } from '../common/props-schema';
+import { parseImageProp } from '../common/image';
+import { checkProps, conformingValue, ConformingValues } from '../common/props-schema';
 import { recommendedLabels } from '../common/labels';
+import { resolveResources } from '../common/resources';
 import { ClusterNetwork } from '../common/network';
 import { Connectivity, WorkloadGroup } from '../connectivity/connectivity';
 import { agentsGroup, connectAgentsToRegistry } from './agent-connectivity';
 import { createAgentDashboard } from './agent-monitoring';
-import { AGENT_RUNTIME } from './agent-runtime';
+import { AGENT_RESOURCES, AGENT_RUNTIME } from './agent-runtime';
+import { MCP_AGENT_SPEC_SCHEMA } from './agent-spec-schema';
 import { CapabilityGraph } from './capability-graph';
-import { AGENT_COMPONENT, checkRegistry, McpAgent, McpAgentDefinition } from './mcp-agent';
+import { AGENT_COMPONENT, agentProbes, checkRegistry, McpAgent, McpAgentDefinition } from './mcp-agent';
 import { McpAgentResource } from './mcp-agent-resource';
 import { IMcpMeshRegistry } from './mesh-registry';
+import { MeshShared, withMeshShared } from './mesh-shared';
+import { validateAgainst } from './spec-schema';
 
 /**
  * How agents are delivered:
@@ -85,7 +90,9 @@ export class McpAgentMesh extends Construct {
     this.delivery = props.delivery ?? 'workloads';
     checkRegistry(this, 'registry', props.registry);
     if (!Array.isArray(props.agents)) invalid(this, 'agents', props.agents, 'use a list of agent definitions');
-    this.checkNames(props);
+    // One cluster network is usually every agent's: checked once, then skipped in each agent's checks.
+    const clusterNetwork = conformingValue('ClusterNetwork', props.clusterNetwork);
+    this.checkNames(props, clusterNetwork);
     const definitions = props.agents;
     this.definitions = definitions;
     const dashboard = definitions.some(d => d.monitoring?.dashboard);
@@ -96,9 +103,11 @@ export class McpAgentMesh extends Construct {
     const resources = new Map<string, McpAgentResource>();
     const scopes = new Map<string, IConstruct>();
     if (this.delivery !== 'custom-resources') {
+      const shared = this.sharedWithAgents(props, clusterNetwork);
       for (const def of definitions) {
         const monitoring = def.monitoring?.dashboard ? { ...def.monitoring, dashboard: false } : def.monitoring;
-        const agent = new McpAgent(this, def.name, { ...def, monitoring, networkPolicy: agentNetworkPolicy(def, props.clusterNetwork, networkPolicies), registry: props.registry });
+        const agentProps = { ...def, monitoring, networkPolicy: agentNetworkPolicy(def, props.clusterNetwork, networkPolicies), registry: props.registry };
+        const agent = new McpAgent(this, def.name, withMeshShared(agentProps, shared));
         agents.set(def.name, agent);
         scopes.set(def.name, agent);
       }
@@ -139,10 +148,29 @@ export class McpAgentMesh extends Construct {
     }));
   }
 
-  private checkNames(props: McpAgentMeshProps): void {
+  /**
+   * What every agent would otherwise check and compute alike. The props the mesh builds pass the
+   * McpAgentProps schema when the definition does (checkNames) and so does the cluster network
+   * the mesh adds; else the agent walks the schema itself, so that it reports the problem as before.
+   */
+  private sharedWithAgents(props: McpAgentMeshProps, clusterNetwork: ConformingValues): MeshShared {
+    const specClusterNetwork = MCP_AGENT_SPEC_SCHEMA.properties.networkPolicy.properties.clusterNetwork;
+    const specValid = props.clusterNetwork !== undefined && validateAgainst(specClusterNetwork, props.clusterNetwork).length === 0;
+    return {
+      propsChecked: props.clusterNetwork === undefined || clusterNetwork.byRef.size > 0,
+      knownValid: { values: new Map(specValid ? [[specClusterNetwork, props.clusterNetwork]] : []), ranges: new Set() },
+      registryUrl: props.registry.url,
+      group: this.group,
+      probes: agentProbes(),
+      defaultImage: parseImageProp(this, 'image', AGENT_RUNTIME.image),
+      defaultResources: resolveResources(this, 'resources', undefined, AGENT_RESOURCES),
+    };
+  }
+
+  private checkNames(props: McpAgentMeshProps, clusterNetwork: ConformingValues): void {
     const seen = new Map<string, number>();
     props.agents.forEach((a, i) => {
-      checkProps(this, 'McpAgentDefinition', a, `agents[${i}]`);
+      checkProps(this, 'McpAgentDefinition', a, `agents[${i}]`, clusterNetwork);
       const first = seen.get(a.name);
       if (first !== undefined) invalid(this, `agents[${i}].name`, a.name, `agents[${first}] already uses it: agent names are Deployment and Service names and must be unique`);
       if (a.name === props.registry.service.name) invalid(this, `agents[${i}].name`, a.name, "the registry's Service has this name: choose another agent name");

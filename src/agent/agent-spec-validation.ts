@@ -7,7 +7,15 @@ import { codeSpecMismatches } from './agent-code-decorators';
 import { AGENT_RUNTIME } from './agent-runtime';
 import { McpAgentSpec } from './agent-spec';
 import { MCP_AGENT_SPEC_SCHEMA } from './agent-spec-schema';
-import { validateAgainst } from './spec-schema';
+import { ConformingValues, validateAgainst } from './spec-schema';
+
+/** What the agents of a mesh found valid already, so that the next agent does not check it again. */
+export interface KnownValid {
+  /** Values valid at their node of the spec schema (the mesh's cluster network). */
+  readonly values?: ConformingValues;
+  /** Dependency ranges found valid; ranges found valid here are added. */
+  readonly ranges?: Set<string>;
+}
 
 /**
  * Validates a whole MCPAgent spec: the schema (the same one the CRD carries), then what a
@@ -15,10 +23,12 @@ import { validateAgainst } from './spec-schema';
  * conflicting mounts, CIDRs, credentials in URLs. Used by McpAgent and by the MCPAgent custom
  * resource construct. Quantities, autoscaling, budgets, scheduling and pod template options are
  * checked where they are resolved (src/common).
+ * @param known what other agents of a mesh found valid already
  * @throws McpConfigError naming the first offending field
  */
-export function validateAgentSpec(scope: IConstruct, spec: McpAgentSpec): McpAgentSpec {
-  const violations = validateAgainst(MCP_AGENT_SPEC_SCHEMA, spec);
+export function validateAgentSpec(scope: IConstruct, spec: McpAgentSpec, known: KnownValid = {}): McpAgentSpec {
+  const validRanges = known.ranges;
+  const violations = validateAgainst(MCP_AGENT_SPEC_SCHEMA, spec, '', known.values);
   if (violations.length) {
     const [first, ...more] = violations;
     invalid(scope, first.field, first.value, more.length ? `${first.fix} (and ${more.length} more: ${more.map(m => m.field).join(', ')})` : first.fix);
@@ -27,7 +37,9 @@ export function validateAgentSpec(scope: IConstruct, spec: McpAgentSpec): McpAge
     if (!semver.valid(c.version)) invalid(scope, `capabilities[${i}].version`, c.version, 'use a semantic version such as "1.0.0"');
   });
   (spec.dependencies ?? []).forEach((d, i) => {
-    if (d.version !== undefined && semver.validRange(d.version) === null) invalid(scope, `dependencies[${i}].version`, d.version, 'use a semver range such as ">=3.0.0", "^2.1.0", "1.x" or "*"');
+    if (d.version === undefined || validRanges?.has(d.version)) return;
+    if (semver.validRange(d.version) === null) invalid(scope, `dependencies[${i}].version`, d.version, 'use a semver range such as ">=3.0.0", "^2.1.0", "1.x" or "*"');
+    validRanges?.add(d.version);
   });
   if (spec.code.image && spec.image) invalid(scope, 'image', spec.image, 'code.image already names the image: set one of image (runtime for script/configMap/files code) and code.image');
   for (const p of codeProblems(spec.code)) invalid(scope, p.field, p.value, p.fix);

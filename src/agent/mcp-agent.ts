@@ -21,13 +21,14 @@ import { envFromSecret } from '../common/secrets';
 import { createService } from '../common/service';
 import { validateDnsLabel } from '../common/validation';
 import { Connectivity, ServiceEndpoint, Workload } from '../connectivity/connectivity';
-import { renderCode } from './agent-code';
+import { renderCode, RenderedCode } from './agent-code';
 import { addAgentWorkload, AGENT_COMPONENT, agentsGroup, connectAgentsToRegistry } from './agent-connectivity';
 import { agentPodRegex, createAgentDashboard, createAgentPrometheusRule, createAgentScrape, DEFAULT_AGENT_ALERTS } from './agent-monitoring';
 import { AGENT_ENV, AGENT_PROBE_TIMINGS, AGENT_RESOURCES, AGENT_RUNTIME, RESERVED_AGENT_ENV } from './agent-runtime';
 import { AgentAlertThresholds, McpAgentSpec } from './agent-spec';
 import { validateAgentSpec } from './agent-spec-validation';
 import { IMcpMeshRegistry } from './mesh-registry';
+import { meshShared, MeshShared } from './mesh-shared';
 
 export { AGENT_COMPONENT, AGENT_POD_LABELS } from './agent-connectivity';
 
@@ -99,17 +100,19 @@ export class McpAgent extends Construct implements IPolicySubject {
 
   public constructor(scope: Construct, id: string, props: McpAgentProps) {
     super(scope, id);
-    checkProps(this, 'McpAgentProps', props);
+    // An agent of a mesh gets what the mesh checked and computed once for all its agents.
+    const shared = meshShared(props);
+    if (!shared?.propsChecked) checkProps(this, 'McpAgentProps', props);
     const { name, registry, ...rest } = props;
     checkRegistry(this, 'registry', registry);
     this.name = validateDnsLabel(this, 'name', name, 52);
-    this.spec = validateAgentSpec(this, { ...rest, registryUrl: registry.url });
+    this.spec = validateAgentSpec(this, { ...rest, registryUrl: shared?.registryUrl ?? registry.url }, shared?.knownValid);
     const spec = this.spec;
     this.autoscaling = resolveAutoscaling(this, 'autoscaling', spec.autoscaling);
     this.minReplicas = this.autoscaling?.minReplicas ?? spec.replicas ?? 1;
     this.maxReplicas = this.autoscaling?.maxReplicas ?? spec.replicas ?? 1;
     this.monitoring = spec.monitoring ?? {};
-    const image = parseImageProp(this, spec.code.image ? 'code.image' : 'image', spec.code.image ?? spec.image ?? AGENT_RUNTIME.image);
+    const image = agentImage(this, spec, shared);
     const identity: ComponentLabels = { name: this.name, instance: this.name, component: AGENT_COMPONENT, version: image.version };
     this.selectorLabels = selectorLabels(identity);
     this.objectLabels = recommendedLabels(identity);
@@ -126,8 +129,8 @@ export class McpAgent extends Construct implements IPolicySubject {
       selector: this.selectorLabels,
       ports: [{ name: AGENT_RUNTIME.portName, port: AGENT_RUNTIME.httpPort, containerPort: AGENT_RUNTIME.httpPort }],
     });
-    this.deployment = this.renderDeployment(image);
-    const group = agentsGroup(this);
+    this.deployment = this.renderDeployment(image, rendered, shared);
+    const group = shared?.group ?? agentsGroup(this);
     ({ workload: this.workload, apiEndpoint: this.apiEndpoint } = addAgentWorkload(this, {
       name: this.name,
       podSelector: this.selectorLabels,
@@ -136,7 +139,7 @@ export class McpAgent extends Construct implements IPolicySubject {
       spec,
       clusterNetwork: spec.networkPolicy?.clusterNetwork ?? Connectivity.of(this).clusterNetwork,
     }));
-    connectAgentsToRegistry(this, group, registry);
+    if (!shared) connectAgentsToRegistry(this, group, registry);
     this.renderScaling();
     this.renderMonitoring();
   }
@@ -166,7 +169,7 @@ export class McpAgent extends Construct implements IPolicySubject {
     };
   }
 
-  private renderDeployment(image: ImageReference): kplus.Deployment {
+  private renderDeployment(image: ImageReference, rendered: RenderedCode | undefined, shared: MeshShared | undefined): kplus.Deployment {
     const spec = this.spec;
     const labels = this.objectLabels;
     const user = { uid: AGENT_RUNTIME.uid };
@@ -191,11 +194,10 @@ export class McpAgent extends Construct implements IPolicySubject {
     applyPodConventions(deployment, {
       selector: this.selectorLabels,
       labels,
-      annotations: this.codeConfigMap ? { [CONFIG_CHECKSUM_ANNOTATION]: contentHash(this.codeConfigMap.data) } : {},
+      annotations: rendered ? { [CONFIG_CHECKSUM_ANNOTATION]: contentHash(rendered.data) } : {},
     });
     applyScheduling(this, 'scheduling', deployment, this.selectorLabels, spec.scheduling, this.maxReplicas > 1);
-    const probes = httpProbes(AGENT_RUNTIME.httpPort, AGENT_RUNTIME.health, AGENT_PROBE_TIMINGS);
-    const rendered = renderCode(spec.code);
+    const probes = shared?.probes ?? agentProbes();
     const entrypoint = rendered?.entrypoint ?? spec.code.configMap?.entrypoint ?? AGENT_RUNTIME.defaultEntrypoint;
     const command = spec.command ?? (spec.code.image ? undefined : [AGENT_RUNTIME.interpreter, `${AGENT_RUNTIME.codePath}/${entrypoint}`]);
     const container = deployment.addContainer({
@@ -208,7 +210,7 @@ export class McpAgent extends Construct implements IPolicySubject {
       liveness: probes.liveness,
       readiness: probes.readiness,
       securityContext: restrictedContainerSecurityContext(user),
-      resources: resolveResources(this, 'resources', spec.resources, AGENT_RESOURCES),
+      resources: spec.resources === undefined && shared ? shared.defaultResources : resolveResources(this, 'resources', spec.resources, AGENT_RESOURCES),
       envVariables: this.environment(),
     });
     container.mount('/tmp', scratchVolume(deployment, 'tmp'));
@@ -298,6 +300,18 @@ export function checkRegistry(scope: Construct, field: string, registry: IMcpMes
   if (typeof registry?.url !== 'string' || typeof registry.port !== 'number' || typeof registry.selector !== 'object' || typeof registry.service?.name !== 'string') {
     invalid(scope, field, registry === undefined ? undefined : '(not a registry)', 'pass the Registry construct, or McpMeshRegistry.fromAttributes({ url, selector }) for a registry rendered elsewhere');
   }
+}
+
+/** The agent's image: `code.image`, else `image`, else the runtime's (parsed once per mesh). */
+function agentImage(scope: Construct, spec: McpAgentSpec, shared: MeshShared | undefined): ImageReference {
+  const reference = spec.code.image ?? spec.image;
+  if (reference === undefined && shared) return shared.defaultImage;
+  return parseImageProp(scope, spec.code.image ? 'code.image' : 'image', reference ?? AGENT_RUNTIME.image);
+}
+
+/** The agent container's startup, liveness and readiness probes. @internal */
+export function agentProbes(): MeshShared['probes'] {
+  return httpProbes(AGENT_RUNTIME.httpPort, AGENT_RUNTIME.health, AGENT_PROBE_TIMINGS);
 }
 
 function resolveAlerts(alerts: AgentAlertThresholds | undefined): Required<AgentAlertThresholds> {

@@ -166,88 +166,156 @@ export interface SchemaViolation {
  * Validates `value` against `schema` the way the API server validates a custom resource, and
  * also rejects unknown fields (typos) and map keys outside `keyPattern`.
  * @param prefix path of `value` inside the props, prepended to every field
+ * @param conforming values found valid already, not walked again
  * @returns every violation, in document order; empty when valid
  */
-export function validateAgainst(schema: Schema, value: unknown, prefix = ''): SchemaViolation[] {
-  const out: SchemaViolation[] = [];
-  check(schema, value, prefix, out);
-  return out;
+export function validateAgainst(schema: Schema, value: unknown, prefix = '', conforming?: ConformingValues): SchemaViolation[] {
+  const w: SpecWalk = { out: [], conforming };
+  check(schema, value, prefix, w);
+  return w.out;
 }
 
-function check(schema: Schema, value: unknown, field: string, out: SchemaViolation[]): void {
-  const fail = (fix: string) => out.push({ field: field || '(root)', value, fix });
+/**
+ * Values found valid against a schema node already (by {@link validateAgainst}), by node: a walk
+ * that meets one of them at that node does not walk it again (e.g. an agent mesh's one cluster
+ * network in every agent's spec).
+ */
+export type ConformingValues = ReadonlyMap<Schema, unknown>;
+
+/** One walk: the violations found so far and the values known valid. */
+interface SpecWalk {
+  readonly out: SchemaViolation[];
+  readonly conforming?: ConformingValues;
+}
+
+// A field path is built only when a violation is reported: a valid spec has dozens of values, and
+// concatenating each one's path cost more than checking it (speed). A path is the caller's prefix,
+// or a property, map key or index below a parent path.
+type FieldPath = string | { readonly parent: FieldPath; readonly key: string | number; readonly mapKey?: boolean };
+
+function fieldOf(path: FieldPath): string {
+  if (typeof path === 'string') return path;
+  const parent = fieldOf(path.parent);
+  if (typeof path.key === 'number') return `${parent}[${path.key}]`;
+  if (path.mapKey) return `${parent}[${JSON.stringify(path.key)}]`;
+  return parent ? `${parent}.${path.key}` : path.key;
+}
+
+function check(schema: Schema, value: unknown, path: FieldPath, w: SpecWalk): void {
+  if (w.conforming?.has(schema) && w.conforming.get(schema) === value) return;
   switch (schema.type) {
-    case 'string': {
-      if (typeof value !== 'string') return void fail('use a string');
-      if (schema.enum && !schema.enum.includes(value)) return void fail(`use one of ${schema.enum.map(e => JSON.stringify(e)).join(', ')}`);
-      if (schema.minLength !== undefined && value.length < schema.minLength) return void fail(`use at least ${schema.minLength} characters`);
-      if (schema.maxLength !== undefined && value.length > schema.maxLength) return void fail(`use at most ${schema.maxLength} characters`);
-      if (schema.pattern && !new RegExp(schema.pattern).test(value)) fail(schema.hint ?? `match the pattern ${schema.pattern}`);
-      return;
-    }
-    case 'integer': {
-      if (typeof value !== 'number' || !Number.isInteger(value)) return void fail('use a whole number');
-      if (schema.minimum !== undefined && value < schema.minimum) return void fail(`use a whole number >= ${schema.minimum}${schema.maximum !== undefined ? ` and <= ${schema.maximum}` : ''}`);
-      if (schema.maximum !== undefined && value > schema.maximum) fail(`use a whole number <= ${schema.maximum}${schema.minimum !== undefined ? ` and >= ${schema.minimum}` : ''}`);
-      return;
-    }
+    case 'string': return checkString(schema, value, path, w);
+    case 'integer': return checkInteger(schema, value, path, w);
     case 'boolean':
-      if (typeof value !== 'boolean') fail('use true or false');
+      if (typeof value !== 'boolean') fail(w, path, value, 'use true or false');
       return;
     case 'quantity':
-      if (typeof value === 'number' ? !(Number.isFinite(value) && value >= 0) : typeof value !== 'string' || !new RegExp(QUANTITY_PATTERN).test(value)) {
-        fail("use a Kubernetes quantity such as '500m', '2', '512Mi' or '1Gi'");
+      if (typeof value === 'number' ? !(Number.isFinite(value) && value >= 0) : typeof value !== 'string' || !compiled(QUANTITY_PATTERN).test(value)) {
+        fail(w, path, value, "use a Kubernetes quantity such as '500m', '2', '512Mi' or '1Gi'");
       }
       return;
     case 'freeform':
-      if (!isRecord(value)) fail('use an object');
+      if (!isRecord(value)) fail(w, path, value, 'use an object');
       return;
-    case 'array': {
-      if (!Array.isArray(value)) return void fail('use a list');
-      if (schema.minItems !== undefined && value.length < schema.minItems) return void fail(`list at least ${schema.minItems} item(s)`);
-      if (schema.maxItems !== undefined && value.length > schema.maxItems) return void fail(`list at most ${schema.maxItems} items`);
-      value.forEach((item, i) => check(schema.items, item, `${field}[${i}]`, out));
-      if (schema.mapKeys) {
-        const seen = new Map<string, number>();
-        value.forEach((item, i) => {
-          const key = schema.mapKeys!.map(k => String((item as Record<string, unknown>)?.[k])).join('/');
-          const first = seen.get(key);
-          if (first !== undefined) out.push({ field: `${field}[${i}].${schema.mapKeys!.join('/')}`, value: key, fix: `each ${schema.mapKeys!.join('/')} may appear once; ${field}[${first}] already uses it` });
-          else seen.set(key, i);
-        });
-      }
-      return;
-    }
-    case 'map': {
-      if (!isRecord(value)) return void fail('use an object of key-value pairs');
-      const keys = Object.keys(value);
-      if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) return void fail(`use at most ${schema.maxProperties} entries`);
-      for (const k of keys) {
-        if (schema.keyPattern && !new RegExp(schema.keyPattern).test(k)) out.push({ field: `${field}[${JSON.stringify(k)}]`, value: k, fix: schema.keyHint ?? `use keys matching ${schema.keyPattern}` });
-        check(schema.values, value[k], `${field}[${JSON.stringify(k)}]`, out);
-      }
-      return;
-    }
-    case 'object': {
-      if (!isRecord(value)) return void fail('use an object');
-      const props = schema.properties as Record<string, Schema>;
-      const join = (k: string) => (field ? `${field}.${k}` : k);
-      for (const k of Object.keys(value)) {
-        if (!(k in props) && value[k] !== undefined) out.push({ field: join(k), value: value[k], fix: `remove it: ${field || 'the spec'} has no field '${k}' (known: ${Object.keys(props).join(', ')})` });
-      }
-      for (const k of schema.required.map(String)) {
-        if (value[k] === undefined) out.push({ field: join(k), value: undefined, fix: `set it: ${props[k].description}` });
-      }
-      if (schema.exactlyOne) {
-        const set = schema.exactlyOne.filter(k => value[k] !== undefined);
-        if (set.length !== 1) {
-          out.push({ field: field || '(root)', value: set.length ? Object.fromEntries(set.map(k => [k, '...'])) : value, fix: `set exactly one of ${schema.exactlyOne.join(', ')}` });
-        }
-      }
-      for (const [k, sub] of Object.entries(props)) if (value[k] !== undefined) check(sub, value[k], join(k), out);
-      return;
+    case 'array': return checkArray(schema, value, path, w);
+    case 'map': return checkMap(schema, value, path, w);
+    case 'object': return checkObject(schema, value, path, w);
+  }
+}
+
+/** A violation of the value at `path` itself (the root shows as `(root)`). */
+function fail(w: SpecWalk, path: FieldPath, value: unknown, fix: string): void {
+  w.out.push({ field: fieldOf(path) || '(root)', value, fix });
+}
+
+/** A violation of a key below the value being checked. */
+function violation(w: SpecWalk, path: FieldPath, value: unknown, fix: string): void {
+  w.out.push({ field: fieldOf(path), value, fix });
+}
+
+function checkString(schema: StringSchema, value: unknown, path: FieldPath, w: SpecWalk): void {
+  if (typeof value !== 'string') return fail(w, path, value, 'use a string');
+  if (schema.enum && !schema.enum.includes(value)) return fail(w, path, value, `use one of ${schema.enum.map(e => JSON.stringify(e)).join(', ')}`);
+  if (schema.minLength !== undefined && value.length < schema.minLength) return fail(w, path, value, `use at least ${schema.minLength} characters`);
+  if (schema.maxLength !== undefined && value.length > schema.maxLength) return fail(w, path, value, `use at most ${schema.maxLength} characters`);
+  if (schema.pattern && !compiled(schema.pattern).test(value)) fail(w, path, value, schema.hint ?? `match the pattern ${schema.pattern}`);
+}
+
+function checkInteger(schema: IntegerSchema, value: unknown, path: FieldPath, w: SpecWalk): void {
+  if (typeof value !== 'number' || !Number.isInteger(value)) return fail(w, path, value, 'use a whole number');
+  if (schema.minimum !== undefined && value < schema.minimum) return fail(w, path, value, `use a whole number >= ${schema.minimum}${schema.maximum !== undefined ? ` and <= ${schema.maximum}` : ''}`);
+  if (schema.maximum !== undefined && value > schema.maximum) fail(w, path, value, `use a whole number <= ${schema.maximum}${schema.minimum !== undefined ? ` and >= ${schema.minimum}` : ''}`);
+}
+
+function checkArray(schema: ArraySchema, value: unknown, path: FieldPath, w: SpecWalk): void {
+  if (!Array.isArray(value)) return fail(w, path, value, 'use a list');
+  if (schema.minItems !== undefined && value.length < schema.minItems) return fail(w, path, value, `list at least ${schema.minItems} item(s)`);
+  if (schema.maxItems !== undefined && value.length > schema.maxItems) return fail(w, path, value, `list at most ${schema.maxItems} items`);
+  value.forEach((item, i) => check(schema.items, item, { parent: path, key: i }, w));
+  if (schema.mapKeys) {
+    const mapKeys = schema.mapKeys;
+    const seen = new Map<string, number>();
+    value.forEach((item, i) => {
+      const key = mapKeys.map(k => String((item as Record<string, unknown>)?.[k])).join('/');
+      const first = seen.get(key);
+      if (first !== undefined) {
+        const field = fieldOf(path);
+        w.out.push({ field: `${field}[${i}].${mapKeys.join('/')}`, value: key, fix: `each ${mapKeys.join('/')} may appear once; ${field}[${first}] already uses it` });
+      } else seen.set(key, i);
+    });
+  }
+}
+
+function checkMap(schema: MapSchema, value: unknown, path: FieldPath, w: SpecWalk): void {
+  if (!isRecord(value)) return fail(w, path, value, 'use an object of key-value pairs');
+  const keys = Object.keys(value);
+  if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) return fail(w, path, value, `use at most ${schema.maxProperties} entries`);
+  for (const k of keys) {
+    const entry = { parent: path, key: k, mapKey: true };
+    if (schema.keyPattern && !compiled(schema.keyPattern).test(k)) violation(w, entry, k, schema.keyHint ?? `use keys matching ${schema.keyPattern}`);
+    check(schema.values, value[k], entry, w);
+  }
+}
+
+function checkObject(schema: ObjectSchema, value: unknown, path: FieldPath, w: SpecWalk): void {
+  if (!isRecord(value)) return fail(w, path, value, 'use an object');
+  const props = schema.properties;
+  for (const k of Object.keys(value)) {
+    if (!(k in props) && value[k] !== undefined) {
+      const field = fieldOf(path);
+      violation(w, { parent: path, key: k }, value[k], `remove it: ${field || 'the spec'} has no field '${k}' (known: ${Object.keys(props).join(', ')})`);
     }
   }
+  for (const k of schema.required) {
+    if (value[String(k)] === undefined) violation(w, { parent: path, key: String(k) }, undefined, `set it: ${props[String(k)].description}`);
+  }
+  if (schema.exactlyOne) {
+    const set = schema.exactlyOne.filter(k => value[k] !== undefined);
+    if (set.length !== 1) {
+      fail(w, path, set.length ? Object.fromEntries(set.map(k => [k, '...'])) : value, `set exactly one of ${schema.exactlyOne.join(', ')}`);
+    }
+  }
+  for (const k of propertyNames(schema)) if (value[k] !== undefined) check(props[k], value[k], { parent: path, key: k }, w);
+}
+
+// Patterns compiled once each: every agent checks the same dozen (speed). Without the g and y
+// flags a RegExp keeps no state between tests, so sharing one is safe.
+const PATTERNS = new Map<string, RegExp>();
+
+function compiled(pattern: string): RegExp {
+  let re = PATTERNS.get(pattern);
+  if (!re) PATTERNS.set(pattern, re = new RegExp(pattern));
+  return re;
+}
+
+// Property names of each object schema, listed once: schemas are constants and every agent walks
+// the same ones (speed).
+const PROPERTY_NAMES = new WeakMap<ObjectSchema, string[]>();
+
+function propertyNames(schema: ObjectSchema): string[] {
+  let names = PROPERTY_NAMES.get(schema);
+  if (!names) PROPERTY_NAMES.set(schema, names = Object.keys(schema.properties));
+  return names;
 }
 
 /** Formats violations as one message per line: `field value: fix`. */

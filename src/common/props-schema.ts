@@ -31,13 +31,33 @@ const ROOT = SCHEMA as unknown as RootSchema;
 const SECRET_FIELD = /(password|secret|token|apikey|api_key|credential|privatekey)/i;
 
 /**
+ * Values found to conform to their definition already, for walks that meet them again where that
+ * definition is expected (e.g. an agent mesh's one cluster network in every agent): such a walk
+ * skips them. Made by {@link conformingValue}.
+ * @internal
+ */
+export interface ConformingValues {
+  /** Values by the `$ref` of their definition. */
+  readonly byRef: ReadonlyMap<string, unknown>;
+}
+
+/** `value` if it conforms to `definition`, for walks that meet it again; else nothing to skip. @internal */
+export function conformingValue(definition: string, value: unknown): ConformingValues {
+  const ref = definitionRef(definition);
+  const conforms = value !== undefined && findProblem(ROOT, ref, value, '') === undefined;
+  return { byRef: new Map(conforms ? [[ref.$ref!, value]] : []) };
+}
+
+/**
  * Checks `props` against the generated schema of `definition` (an exported props type name).
  * @param prefix field path of `props` in messages: '' for a construct's own props
+ * @param conforming values found to conform already, not walked again
  * @throws McpConfigError for the first unknown key, wrong type or value outside an enum
  * @internal
  */
-export function checkProps(scope: IConstruct, definition: string, props: unknown, prefix = ''): void {
-  const problem = findProblem(ROOT, definitionRef(definition), props, prefix);
+export function checkProps(scope: IConstruct, definition: string, props: unknown, prefix = '', conforming?: ConformingValues): void {
+  const walk: Walk = { refs: refCache(ROOT), root: ROOT, partial: false, conforming: conforming?.byRef.size ? conforming.byRef : undefined };
+  const problem = valueProblem(walk, definitionRef(definition), props, prefix);
   if (problem) throw new McpConfigError(scope.node.path, problem.field || definition, problem.shown, problem.fix);
 }
 
@@ -59,23 +79,54 @@ function definitionRef(definition: string): SchemaNode {
   return ref;
 }
 
-/** The first problem of `value` against `node`, or undefined. Exported for the schema's own tests. @internal */
+/**
+ * The first problem of `value` against `node`, or undefined. Exported for the schema's own tests.
+ * @param field field path of `value` in messages
+ * @internal
+ */
 export function findProblem(root: RootSchema, node: SchemaNode, value: unknown, field: string, partial = false): Problem | undefined {
+  return valueProblem({ refs: refCache(root), root, partial }, node, value, field);
+}
+
+/** One walk: the schema, its resolved references and whether required fields may be absent. */
+interface Walk {
+  readonly root: RootSchema;
+  readonly refs: WeakMap<SchemaNode, SchemaNode>;
+  readonly partial: boolean;
+  /** Values known to conform, by the `$ref` of their definition. */
+  readonly conforming?: ReadonlyMap<string, unknown>;
+}
+
+// A field path is built only when a problem is reported: a valid agent has hundreds of values,
+// and concatenating each one's dotted path cost more than checking it (speed). A path is the
+// caller's prefix, or a key or index below a parent path.
+type FieldPath = string | { readonly parent: FieldPath; readonly key: string | number };
+
+function fieldOf(path: FieldPath): string {
+  if (typeof path === 'string') return path;
+  const parent = fieldOf(path.parent);
+  return typeof path.key === 'number' ? `${parent}[${path.key}]` : join(parent, path.key);
+}
+
+function valueProblem(w: Walk, node: SchemaNode, value: unknown, path: FieldPath): Problem | undefined {
   if (value === undefined) return undefined;
-  const n = resolve(root, node);
+  if (w.conforming && node.$ref && w.conforming.get(node.$ref) === value) return undefined;
+  const n = resolve(w, node);
   if (n.constructHandle) return undefined;
-  if (n.anyOf) return anyOfProblem(root, n.anyOf, value, field, partial);
-  if (n.const !== undefined && value !== n.const) return problem(field, value, `use ${JSON.stringify(n.const)}`);
-  if (n.enum && !n.enum.includes(value)) return problem(field, value, `use one of ${n.enum.map(v => JSON.stringify(v)).join(', ')}`);
-  const types = n.type === undefined ? [] : Array.isArray(n.type) ? n.type : [n.type];
-  if (types.length && !types.some(t => hasType(value, t))) return problem(field, value, `use ${types.map(describeType).join(' or ')}${hint(n)}`, expectsObject(types));
+  if (n.anyOf) return anyOfProblem(w, n.anyOf, value, fieldOf(path));
+  if (n.const !== undefined && value !== n.const) return problem(fieldOf(path), value, `use ${JSON.stringify(n.const)}`);
+  if (n.enum && !n.enum.includes(value)) return problem(fieldOf(path), value, `use one of ${n.enum.map(v => JSON.stringify(v)).join(', ')}`);
+  if (!typeMatches(n.type, value)) {
+    const types = Array.isArray(n.type) ? n.type : [n.type!];
+    return problem(fieldOf(path), value, `use ${types.map(describeType).join(' or ')}${hint(n)}`, expectsObject(types));
+  }
   if (Array.isArray(value) && n.items) {
     for (let i = 0; i < value.length; i++) {
-      const p = findProblem(root, n.items, value[i], `${field}[${i}]`, partial);
+      const p = valueProblem(w, n.items, value[i], { parent: path, key: i });
       if (p) return p;
     }
   }
-  if (isObject(value) && (n.properties || n.additionalProperties !== undefined)) return objectProblem(root, n, value, field, partial);
+  if (isObject(value) && (n.properties || n.additionalProperties !== undefined)) return objectProblem(w, n, value, path);
   return undefined;
 }
 
@@ -86,47 +137,49 @@ export interface Problem {
   readonly fix: string;
 }
 
-function objectProblem(root: RootSchema, n: SchemaNode, value: Record<string, unknown>, field: string, partial: boolean): Problem | undefined {
-  const known = Object.keys(n.properties ?? {});
+function objectProblem(w: Walk, n: SchemaNode, value: Record<string, unknown>, path: FieldPath): Problem | undefined {
+  const known = propertyNames(n);
   for (const key of Object.keys(value)) {
     if (n.properties?.[key]) continue;
     if (isObject(n.additionalProperties)) {
-      const p = findProblem(root, n.additionalProperties, value[key], join(field, key), partial);
+      const p = valueProblem(w, n.additionalProperties, value[key], { parent: path, key });
       if (p) return p;
       continue;
     }
     if (n.additionalProperties === false) {
       const close = closestKey(key, known);
       const fix = close ? `unknown field; did you mean '${close}'?` : `unknown field; valid fields are ${known.join(', ')}`;
-      return problem(join(field, key), value[key], fix, true);
+      return problem(join(fieldOf(path), key), value[key], fix, true);
     }
   }
-  for (const key of partial ? [] : n.required ?? []) {
-    if (value[key] === undefined) {
-      const description = resolve(root, n.properties?.[key] ?? {}).description ?? n.properties?.[key]?.description;
-      return { field: join(field, key), shown: undefined, fix: `set ${key}${description ? ` (${firstSentence(description)})` : ''}` };
+  if (!w.partial && n.required) {
+    for (const key of n.required) {
+      if (value[key] === undefined) {
+        const description = resolve(w, n.properties?.[key] ?? {}).description ?? n.properties?.[key]?.description;
+        return { field: join(fieldOf(path), key), shown: undefined, fix: `set ${key}${description ? ` (${firstSentence(description)})` : ''}` };
+      }
     }
   }
   for (const key of known) {
     if (value[key] === undefined) continue;
-    const p = findProblem(root, n.properties![key], value[key], join(field, key), partial);
+    const p = valueProblem(w, n.properties![key], value[key], { parent: path, key });
     if (p) return p;
   }
   return undefined;
 }
 
-function anyOfProblem(root: RootSchema, branches: SchemaNode[], value: unknown, field: string, partial: boolean): Problem | undefined {
-  const resolved = branches.map(b => resolve(root, b));
+function anyOfProblem(w: Walk, branches: SchemaNode[], value: unknown, field: string): Problem | undefined {
+  const resolved = branches.map(b => resolve(w, b));
   // Discriminated unions ({ type: 'sqlite' } | { type: 'postgres' }): judge by the matching branch.
   const discriminator = isObject(value) ? discriminatorKey(resolved) : undefined;
   // A partial block (a values file over a preset) may leave the discriminator to the preset.
-  if (discriminator && isObject(value) && !(partial && value[discriminator] === undefined)) {
-    const options = resolved.map(b => resolve(root, b.properties![discriminator]).const ?? resolve(root, b.properties![discriminator]).enum?.[0]);
+  if (discriminator && isObject(value) && !(w.partial && value[discriminator] === undefined)) {
+    const options = resolved.map(b => resolve(w, b.properties![discriminator]).const ?? resolve(w, b.properties![discriminator]).enum?.[0]);
     const index = options.findIndex(o => o === value[discriminator]);
     if (index < 0) return problem(join(field, discriminator), value[discriminator], `use one of ${options.map(o => JSON.stringify(o)).join(', ')}`);
-    return findProblem(root, resolved[index], value, field, partial);
+    return valueProblem(w, resolved[index], value, field);
   }
-  const problems = resolved.map(b => findProblem(root, b, value, field, partial));
+  const problems = resolved.map(b => valueProblem(w, b, value, field));
   if (problems.some(p => p === undefined)) return undefined;
   // Prefer the branch whose type matched and that failed deepest.
   const typed = problems.filter((p, i) => p!.field !== field || typesOf(resolved[i]).some(t => hasType(value, t)));
@@ -147,12 +200,16 @@ function discriminatorKey(branches: SchemaNode[]): string | undefined {
 // every agent, and resolving copies the definition.
 const RESOLVED_REFS = new WeakMap<RootSchema, WeakMap<SchemaNode, SchemaNode>>();
 
-function resolve(root: RootSchema, node: SchemaNode): SchemaNode {
-  if (!node.$ref) return node;
+function refCache(root: RootSchema): WeakMap<SchemaNode, SchemaNode> {
   let cache = RESOLVED_REFS.get(root);
   if (!cache) RESOLVED_REFS.set(root, cache = new WeakMap());
-  let n = cache.get(node);
-  if (!n) cache.set(node, n = resolveRef(root, node));
+  return cache;
+}
+
+function resolve(w: Walk, node: SchemaNode): SchemaNode {
+  if (!node.$ref) return node;
+  let n = w.refs.get(node);
+  if (!n) w.refs.set(node, n = resolveRef(w.root, node));
   return n;
 }
 
@@ -165,6 +222,16 @@ function resolveRef(root: RootSchema, node: SchemaNode): SchemaNode {
     n = { ...target, description: n.description ?? target.description };
   }
   return n;
+}
+
+// The property names of each schema node, listed once: schema nodes never change and every agent
+// walks the same ones (speed).
+const PROPERTY_NAMES = new WeakMap<SchemaNode, string[]>();
+
+function propertyNames(n: SchemaNode): string[] {
+  let names = PROPERTY_NAMES.get(n);
+  if (!names) PROPERTY_NAMES.set(n, names = Object.keys(n.properties ?? {}));
+  return names;
 }
 
 function problem(field: string, value: unknown, fix: string, maskStrings = false): Problem {
@@ -183,6 +250,13 @@ function hasType(value: unknown, type: string): boolean {
     case 'null': return value === null;
     default: return true;
   }
+}
+
+/** Whether `value` has the node's type (any of them), or the node declares none. */
+function typeMatches(type: SchemaNode['type'], value: unknown): boolean {
+  if (type === undefined) return true;
+  if (typeof type === 'string') return hasType(value, type);
+  return type.length === 0 || type.some(t => hasType(value, t));
 }
 
 function typesOf(n: SchemaNode): string[] {
