@@ -4,7 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { McpConfigError } from '../common/errors';
 import { ClusterNetwork, DEFAULT_CLUSTER_NETWORK, DNS_PORTS, NetworkPeer, NetworkPort } from '../common/network';
 import { ClientPeer } from './client-peer';
-import { networkPolicySpec } from './network-policy-spec';
+import { networkPolicySpec, portsKey } from './network-policy-spec';
 
 /**
  * Pods of the platform the model knows by name: a Deployment's, StatefulSet's or Job's pods.
@@ -208,7 +208,7 @@ export class Connectivity {
    */
   public allow(flow: Flow): void {
     if (flow.ports.length === 0) throw new Error(`flow ${endpointLabel(flow.from)} -> ${endpointLabel(flow.to)} names no port`);
-    const key = `${endpointKey(flow.from)}>${endpointKey(flow.to)}>${flow.ports.map(p => `${p.protocol ?? 'TCP'}/${p.port}`).join(',')}`;
+    const key = `${endpointKey(flow.from)}>${endpointKey(flow.to)}>${portsKey(flow.ports)}`;
     if (this.flowKeys.has(key)) return;
     this.flowKeys.add(key);
     this.allFlows.push(flow);
@@ -247,13 +247,13 @@ export class Connectivity {
   /** Flows whose server side is `workload` or one of its groups. */
   public flowsInto(workload: Workload): Flow[] {
     this.resolveNamedClients();
-    return [workload, ...workload.groups].flatMap(e => this.inbound.get(e) ?? []);
+    return flowsOf(this.inbound, workload);
   }
 
   /** Flows whose client side is `workload` or one of its groups. */
   public flowsOutOf(workload: Workload): Flow[] {
     this.resolveNamedClients();
-    return [workload, ...workload.groups].flatMap(e => this.outbound.get(e) ?? []);
+    return flowsOf(this.outbound, workload);
   }
 
   private resolveNamedClients(): void {
@@ -300,6 +300,15 @@ export function endpointLabel(e: Endpoint): string {
 function endpointKey(e: Endpoint): string {
   if (e.kind === 'external') return `external:${e.name}:${JSON.stringify(e.peer)}`;
   return `${e.kind}:${e.namespace}/${e.name}`;
+}
+
+// The flows of a workload and then of each of its groups, in one array (built for every policy).
+function flowsOf(byEndpoint: Map<Endpoint, Flow[]>, workload: Workload): Flow[] {
+  const flows = [...(byEndpoint.get(workload) ?? [])];
+  for (const group of workload.groups) {
+    for (const flow of byEndpoint.get(group) ?? []) flows.push(flow);
+  }
+  return flows;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

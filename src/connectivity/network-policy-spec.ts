@@ -25,16 +25,30 @@ interface Rule {
 }
 
 function rules(self: Workload, flows: readonly Flow[], other: (f: Flow) => Endpoint): Rule[] {
-  const byPorts = new Map<string, { peers: Map<string, k8s.NetworkPolicyPeer>; ports: k8s.NetworkPolicyPort[] }>();
+  const byPorts = new Map<string, Rule & { readonly seen: Set<string> }>();
   for (const flow of flows) {
-    const ports = flow.ports.map(toPolicyPort);
-    const key = JSON.stringify(ports);
-    const rule = byPorts.get(key) ?? { peers: new Map(), ports };
+    // Grouped by a key of the ports rather than their JSON: a policy is built per workload.
+    const key = portsKey(flow.ports);
+    let rule = byPorts.get(key);
+    if (!rule) {
+      rule = { peers: [], ports: flow.ports.map(toPolicyPort), seen: new Set() };
+      byPorts.set(key, rule);
+    }
     const peer = toPolicyPeer(self, other(flow));
-    rule.peers.set(JSON.stringify(peer), peer);
-    byPorts.set(key, rule);
+    const json = JSON.stringify(peer);
+    if (!rule.seen.has(json)) {
+      rule.seen.add(json);
+      rule.peers.push(peer);
+    }
   }
-  return [...byPorts.values()].map(r => ({ peers: [...r.peers.values()], ports: r.ports }));
+  return [...byPorts.values()].map(r => ({ peers: r.peers, ports: r.ports }));
+}
+
+/** The ports of a flow as a key: equal for flows with the same ports and protocols in the same order. */
+export function portsKey(ports: readonly NetworkPort[]): string {
+  let key = '';
+  for (const p of ports) key += `${p.port}/${p.protocol ?? 'TCP'},`;
+  return key;
 }
 
 function toPolicyPort(p: NetworkPort): k8s.NetworkPolicyPort {
