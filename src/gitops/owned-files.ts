@@ -84,8 +84,8 @@ function writeAtomically(file: string, parts: readonly string[]): void {
   fs.renameSync(tmp, file);
 }
 
-/** Whether `file` holds exactly the UTF-8 bytes of `parts`, one after the other. */
-function hasContent(file: string, parts: readonly string[]): boolean {
+/** Whether `file` holds exactly the UTF-8 bytes of `parts`, one after the other (read in slices). */
+export function hasContent(file: string, parts: readonly string[]): boolean {
   if (!fs.existsSync(file)) return false;
   if (fs.statSync(file).size !== parts.reduce((n, p) => n + Buffer.byteLength(p), 0)) return false;
   const fd = fs.openSync(file, 'r');

@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { generatedHeader } from './generated-header';
 import { isManifestObject, ManifestObject, parseManifests } from './manifest-objects';
 import { MANIFEST_FILE } from './output-layout';
+import { hasContent } from './owned-files';
 
 /** The new output of an environment: its objects and their YAML, one document per object in order. */
 export interface RenderedManifests {
@@ -20,10 +22,7 @@ export interface RenderedManifests {
  */
 export function readPreviousOutput(outdir: string, environment: string, next?: RenderedManifests): ManifestObject[] | undefined {
   for (const file of [path.join(outdir, environment, MANIFEST_FILE), legacyOutputFile(outdir, environment)]) {
-    if (fs.existsSync(file)) {
-      const text = fs.readFileSync(file, 'utf8');
-      return next ? parseChangedDocuments(text, next) : parseManifests(text);
-    }
+    if (fs.existsSync(file)) return next ? readChangedDocuments(file, next) : parseManifests(fs.readFileSync(file, 'utf8'));
   }
   return undefined;
 }
@@ -38,9 +37,12 @@ export function legacyOutputFile(outdir: string, environment: string): string {
 // document wherever it is (YAML 1.2 forbids it inside scalars), and a document the writer
 // produced holds no tag a directive could change the meaning of. A file with directives (only
 // hand-edited ones), or whose new output splits otherwise, is parsed whole as before.
-function parseChangedDocuments(text: string, next: RenderedManifests): ManifestObject[] {
+function readChangedDocuments(file: string, next: RenderedManifests): ManifestObject[] {
   const rendered = splitDocuments(next.yaml);
-  if (rendered.length !== next.objects.length) return parseManifests(text);
+  if (rendered.length !== next.objects.length) return parseManifests(fs.readFileSync(file, 'utf8'));
+  // Nothing changed (the common re-synth): compared in slices, the file is never held whole.
+  if (hasContent(file, [generatedHeader(file), next.yaml])) return next.objects.filter(isManifestObject);
+  const text = fs.readFileSync(file, 'utf8');
   const objects: ManifestObject[] = [];
   // Documents are compared in order first; the index by text is built only when one moved.
   let expected = 0;

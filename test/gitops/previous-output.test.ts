@@ -43,6 +43,13 @@ test.each([
   expect(read).toEqual(previous);
 });
 
+test('an unchanged output is the new objects themselves', () => {
+  writePrevious(previous);
+  const next = previous.map(o => ({ ...o }));
+  const read = readPreviousOutput(outdir, 'dev', rendered(next))!;
+  expect(read.map((o, i) => o === next[i])).toEqual([true, true, true, true]);
+});
+
 test('an unchanged document is the new object itself; a changed one is parsed', () => {
   writePrevious(previous);
   const next = [cm('a'), cm('b', 'new'), cm('c'), cm('d')];
