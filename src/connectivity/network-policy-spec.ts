@@ -25,16 +25,18 @@ interface Rule {
 }
 
 function rules(self: Workload, flows: readonly Flow[], other: (f: Flow) => Endpoint): Rule[] {
-  const byPorts = new Map<string, Rule & { readonly seen: Set<string> }>();
+  const byPorts = new Map<string, Rule & { seen?: Set<string> }>();
   for (const flow of flows) {
     // Grouped by a key of the ports rather than their JSON: a policy is built per workload.
     const key = portsKey(flow.ports);
-    let rule = byPorts.get(key);
-    if (!rule) {
-      rule = { peers: [], ports: flow.ports.map(toPolicyPort), seen: new Set() };
-      byPorts.set(key, rule);
-    }
+    const rule = byPorts.get(key);
     const peer = toPolicyPeer(self, other(flow));
+    if (!rule) {
+      byPorts.set(key, { peers: [peer], ports: flow.ports.map(toPolicyPort) });
+      continue;
+    }
+    // Peers are compared by their JSON only once a rule has a second one (most have one).
+    rule.seen ??= new Set(rule.peers.map(p => JSON.stringify(p)));
     const json = JSON.stringify(peer);
     if (!rule.seen.has(json)) {
       rule.seen.add(json);
