@@ -1,4 +1,4 @@
-import { Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { McpConfigError } from '../common/errors';
@@ -188,10 +188,11 @@ export class Connectivity {
     this.allWorkloads.push(workload);
     this.workloadsByName.set(workload.name, [...(this.workloadsByName.get(workload.name) ?? []), workload]);
     if (policy) {
-      // Raw KubeNetworkPolicy: its rules come from flows that are complete only once every
-      // component is composed, and cdk8s-plus's NetworkPolicy takes rules only imperatively
-      // (with a construct per peer, which costs at 10,000 agents).
-      new k8s.KubeNetworkPolicy(scope, policy.id ?? 'network-policy', {
+      // A NetworkPolicy whose rules come from flows that are complete only once every component
+      // is composed: cdk8s-plus's NetworkPolicy takes rules only imperatively (with a construct
+      // per peer, which costs at 10,000 agents), and the spec is built as JSON (networkPolicySpec).
+      new ApiObject(scope, policy.id ?? 'network-policy', {
+        ...k8s.KubeNetworkPolicy.GVK,
         metadata: { name: policy.name, namespace: options.namespace, labels: policy.labels },
         spec: Lazy.any({ produce: () => networkPolicySpec(workload, this.flowsInto(workload), this.flowsOutOf(workload)) }),
       });
