@@ -119,7 +119,7 @@ function isolation(w: Workload): string {
 }
 
 function cell(s: string): string {
-  return s.replace(/\|/g, '\\|');
+  return s.includes('|') ? s.replace(/\|/g, '\\|') : s; // most cells hold no pipe: skip the regex
 }
 
 function quote(s: string): string {

@@ -1,10 +1,10 @@
-import { Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { McpConfigError } from '../common/errors';
 import { ClusterNetwork, DEFAULT_CLUSTER_NETWORK, DNS_PORTS, NetworkPeer, NetworkPort } from '../common/network';
 import { ClientPeer } from './client-peer';
-import { networkPolicySpec } from './network-policy-spec';
+import { networkPolicySpec, portsKey } from './network-policy-spec';
 
 /**
  * Pods of the platform the model knows by name: a Deployment's, StatefulSet's or Job's pods.
@@ -188,10 +188,11 @@ export class Connectivity {
     this.allWorkloads.push(workload);
     this.workloadsByName.set(workload.name, [...(this.workloadsByName.get(workload.name) ?? []), workload]);
     if (policy) {
-      // Raw KubeNetworkPolicy: its rules come from flows that are complete only once every
-      // component is composed, and cdk8s-plus's NetworkPolicy takes rules only imperatively
-      // (with a construct per peer, which costs at 10,000 agents).
-      new k8s.KubeNetworkPolicy(scope, policy.id ?? 'network-policy', {
+      // A NetworkPolicy whose rules come from flows that are complete only once every component
+      // is composed: cdk8s-plus's NetworkPolicy takes rules only imperatively (with a construct
+      // per peer, which costs at 10,000 agents), and the spec is built as JSON (networkPolicySpec).
+      new ApiObject(scope, policy.id ?? 'network-policy', {
+        ...k8s.KubeNetworkPolicy.GVK,
         metadata: { name: policy.name, namespace: options.namespace, labels: policy.labels },
         spec: Lazy.any({ produce: () => networkPolicySpec(workload, this.flowsInto(workload), this.flowsOutOf(workload)) }),
       });
@@ -208,7 +209,7 @@ export class Connectivity {
    */
   public allow(flow: Flow): void {
     if (flow.ports.length === 0) throw new Error(`flow ${endpointLabel(flow.from)} -> ${endpointLabel(flow.to)} names no port`);
-    const key = `${endpointKey(flow.from)}>${endpointKey(flow.to)}>${flow.ports.map(p => `${p.protocol ?? 'TCP'}/${p.port}`).join(',')}`;
+    const key = `${endpointKey(flow.from)}>${endpointKey(flow.to)}>${portsKey(flow.ports)}`;
     if (this.flowKeys.has(key)) return;
     this.flowKeys.add(key);
     this.allFlows.push(flow);
@@ -247,13 +248,13 @@ export class Connectivity {
   /** Flows whose server side is `workload` or one of its groups. */
   public flowsInto(workload: Workload): Flow[] {
     this.resolveNamedClients();
-    return [workload, ...workload.groups].flatMap(e => this.inbound.get(e) ?? []);
+    return flowsOf(this.inbound, workload);
   }
 
   /** Flows whose client side is `workload` or one of its groups. */
   public flowsOutOf(workload: Workload): Flow[] {
     this.resolveNamedClients();
-    return [workload, ...workload.groups].flatMap(e => this.outbound.get(e) ?? []);
+    return flowsOf(this.outbound, workload);
   }
 
   private resolveNamedClients(): void {
@@ -300,6 +301,15 @@ export function endpointLabel(e: Endpoint): string {
 function endpointKey(e: Endpoint): string {
   if (e.kind === 'external') return `external:${e.name}:${JSON.stringify(e.peer)}`;
   return `${e.kind}:${e.namespace}/${e.name}`;
+}
+
+// The flows of a workload and then of each of its groups, in one array (built for every policy).
+function flowsOf(byEndpoint: Map<Endpoint, Flow[]>, workload: Workload): Flow[] {
+  const flows = [...(byEndpoint.get(workload) ?? [])];
+  for (const group of workload.groups) {
+    for (const flow of byEndpoint.get(group) ?? []) flows.push(flow);
+  }
+  return flows;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -1,4 +1,3 @@
-import { contentHash } from '../common/checksum';
 import { ManifestObject } from './manifest-objects';
 
 /** One change the API server would refuse (or that would lose data), with the way to make it. */
@@ -17,7 +16,30 @@ export interface RefusedChange {
 // (k8s.io/kubernetes pkg/apis/apps/validation ValidateStatefulSetUpdate, 1.28).
 const STATEFULSET_MUTABLE = new Set(['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds']);
 
-const same = (a: unknown, b: unknown): boolean => contentHash(a ?? null) === contentHash(b ?? null);
+/**
+ * Whether two values have the same content as `contentHash` (common/checksum) sees it (JSON with sorted keys,
+ * so key order does not matter), compared in place: hashing both sides of every checked field
+ * costs more than the rest of a re-synth's guard.
+ */
+export function sameContent(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const aObject = typeof a === 'object' && a !== null;
+  const bObject = typeof b === 'object' && b !== null;
+  if (!aObject || !bObject) return !aObject && !bObject && (JSON.stringify(a) ?? 'null') === (JSON.stringify(b) ?? 'null');
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && sameItems(a, b);
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every(k => Object.prototype.propertyIsEnumerable.call(b, k) && sameContent((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+function sameItems(a: unknown[], b: unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if ((i in a) !== (i in b) || !sameContent(a[i], b[i])) return false;
+  }
+  return true;
+}
+
 const ns = (o: ManifestObject): string => (o.metadata.namespace ? `-n ${o.metadata.namespace} ` : '');
 const kubectlDelete = (o: ManifestObject, flags = ''): string => `kubectl ${ns(o)}delete ${o.kind.toLowerCase()} ${o.metadata.name}${flags}`;
 
@@ -32,7 +54,7 @@ type Change = Omit<RefusedChange, 'object'>;
 const RULES: Record<string, (before: ManifestObject, after: ManifestObject) => Change[]> = {
   StatefulSet: (b, a) => {
     const keys = new Set([...Object.keys(b.spec ?? {}), ...Object.keys(a.spec ?? {})]);
-    return [...keys].filter(k => !STATEFULSET_MUTABLE.has(k) && !same(b.spec?.[k], a.spec?.[k])).sort().map(k => ({
+    return [...keys].filter(k => !STATEFULSET_MUTABLE.has(k) && !sameContent(b.spec?.[k], a.spec?.[k])).sort().map(k => ({
       field: `spec.${k}`,
       reason: `a StatefulSet's spec.${k} is immutable`,
       recipe: `${kubectlDelete(a, ' --cascade=orphan')} (pods and claims keep running), ${k === 'volumeClaimTemplates' ? claimResizeStep(b, a) : ''}`
@@ -42,19 +64,19 @@ const RULES: Record<string, (before: ManifestObject, after: ManifestObject) => C
   Deployment: selectorRule,
   ReplicaSet: selectorRule,
   DaemonSet: selectorRule,
-  Job: (b, a) => (['template', 'selector'] as const).filter(k => !same(b.spec?.[k], a.spec?.[k])).map(k => ({
+  Job: (b, a) => (['template', 'selector'] as const).filter(k => !sameContent(b.spec?.[k], a.spec?.[k])).map(k => ({
     field: `spec.${k}`,
     reason: `a Job's spec.${k} is immutable and the Job kept its name`,
     recipe: `give the Job a name derived from its pod template, or ${kubectlDelete(a)} (it runs again), then apply`,
   })),
-  Service: (b, a) => (['clusterIP', 'clusterIPs', 'ipFamilies'] as const).filter(k => !same(b.spec?.[k], a.spec?.[k])).map(k => ({
+  Service: (b, a) => (['clusterIP', 'clusterIPs', 'ipFamilies'] as const).filter(k => !sameContent(b.spec?.[k], a.spec?.[k])).map(k => ({
     field: `spec.${k}`,
     reason: `a Service's spec.${k} is immutable once allocated`,
     recipe: `${kubectlDelete(a)}, then apply (clients resolve the new address through DNS)`,
   })),
   PersistentVolumeClaim: (b, a) => {
     const keys = new Set([...Object.keys(b.spec ?? {}), ...Object.keys(a.spec ?? {})]);
-    const changes: Change[] = [...keys].filter(k => k !== 'resources' && !same(b.spec?.[k], a.spec?.[k])).sort().map(k => ({
+    const changes: Change[] = [...keys].filter(k => k !== 'resources' && !sameContent(b.spec?.[k], a.spec?.[k])).sort().map(k => ({
       field: `spec.${k}`,
       reason: `a PersistentVolumeClaim's spec.${k} is immutable`,
       recipe: `copy the data out, ${kubectlDelete(a)} (its data is lost unless the PersistentVolume is Retain), apply, then copy the data back`,
@@ -85,7 +107,7 @@ function claimResizeStep(b: ManifestObject, a: ManifestObject): string {
 }
 
 function selectorRule(b: ManifestObject, a: ManifestObject): Change[] {
-  if (same(b.spec?.selector, a.spec?.selector)) return [];
+  if (sameContent(b.spec?.selector, a.spec?.selector)) return [];
   return [{
     field: 'spec.selector',
     reason: `a ${a.kind}'s spec.selector is immutable`,
@@ -94,13 +116,13 @@ function selectorRule(b: ManifestObject, a: ManifestObject): Change[] {
 }
 
 function roleRefRule(b: ManifestObject, a: ManifestObject): Change[] {
-  if (same(b.roleRef, a.roleRef)) return [];
+  if (sameContent(b.roleRef, a.roleRef)) return [];
   return [{ field: 'roleRef', reason: `a ${a.kind}'s roleRef is immutable`, recipe: `${kubectlDelete(a)}, then apply` }];
 }
 
 function immutableDataRule(b: ManifestObject, a: ManifestObject): Change[] {
   if (b.immutable !== true) return [];
-  return (['data', 'binaryData', 'stringData', 'immutable'] as const).filter(k => !same(b[k], a[k])).map(k => ({
+  return (['data', 'binaryData', 'stringData', 'immutable'] as const).filter(k => !sameContent(b[k], a[k])).map(k => ({
     field: k,
     reason: `the ${a.kind} is immutable (immutable: true)`,
     recipe: `give it a new name (a content hash) so pods roll to it, or ${kubectlDelete(a)}, then apply`,

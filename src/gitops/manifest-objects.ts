@@ -14,13 +14,16 @@ export interface ManifestObject {
 
 /** `<Kind>/<namespace>/<name>` (`<Kind>/<name>` for cluster-scoped objects): how the guard names an object. */
 export function objectRef(o: ManifestObject): string {
-  return [o.kind, o.metadata.namespace, o.metadata.name].filter(Boolean).join('/');
+  // Concatenated rather than filter/join: the guard names every object of both outputs.
+  let ref = '';
+  for (const part of [o.kind, o.metadata.namespace, o.metadata.name]) if (part) ref += ref ? `/${part}` : `${part}`;
+  return ref;
 }
 
 /** Identity of an object for the API server: API group, kind, namespace and name (the version may change). */
 export function objectKey(o: ManifestObject): string {
-  const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
-  return `${group}|${objectRef(o)}`;
+  const slash = o.apiVersion.indexOf('/');
+  return `${slash === -1 ? '' : o.apiVersion.slice(0, slash)}|${objectRef(o)}`;
 }
 
 /**
@@ -29,5 +32,10 @@ export function objectKey(o: ManifestObject): string {
  * js-yaml reads a large environment about ten times faster.
  */
 export function parseManifests(yaml: string): ManifestObject[] {
-  return loadAll(yaml, undefined, { schema: CORE_SCHEMA }).filter((o): o is ManifestObject => !!o && typeof o === 'object' && 'kind' in o);
+  return loadAll(yaml, undefined, { schema: CORE_SCHEMA }).filter(isManifestObject);
+}
+
+/** Whether a parsed document is an object (not an empty document or a scalar). */
+export function isManifestObject(o: unknown): o is ManifestObject {
+  return !!o && typeof o === 'object' && 'kind' in o;
 }

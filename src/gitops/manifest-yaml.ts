@@ -27,6 +27,18 @@ const INDENT_STEP = '  ';
 /** Thrown inside the fast writer for a value it does not write exactly as yaml does. */
 class Unsupported extends Error {}
 
+// A line break and the indent of each depth, built once: pushed as one flat piece per line.
+const LINE_STARTS = Array.from({ length: 32 }, (_, depth) => `\n${INDENT_STEP.repeat(depth)}`);
+const ITEM_STARTS = LINE_STARTS.map(start => `${start}- `);
+const lineStart = (depth: number): string => LINE_STARTS[depth] ?? `\n${INDENT_STEP.repeat(depth)}`;
+const itemStart = (depth: number): string => ITEM_STARTS[depth] ?? `${lineStart(depth)}- `;
+
+/** A map key as written before a value on the same line (`key: `) and before a nested collection (`key:`). */
+interface WrittenKey {
+  readonly colonSpace: string;
+  readonly colon: string;
+}
+
 /**
  * The multi-document YAML cdk8s writes for `objects` (its `Yaml.stringify`), byte for byte.
  * @internal
@@ -36,84 +48,118 @@ export function stringifyManifests(objects: readonly unknown[]): string {
   return objects.map(o => writer.document(o)).join('---\n');
 }
 
+// Writes with depths rather than indent strings and pushes few, flat pieces (a line start, a
+// key with its colon, a value): joining them is most of the writer's cost.
 class Writer {
   /** Objects seen in the current document: yaml writes a repeated reference as an alias. */
   private seen = new Set<object>();
   /** Single-line strings as written: the same labels, names and values recur in every object. */
   private readonly strings = new Map<string, string>();
+  /** Map keys as written, with their colon. */
+  private readonly keys = new Map<string, WrittenKey>();
+  /** The pieces of the document being written (one array, reused). */
+  private readonly out: string[] = [];
 
   /** One document as cdk8s writes it, ending with a newline. */
   document(object: unknown): string {
     if (object === undefined) return '\n';
     if (isPlainObject(object)) {
       this.seen = new Set();
+      this.out.length = 0;
       try {
-        return `${this.collection(object, '')}\n`;
+        this.writeValue(object, 0);
+        this.out.push('\n');
+        return this.out.join('');
       } catch (e) {
         if (!(e instanceof Unsupported)) throw e;
+      } finally {
+        this.out.length = 0;
       }
     }
     return Yaml.stringify(object);
   }
 
-  /** A map or list at `indent` (yaml's stringifyBlockCollection), in flow form when empty. */
-  collection(value: Record<string, unknown> | unknown[], indent: string): string {
-    const out: string[] = [];
-    this.write(out, value, indent);
-    return out.join('');
-  }
-
-  private write(out: string[], value: Record<string, unknown> | unknown[], indent: string): void {
+  /**
+   * The keys of a map (undefined for a list), after checking that yaml would write the collection
+   * as this writer does: a plain map or list, not seen before in the document.
+   */
+  private enter(value: object): string[] | undefined {
     if (this.seen.has(value)) throw new Unsupported();
     this.seen.add(value);
-    if (Array.isArray(value)) return this.writeList(out, value, indent);
-    const keys = Object.keys(value);
+    if (Array.isArray(value)) {
+      if (Object.getPrototypeOf(value) !== Array.prototype) throw new Unsupported();
+      return undefined;
+    }
+    if (!isPlainObject(value)) throw new Unsupported();
+    return Object.keys(value);
+  }
+
+  /** A value at `depth` after `- ` or at the top (yaml's stringifyBlockCollection for collections, in flow form when empty). */
+  private writeValue(value: unknown, depth: number): void {
+    if (typeof value === 'string') this.out.push(this.string(value, depth, false));
+    else if (typeof value === 'object' && value !== null) {
+      const keys = this.enter(value);
+      if (keys) this.writeMap(value as Record<string, unknown>, keys, depth);
+      else this.writeList(value as unknown[], depth);
+    } else this.out.push(scalar(value));
+  }
+
+  private writeMap(value: Record<string, unknown>, keys: string[], depth: number): void {
+    const out = this.out;
     if (keys.length === 0) {
       out.push('{}');
       return;
     }
-    const inner = indent + INDENT_STEP;
+    const inner = depth + 1;
     for (let i = 0; i < keys.length; i++) {
-      const k = this.string(keys[i], inner, true);
-      if (k.length > 1024) throw new Unsupported(); // becomes an explicit key
-      if (i) out.push('\n', indent);
-      out.push(k, ':');
+      if (i) out.push(lineStart(depth));
+      const key = this.key(keys[i], inner);
       // The separator and value of a map entry (yaml's stringifyPair).
       const v = value[keys[i]];
-      if (isCollection(v) && !isEmpty(v)) {
-        out.push('\n', inner);
-        this.write(out, v, inner);
+      if (typeof v === 'string') {
+        out.push(key.colonSpace, this.string(v, inner, false));
+      } else if (typeof v === 'object' && v !== null) {
+        const nested = this.enter(v);
+        if (nested ? nested.length === 0 : (v as unknown[]).length === 0) {
+          out.push(key.colonSpace, nested ? '{}' : '[]');
+        } else {
+          out.push(key.colon, lineStart(inner));
+          if (nested) this.writeMap(v as Record<string, unknown>, nested, inner);
+          else this.writeList(v as unknown[], inner);
+        }
       } else {
-        out.push(' ');
-        this.writeNode(out, v, inner);
+        out.push(key.colonSpace, scalar(v));
       }
     }
   }
 
-  private writeList(out: string[], items: unknown[], indent: string): void {
+  private writeList(items: unknown[], depth: number): void {
     if (items.length === 0) {
-      out.push('[]');
+      this.out.push('[]');
       return;
     }
-    const itemIndent = indent + INDENT_STEP;
     for (let i = 0; i < items.length; i++) {
       if (!(i in items)) throw new Unsupported();
-      if (i) out.push('\n', indent);
-      out.push('- ');
-      this.writeNode(out, items[i], itemIndent);
+      this.out.push(i ? itemStart(depth) : '- ');
+      this.writeValue(items[i], depth + 1);
     }
   }
 
-  private writeNode(out: string[], value: unknown, indent: string): void {
-    if (typeof value === 'string') out.push(this.string(value, indent, false));
-    else if (isCollection(value)) this.write(out, value, indent);
-    else out.push(scalar(value));
+  private key(key: string, depth: number): WrittenKey {
+    let written = this.keys.get(key);
+    if (written === undefined) {
+      const s = this.string(key, depth, true);
+      if (s.length > 1024) throw new Unsupported(); // becomes an explicit key
+      written = { colonSpace: `${s}: `, colon: `${s}:` };
+      this.keys.set(key, written);
+    }
+    return written;
   }
 
-  private string(value: string, indent: string, implicitKey: boolean): string {
+  private string(value: string, depth: number, implicitKey: boolean): string {
     let s = this.strings.get(value);
     if (s === undefined) {
-      s = scalarString(value, indent, implicitKey);
+      s = scalarString(value, INDENT_STEP.repeat(depth), implicitKey);
       // A single-line string is written the same way at any indent, as a key or as a value.
       if (!value.includes('\n')) this.strings.set(value, s);
     }
@@ -126,7 +172,7 @@ function scalar(value: unknown): string {
     case 'boolean': return value ? 'true' : 'false';
     case 'number':
       if (!Number.isFinite(value)) throw new Unsupported();
-      return Object.is(value, -0) ? '-0' : JSON.stringify(value);
+      return Object.is(value, -0) ? '-0' : String(value); // what JSON.stringify writes for a finite number, with less overhead
     default:
       if (value === null) return 'null';
       throw new Unsupported(); // undefined, bigint, functions, class instances
@@ -192,17 +238,4 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
-}
-
-function isCollection(v: unknown): v is Record<string, unknown> | unknown[] {
-  if (Array.isArray(v)) {
-    if (Object.getPrototypeOf(v) !== Array.prototype) throw new Unsupported();
-    return true;
-  }
-  if (typeof v === 'object' && v !== null && !isPlainObject(v)) throw new Unsupported();
-  return isPlainObject(v);
-}
-
-function isEmpty(v: Record<string, unknown> | unknown[]): boolean {
-  return Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0;
 }

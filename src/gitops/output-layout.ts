@@ -1,7 +1,6 @@
 import { stringify } from 'yaml';
 import { argoCdApplication, CRDS_FOLDER, EnvironmentOutput } from './argocd-application';
 import { fluxKustomizations } from './flux-kustomization';
-import { withGeneratedHeader } from './generated-header';
 import { GitOpsSettings } from './gitops-settings';
 
 /** The file of an environment's (or the CRDs') objects inside its folder. */
@@ -23,24 +22,24 @@ export interface EnvironmentFiles extends EnvironmentOutput {
 }
 
 /**
- * The output layout, as relative path -> content (every file starts with the generated-file
- * header):
+ * The output layout, as relative path -> content; `publishOutput` writes each file with the
+ * generated-file header first (kept apart so that a large environment's YAML is never copied
+ * to prepend it):
  * - `crds/`: the platform CRDs and a kustomization.yaml; apply first.
  * - `<env>/`: the environment's objects, its kustomization.yaml, its connectivity.md and graph.md.
  * - `argocd/<env>.yaml`, `flux/<env>.yaml`: the GitOps objects an environment asks for.
  */
 export function layoutOutput(crdsYaml: string, environments: EnvironmentFiles[]): Map<string, string> {
   const files = new Map<string, string>();
-  const put = (file: string, content: string) => files.set(file, withGeneratedHeader(file, content));
-  put(`${CRDS_FOLDER}/${MANIFEST_FILE}`, crdsYaml);
-  put(`${CRDS_FOLDER}/kustomization.yaml`, kustomization());
+  files.set(`${CRDS_FOLDER}/${MANIFEST_FILE}`, crdsYaml);
+  files.set(`${CRDS_FOLDER}/kustomization.yaml`, kustomization());
   for (const env of environments) {
-    put(`${env.name}/${MANIFEST_FILE}`, env.yaml);
-    put(`${env.name}/kustomization.yaml`, kustomization());
-    if (env.connectivity) put(`${env.name}/connectivity.md`, env.connectivity);
-    if (env.graph) put(`${env.name}/graph.md`, env.graph);
-    if (env.gitops?.argoCd) put(`argocd/${env.name}.yaml`, stringify(argoCdApplication(env, env.gitops.argoCd)));
-    if (env.gitops?.flux) put(`flux/${env.name}.yaml`, fluxKustomizations(env, env.gitops.flux).map(o => stringify(o)).join('---\n'));
+    files.set(`${env.name}/${MANIFEST_FILE}`, env.yaml);
+    files.set(`${env.name}/kustomization.yaml`, kustomization());
+    if (env.connectivity) files.set(`${env.name}/connectivity.md`, env.connectivity);
+    if (env.graph) files.set(`${env.name}/graph.md`, env.graph);
+    if (env.gitops?.argoCd) files.set(`argocd/${env.name}.yaml`, stringify(argoCdApplication(env, env.gitops.argoCd)));
+    if (env.gitops?.flux) files.set(`flux/${env.name}.yaml`, fluxKustomizations(env, env.gitops.flux).map(o => stringify(o)).join('---\n'));
   }
   return files;
 }

@@ -40,12 +40,21 @@ const DATA_HOLDERS = new Set(['v1/PersistentVolumeClaim', 'postgresql.cnpg.io/Cl
  * API server would refuse on apply (immutable fields), plus removed objects that hold data.
  */
 export function checkUpgrade(previous: ManifestObject[], next: ManifestObject[], acknowledgements: AcknowledgedChange[] = []): UpgradeCheck {
-  const before = new Map(previous.map(o => [objectKey(o), o]));
-  const after = new Map(next.map(o => [objectKey(o), o]));
+  const after = new Map<string, ManifestObject>();
+  const keys = new Map<ManifestObject, string>();
+  for (const o of next) {
+    const key = objectKey(o);
+    after.set(key, o);
+    keys.set(o, key);
+  }
+  // readPreviousOutput hands back the new object itself for a document that did not change:
+  // its key is known and it cannot differ from itself.
+  const before = new Map<string, ManifestObject>();
+  for (const o of previous) before.set(keys.get(o) ?? objectKey(o), o);
   const changes: RefusedChange[] = [];
   for (const [key, a] of after) {
     const b = before.get(key);
-    if (b) changes.push(...immutableFieldChanges(b, a, objectRef(a)));
+    if (b && b !== a) changes.push(...immutableFieldChanges(b, a, objectRef(a)));
   }
   for (const [key, b] of before) {
     if (!after.has(key) && holdsData(b)) changes.push(removedDataHolder(b));

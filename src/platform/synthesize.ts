@@ -149,7 +149,7 @@ function environmentDocuments(chart: McpPlatformChart): Omit<EnvironmentFiles, '
 
 function checkUpgrades(outdir: string, outputs: EnvironmentFiles[], environments: McpEnvironment[], warn: (m: string) => void): void {
   for (const [i, output] of outputs.entries()) {
-    const previous = readPreviousOutput(outdir, output.name);
+    const previous = readPreviousOutput(outdir, output.name, output);
     if (!previous) continue;
     const check = checkUpgrade(previous, output.objects, environments[i].gitops?.acknowledgedChanges);
     if (check.refused.length) throw new UpgradeRefusedError(output.name, check.refused);

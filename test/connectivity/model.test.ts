@@ -62,3 +62,21 @@ test('the document check notices a policy edited after rendering (an escape hatc
   for (const p of problems) expect(p).toMatch(/^NetworkPolicy app\/api ingress\[0\] admits .* on 9999\/TCP for Deployment app\/api, but no row of the document says so$/);
   expect(checkSymmetry(objects)).toEqual([expect.stringMatching(/admits Deployment app\/w1 to Deployment app\/api on 9999\/TCP, but Deployment app\/w1's egress does not allow it/), expect.stringMatching(/w2/)]);
 });
+
+test('flows with the same ports share one rule, and a peer two flows select alike is listed once', () => {
+  const chart = new Chart(Testing.app(), 'rules', { namespace: 'app', disableResourceNameHashes: true });
+  const model = Connectivity.of(chart);
+  const api = model.addWorkload(chart, { name: 'api', component: 'Api', podSelector: { app: 'api' }, networkPolicy: { name: 'api', labels: {}, ingress: true, egress: false } });
+  const scraper = { namespace: 'monitoring', podLabels: { app: 'prometheus' } };
+  model.allow({ from: Connectivity.external('Prometheus', scraper), to: api, ports: [{ port: 8080 }], reason: 'metrics' });
+  model.allow({ from: Connectivity.external('batch', { cidr: '10.0.0.0/8' }), to: api, ports: [{ port: 8080 }, { port: 8443 }], reason: 'batch' });
+  model.allow({ from: Connectivity.external('scraper', { ...scraper }), to: api, ports: [{ port: 8080, protocol: 'TCP' }], reason: 'same pods, another name' });
+  model.allow({ from: Connectivity.external('dns', { cidr: '10.0.0.0/8' }), to: api, ports: [{ port: 8080, protocol: 'UDP' }], reason: 'another protocol' });
+  const policy = (Testing.synth(chart) as K8sObject[]).find(o => o.kind === 'NetworkPolicy')!;
+  const prometheus = { podSelector: { matchLabels: { app: 'prometheus' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } };
+  expect(policy.spec.ingress).toEqual([
+    { from: [prometheus], ports: [{ port: 8080, protocol: 'TCP' }] },
+    { from: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ port: 8080, protocol: 'TCP' }, { port: 8443, protocol: 'TCP' }] },
+    { from: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ port: 8080, protocol: 'UDP' }] },
+  ]);
+});

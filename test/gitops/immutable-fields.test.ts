@@ -1,4 +1,5 @@
-import { gibibytes, immutableFieldChanges } from '../../src/gitops/immutable-fields';
+import { contentHash } from '../../src/common/checksum';
+import { gibibytes, immutableFieldChanges, sameContent } from '../../src/gitops/immutable-fields';
 import { ManifestObject } from '../../src/gitops/manifest-objects';
 
 const obj = (kind: string, rest: Record<string, unknown>, apiVersion = 'v1'): ManifestObject =>
@@ -85,4 +86,32 @@ test('kinds without immutable fields pass any change', () => {
 
 test('quantities compare across units', () => {
   expect([gibibytes('1Gi'), gibibytes('1024Mi'), gibibytes('2Ti'), gibibytes('1G'), gibibytes('x')]).toEqual([1, 1, 2048, 1e9 / 2 ** 30, NaN]);
+});
+
+// sameContent replaces comparing contentHash of both sides: it must agree with it on every pair.
+test('sameContent agrees with comparing content hashes', () => {
+  const leaves = [null, undefined, 0, -0, 1, '1', '', 'a', true, false, NaN, Infinity, [], {}, [null], [undefined], [, 1], [1, ,], { a: undefined }, { a: null }, { a: 1 }, () => 1]; // eslint-disable-line no-sparse-arrays
+  let seed = 7;
+  const pick = <T>(list: T[]): T => list[(seed = (seed * 48271) % 2147483647) % list.length];
+  const value = (depth: number): unknown => {
+    const r = pick([0, 1, 2, 3]);
+    if (depth > 2 || r === 0) return pick(leaves);
+    const size = pick([0, 1, 2, 3]);
+    if (r === 1) return Array.from({ length: size }, () => value(depth + 1));
+    return Object.fromEntries(Array.from({ length: size }, () => [pick(['a', 'b', 'c']), value(depth + 1)]));
+  };
+  // The same content in another key order.
+  const reordered = (v: unknown): unknown => {
+    if (Array.isArray(v) || v === null || typeof v !== 'object') return v;
+    return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reordered(x)]));
+  };
+  const outcomes = { same: 0, different: 0 };
+  for (let i = 0; i < 3000; i++) {
+    const a = value(0);
+    const b = pick([0, 1]) ? reordered(a) : value(0);
+    const expected = contentHash(a ?? null) === contentHash(b ?? null);
+    if (sameContent(a, b) !== expected) expect([a, b, sameContent(a, b)]).toEqual([a, b, expected]);
+    outcomes[expected ? 'same' : 'different']++;
+  }
+  expect(Math.min(outcomes.same, outcomes.different)).toBeGreaterThan(500);
 });

@@ -79,6 +79,13 @@ test('random documents with YAML-significant strings, numbers, nulls, empty and 
   }
 });
 
+test('deeply nested maps and lists are written as cdk8s writes them', () => {
+  let value: unknown = { leaf: 'x\ny', list: [[], {}, 1] };
+  for (let depth = 0; depth < 40; depth++) value = depth % 3 ? { [`k${depth}`]: value, n: depth } : [value, `s${depth}`];
+  const docs = [{ root: value }];
+  expect(stringifyManifests(docs)).toBe(cdk8s(docs));
+});
+
 test('documents that are not plain objects are left to yaml', () => {
   const docs = [undefined, null, 'text', 3, [1, { a: 1 }], new Map([['a', 1]])];
   expect(stringifyManifests(docs)).toBe(cdk8s(docs));
