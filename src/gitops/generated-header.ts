@@ -11,11 +11,6 @@ export function generatedHeader(file: string): string {
   return file.endsWith('.md') ? `<!-- ${NOTICE} -->\n` : `# ${NOTICE}\n`;
 }
 
-/** Prefixes `content` with {@link generatedHeader}. */
-export function withGeneratedHeader(file: string, content: string): string {
-  return `${generatedHeader(file)}${content}`;
-}
-
 /** Whether `content` starts with a header this generator wrote (any file type). */
 export function isGenerated(content: string): boolean {
   const first = content.slice(0, content.indexOf('\n') + 1 || undefined);

@@ -16,6 +16,10 @@ import { Document } from 'yaml';
 const NON_STRING_TESTS: RegExp[] = new Document(null, { version: '1.1' }).schema.tags
   .filter(t => t.default && t.tag !== 'tag:yaml.org,2002:str' && 'test' in t && t.test instanceof RegExp)
   .map(t => (t as { test: RegExp }).test);
+// The same tests as one alternation (they share their flags), run once per distinct string.
+const NON_STRING = NON_STRING_TESTS.every(t => t.flags === NON_STRING_TESTS[0].flags)
+  ? [new RegExp(NON_STRING_TESTS.map(t => `(?:${t.source})`).join('|'), NON_STRING_TESTS[0].flags)]
+  : NON_STRING_TESTS;
 
 // yaml's plainString: strings that cannot be written plain.
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
@@ -189,7 +193,7 @@ function scalarString(value: string, indent: string, implicitKey: boolean): stri
   if (NOT_PLAIN.test(value)) return quoted(value);
   if (DOCUMENT_MARKER.test(value)) throw new Unsupported();
   if (value === '<<') throw new Unsupported(); // the YAML 1.1 merge key has a tag of its own
-  if (NON_STRING_TESTS.some(t => t.test(value))) return quoted(value);
+  if (NON_STRING.some(t => t.test(value))) return quoted(value);
   return value;
 }
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { withGeneratedHeader } from '../../src/gitops/generated-header';
+import { generatedHeader } from '../../src/gitops/generated-header';
 import { ManifestObject, parseManifests } from '../../src/gitops/manifest-objects';
 import { stringifyManifests } from '../../src/gitops/manifest-yaml';
 import { MANIFEST_FILE } from '../../src/gitops/output-layout';
@@ -22,7 +22,7 @@ afterEach(() => fs.rmSync(outdir, { recursive: true, force: true }));
 function writePrevious(objects: ManifestObject[]): string {
   const file = path.join(outdir, 'dev', MANIFEST_FILE);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, withGeneratedHeader(MANIFEST_FILE, stringifyManifests(objects)));
+  fs.writeFileSync(file, generatedHeader(MANIFEST_FILE) + stringifyManifests(objects));
   return file;
 }
 
