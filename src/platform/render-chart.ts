@@ -108,9 +108,47 @@ function validateConstructs(all: IConstruct[]): void {
 
 /** cdk8s's chartToKube: the chart's own objects (not those of nested charts) in dependency order. */
 function orderedObjects(chart: Chart): ApiObject[] {
-  return new DependencyGraph(chart.node).topology()
+  return (dependencyOrder(chart) ?? new DependencyGraph(chart.node).topology())
     .filter((x): x is ApiObject => x instanceof ApiObject)
     .filter(x => Chart.of(x) === chart);
+}
+
+/**
+ * The order of cdk8s's DependencyGraph(chart.node).topology(), keyed by construct instead of by
+ * construct path (cdk8s builds every path string twice): the constructs without dependants in
+ * tree order, each after everything it depends on (depth first, dependencies in the order they
+ * were added), dependencies outside the chart ignored. Undefined for a dependency cycle, which
+ * cdk8s's own graph then reports.
+ */
+function dependencyOrder(chart: Chart): IConstruct[] | undefined {
+  const all = chart.node.findAll();
+  const inChart = new Set(all);
+  const edges = new Map<IConstruct, IConstruct[]>();
+  const dependedOn = new Set<IConstruct>();
+  for (const source of all) {
+    for (const target of source.node.dependencies) {
+      if (!inChart.has(target)) continue;
+      const targets = edges.get(source) ?? [];
+      if (!targets.includes(target)) targets.push(target);
+      edges.set(source, targets);
+      dependedOn.add(target);
+    }
+  }
+  const order: IConstruct[] = [];
+  const done = new Set<IConstruct>();
+  const visiting = new Set<IConstruct>();
+  const visit = (c: IConstruct): boolean => {
+    if (done.has(c)) return true;
+    if (visiting.has(c)) return false;
+    visiting.add(c);
+    if (!(edges.get(c) ?? []).every(visit)) return false;
+    visiting.delete(c);
+    done.add(c);
+    order.push(c);
+    return true;
+  };
+  const acyclic = all.filter(c => !dependedOn.has(c)).every(visit);
+  return acyclic && done.size === all.length ? order : undefined;
 }
 
 /** ApiObject.toJson() followed by the generated class's mapping; anything else renders itself. */

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { ApiObject, App, Chart, IResolver, Lazy, ResolutionContext, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { AgentDelivery } from '../../src/agent/agent-mesh';
 import { McpCrdsChart } from '../../src/platform/crds-chart';
 import { defineEnvironment, McpEnvironment } from '../../src/platform/environment';
@@ -78,6 +79,37 @@ function valuesChart(app: App): Chart {
   svc.metadata.add('extra', { empty: {}, list: [], kept: { value: 1 } });
   return chart;
 }
+
+/** Objects depending on each other against tree order, across a nested chart and onto a whole construct. */
+function dependenciesChart(app: App, cycle = false): Chart {
+  const chart = new Chart(app, 'deps', { namespace: 'test' });
+  const cm = (scope: Construct, id: string) => new kplus.k8s.KubeConfigMap(scope, id, { data: { id } });
+  const [a, b, c] = [cm(chart, 'a'), cm(chart, 'b'), cm(chart, 'c')];
+  const group = new Construct(chart, 'group');
+  cm(group, 'g1');
+  cm(group, 'g2');
+  const nested = new Chart(chart, 'nested');
+  const n1 = cm(nested, 'n1');
+  a.addDependency(c);
+  a.addDependency(b);
+  b.addDependency(group);
+  c.addDependency(n1);
+  if (cycle) c.addDependency(a);
+  return chart;
+}
+
+describe('dependency order', () => {
+  test('objects come after what they depend on, as in Chart.toJson()', () => {
+    const ours = renderChartObjects(dependenciesChart(new App()));
+    expect(JSON.stringify(ours)).toEqual(JSON.stringify(dependenciesChart(new App()).toJson()));
+    expect(ours.map(o => (o.data as { id: string }).id)).toEqual(['c', 'g1', 'g2', 'b', 'a']);
+  });
+
+  test('a dependency cycle fails with cdk8s\'s message', () => {
+    expect(() => dependenciesChart(new App(), true).toJson()).toThrow(/^Dependency cycle detected: deps\/a => deps\/c => deps\/a$/);
+    expect(() => renderChartObjects(dependenciesChart(new App(), true))).toThrow(/^Dependency cycle detected: deps\/a => deps\/c => deps\/a$/);
+  });
+});
 
 describe('what each side does with values, patches and errors', () => {
   test('lazy values, implicit tokens, unions, nulls, key order and JSON patches', () => {
