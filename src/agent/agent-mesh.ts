@@ -169,8 +169,9 @@ export class McpAgentMesh extends Construct {
 
   private checkNames(props: McpAgentMeshProps, clusterNetwork: ConformingValues): void {
     const seen = new Map<string, number>();
+    const checked = CHECKED_DEFINITIONS.has(props.agents);
     props.agents.forEach((a, i) => {
-      checkProps(this, 'McpAgentDefinition', a, `agents[${i}]`, clusterNetwork);
+      if (!checked) checkProps(this, 'McpAgentDefinition', a, `agents[${i}]`, clusterNetwork);
       const first = seen.get(a.name);
       if (first !== undefined) invalid(this, `agents[${i}].name`, a.name, `agents[${first}] already uses it: agent names are Deployment and Service names and must be unique`);
       if (a.name === props.registry.service.name) invalid(this, `agents[${i}].name`, a.name, "the registry's Service has this name: choose another agent name");
@@ -206,6 +207,21 @@ export class McpAgentMesh extends Construct {
       labels: recommendedLabels({ name: 'mcp-mesh-agents', instance: 'mcp-mesh-agents', component: AGENT_COMPONENT, version: AGENT_RUNTIME.version }),
     });
   }
+}
+
+// Definition lists their maker has checked against McpAgentDefinition already (the platform chart
+// walks the whole environment before any construct exists): a mesh given that very list does not
+// walk it again (speed). Only the maker's fresh list is in it, so nothing can change after the check.
+const CHECKED_DEFINITIONS = new WeakSet<readonly McpAgentDefinition[]>();
+
+/**
+ * Marks `definitions`, a list the caller has just built and checked (every item conforms to the
+ * McpAgentDefinition schema), so that the mesh it is given to does not check it again.
+ * @internal
+ */
+export function checkedDefinitions<T extends readonly McpAgentDefinition[]>(definitions: T): T {
+  CHECKED_DEFINITIONS.add(definitions);
+  return definitions;
 }
 
 /** The agent's own `networkPolicy`, completed with the mesh's cluster network and switch. */
