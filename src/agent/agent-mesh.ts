@@ -13,7 +13,7 @@ import { AGENT_RESOURCES, AGENT_RUNTIME } from './agent-runtime';
 import { MCP_AGENT_SPEC_SCHEMA } from './agent-spec-schema';
 import { CapabilityGraph } from './capability-graph';
 import { AGENT_COMPONENT, agentProbes, checkRegistry, McpAgent, McpAgentDefinition } from './mcp-agent';
-import { McpAgentResource } from './mcp-agent-resource';
+import { McpAgentResource, McpAgentResourceProps, validatedByAgent } from './mcp-agent-resource';
 import { IMcpMeshRegistry } from './mesh-registry';
 import { MeshShared, withMeshShared } from './mesh-shared';
 import { validateAgainst } from './spec-schema';
@@ -115,9 +115,11 @@ export class McpAgentMesh extends Construct {
     if (this.delivery !== 'workloads') {
       const crScope = new Construct(this, 'resources');
       for (const { name, ...spec } of definitions) {
-        const cr = new McpAgentResource(crScope, name, {
+        const crProps: McpAgentResourceProps = {
           name, spec: { ...spec, registryUrl: props.registry.url }, workloads: this.delivery === 'both' ? 'chart' : 'controller',
-        });
+        };
+        // With `both`, the agent of the same definition has validated the spec already.
+        const cr = new McpAgentResource(crScope, name, agents.has(name) ? validatedByAgent(crProps) : crProps);
         resources.set(name, cr);
         if (!scopes.has(name)) scopes.set(name, cr);
       }
