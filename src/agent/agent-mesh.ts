@@ -8,11 +8,12 @@ import { resolveResources } from '../common/resources';
 import { ClusterNetwork } from '../common/network';
 import { Connectivity, WorkloadGroup } from '../connectivity/connectivity';
 import { agentsGroup, connectAgentsToRegistry } from './agent-connectivity';
+import { agentConstants } from './agent-constants';
 import { createAgentDashboard } from './agent-monitoring';
 import { AGENT_RESOURCES, AGENT_RUNTIME } from './agent-runtime';
 import { MCP_AGENT_SPEC_SCHEMA } from './agent-spec-schema';
 import { CapabilityGraph } from './capability-graph';
-import { AGENT_COMPONENT, agentProbes, checkRegistry, McpAgent, McpAgentDefinition } from './mcp-agent';
+import { AGENT_COMPONENT, checkRegistry, McpAgent, McpAgentDefinition } from './mcp-agent';
 import { McpAgentResource, McpAgentResourceProps, validatedByAgent } from './mcp-agent-resource';
 import { IMcpMeshRegistry } from './mesh-registry';
 import { MeshShared, withMeshShared } from './mesh-shared';
@@ -158,12 +159,13 @@ export class McpAgentMesh extends Construct {
   private sharedWithAgents(props: McpAgentMeshProps, clusterNetwork: ConformingValues): MeshShared {
     const specClusterNetwork = MCP_AGENT_SPEC_SCHEMA.properties.networkPolicy.properties.clusterNetwork;
     const specValid = props.clusterNetwork !== undefined && validateAgainst(specClusterNetwork, props.clusterNetwork).length === 0;
+    const registryUrl = props.registry.url;
     return {
       propsChecked: props.clusterNetwork === undefined || clusterNetwork.byRef.size > 0,
       knownValid: { values: new Map(specValid ? [[specClusterNetwork, props.clusterNetwork]] : []), ranges: new Set() },
-      registryUrl: props.registry.url,
+      registryUrl,
       group: this.group,
-      probes: agentProbes(),
+      constants: agentConstants(registryUrl),
       defaultImage: parseImageProp(this, 'image', AGENT_RUNTIME.image),
       defaultResources: resolveResources(this, 'resources', undefined, AGENT_RESOURCES),
     };
