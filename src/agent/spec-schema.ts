@@ -252,7 +252,8 @@ function checkArray(schema: ArraySchema, value: unknown, path: FieldPath, w: Spe
   if (schema.minItems !== undefined && value.length < schema.minItems) return fail(w, path, value, `list at least ${schema.minItems} item(s)`);
   if (schema.maxItems !== undefined && value.length > schema.maxItems) return fail(w, path, value, `list at most ${schema.maxItems} items`);
   value.forEach((item, i) => check(schema.items, item, { parent: path, key: i }, w));
-  if (schema.mapKeys) {
+  // One item cannot repeat a key (speed: most lists of an agent hold one).
+  if (schema.mapKeys && value.length > 1) {
     const mapKeys = schema.mapKeys;
     const seen = new Map<string, number>();
     value.forEach((item, i) => {
