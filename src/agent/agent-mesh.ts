@@ -8,12 +8,13 @@ import { resolveResources } from '../common/resources';
 import { ClusterNetwork } from '../common/network';
 import { Connectivity, WorkloadGroup } from '../connectivity/connectivity';
 import { agentsGroup, connectAgentsToRegistry } from './agent-connectivity';
+import { agentConstants } from './agent-constants';
 import { createAgentDashboard } from './agent-monitoring';
 import { AGENT_RESOURCES, AGENT_RUNTIME } from './agent-runtime';
 import { MCP_AGENT_SPEC_SCHEMA } from './agent-spec-schema';
 import { CapabilityGraph } from './capability-graph';
-import { AGENT_COMPONENT, agentProbes, checkRegistry, McpAgent, McpAgentDefinition } from './mcp-agent';
-import { McpAgentResource } from './mcp-agent-resource';
+import { AGENT_COMPONENT, checkRegistry, McpAgent, McpAgentDefinition } from './mcp-agent';
+import { McpAgentResource, McpAgentResourceProps, validatedByAgent } from './mcp-agent-resource';
 import { IMcpMeshRegistry } from './mesh-registry';
 import { MeshShared, withMeshShared } from './mesh-shared';
 import { validateAgainst } from './spec-schema';
@@ -115,9 +116,11 @@ export class McpAgentMesh extends Construct {
     if (this.delivery !== 'workloads') {
       const crScope = new Construct(this, 'resources');
       for (const { name, ...spec } of definitions) {
-        const cr = new McpAgentResource(crScope, name, {
+        const crProps: McpAgentResourceProps = {
           name, spec: { ...spec, registryUrl: props.registry.url }, workloads: this.delivery === 'both' ? 'chart' : 'controller',
-        });
+        };
+        // With `both`, the agent of the same definition has validated the spec already.
+        const cr = new McpAgentResource(crScope, name, agents.has(name) ? validatedByAgent(crProps) : crProps);
         resources.set(name, cr);
         if (!scopes.has(name)) scopes.set(name, cr);
       }
@@ -156,12 +159,13 @@ export class McpAgentMesh extends Construct {
   private sharedWithAgents(props: McpAgentMeshProps, clusterNetwork: ConformingValues): MeshShared {
     const specClusterNetwork = MCP_AGENT_SPEC_SCHEMA.properties.networkPolicy.properties.clusterNetwork;
     const specValid = props.clusterNetwork !== undefined && validateAgainst(specClusterNetwork, props.clusterNetwork).length === 0;
+    const registryUrl = props.registry.url;
     return {
       propsChecked: props.clusterNetwork === undefined || clusterNetwork.byRef.size > 0,
       knownValid: { values: new Map(specValid ? [[specClusterNetwork, props.clusterNetwork]] : []), ranges: new Set() },
-      registryUrl: props.registry.url,
+      registryUrl,
       group: this.group,
-      probes: agentProbes(),
+      constants: agentConstants(registryUrl),
       defaultImage: parseImageProp(this, 'image', AGENT_RUNTIME.image),
       defaultResources: resolveResources(this, 'resources', undefined, AGENT_RESOURCES),
     };
@@ -169,8 +173,9 @@ export class McpAgentMesh extends Construct {
 
   private checkNames(props: McpAgentMeshProps, clusterNetwork: ConformingValues): void {
     const seen = new Map<string, number>();
+    const checked = CHECKED_DEFINITIONS.has(props.agents);
     props.agents.forEach((a, i) => {
-      checkProps(this, 'McpAgentDefinition', a, `agents[${i}]`, clusterNetwork);
+      if (!checked) checkProps(this, 'McpAgentDefinition', a, `agents[${i}]`, clusterNetwork);
       const first = seen.get(a.name);
       if (first !== undefined) invalid(this, `agents[${i}].name`, a.name, `agents[${first}] already uses it: agent names are Deployment and Service names and must be unique`);
       if (a.name === props.registry.service.name) invalid(this, `agents[${i}].name`, a.name, "the registry's Service has this name: choose another agent name");
@@ -206,6 +211,21 @@ export class McpAgentMesh extends Construct {
       labels: recommendedLabels({ name: 'mcp-mesh-agents', instance: 'mcp-mesh-agents', component: AGENT_COMPONENT, version: AGENT_RUNTIME.version }),
     });
   }
+}
+
+// Definition lists their maker has checked against McpAgentDefinition already (the platform chart
+// walks the whole environment before any construct exists): a mesh given that very list does not
+// walk it again (speed). Only the maker's fresh list is in it, so nothing can change after the check.
+const CHECKED_DEFINITIONS = new WeakSet<readonly McpAgentDefinition[]>();
+
+/**
+ * Marks `definitions`, a list the caller has just built and checked (every item conforms to the
+ * McpAgentDefinition schema), so that the mesh it is given to does not check it again.
+ * @internal
+ */
+export function checkedDefinitions<T extends readonly McpAgentDefinition[]>(definitions: T): T {
+  CHECKED_DEFINITIONS.add(definitions);
+  return definitions;
 }
 
 /** The agent's own `networkPolicy`, completed with the mesh's cluster network and switch. */

@@ -27,6 +27,22 @@ export interface McpAgentResourceProps {
   readonly workloads?: 'controller' | 'chart';
 }
 
+// Props whose spec a mesh has validated already, as its McpAgent's: the agent's spec has the same
+// fields, with at most the mesh's cluster network added and the dashboard switched off, so this
+// one is valid whenever the agent's is (speed: with delivery `both` every spec was checked
+// twice). Only the mesh's fresh props object for one resource is in it.
+const VALIDATED_BY_AGENT = new WeakSet<McpAgentResourceProps>();
+
+/**
+ * Marks `props`, built by a mesh for the resource of an agent it has constructed (and so
+ * validated), so that the resource does not validate the spec again.
+ * @internal
+ */
+export function validatedByAgent(props: McpAgentResourceProps): McpAgentResourceProps {
+  VALIDATED_BY_AGENT.add(props);
+  return props;
+}
+
 /**
  * A typed MCPAgent custom resource (mesh.mcp.io/v1alpha1). Needs the MCPAgent CRD
  * (crds.k8s.yaml) applied first; Argo CD skips its dry run until the CRD exists.
@@ -40,7 +56,7 @@ export class McpAgentResource extends ApiObject {
     super(scope, id, { apiVersion: MCP_AGENT_API_VERSION, kind: MCP_AGENT_API.kind, metadata: { name: props.name }, spec: props.spec });
     if (typeof props.name !== 'string') invalid(this, 'name', props.name, 'use the agent name (an RFC 1123 label of at most 52 characters)');
     validateDnsLabel(this, 'name', props.name, 52);
-    this.spec = validateAgentSpec(this, props.spec);
+    this.spec = VALIDATED_BY_AGENT.has(props) ? props.spec : validateAgentSpec(this, props.spec);
     const image = props.spec.code.image ?? props.spec.image ?? AGENT_RUNTIME.image;
     const labels = recommendedLabels({ name: props.name, instance: props.name, component: AGENT_COMPONENT, version: ImageReference.parse(image).version });
     for (const [k, v] of Object.entries(labels)) this.metadata.addLabel(k, v);

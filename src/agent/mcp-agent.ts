@@ -9,10 +9,9 @@ import { declareExternal } from '../common/external-references';
 import { ImageReference, parseImageProp } from '../common/image';
 import { ComponentLabels, recommendedLabels, selectorLabels } from '../common/labels';
 import { METRICS_SERVICE_LABEL, MonitoringOptions } from '../common/monitoring';
-import { applyPodConventions, restrictedContainerSecurityContext, restrictedPodSecurityContext, scratchVolume } from '../common/pod';
+import { applyPodConventions, scratchVolume } from '../common/pod';
 import { applyPodTemplateOptions } from '../common/pod-template';
 import { IPolicySubject, PolicyFacts } from '../common/policy-facts';
-import { httpProbes } from '../common/probes';
 import { checkProps } from '../common/props-schema';
 import { quantityBytes } from '../common/quantity';
 import { resolveResources } from '../common/resources';
@@ -22,9 +21,10 @@ import { createService } from '../common/service';
 import { validateDnsLabel } from '../common/validation';
 import { Connectivity, ServiceEndpoint, Workload } from '../connectivity/connectivity';
 import { renderCode, RenderedCode } from './agent-code';
+import { agentConstants, AgentConstants } from './agent-constants';
 import { addAgentWorkload, AGENT_COMPONENT, agentsGroup, connectAgentsToRegistry } from './agent-connectivity';
 import { agentPodRegex, createAgentDashboard, createAgentPrometheusRule, createAgentScrape, DEFAULT_AGENT_ALERTS } from './agent-monitoring';
-import { AGENT_ENV, AGENT_PROBE_TIMINGS, AGENT_RESOURCES, AGENT_RUNTIME, RESERVED_AGENT_ENV } from './agent-runtime';
+import { AGENT_ENV, AGENT_RESOURCES, AGENT_RUNTIME, RESERVED_AGENT_ENV } from './agent-runtime';
 import { AgentAlertThresholds, McpAgentSpec } from './agent-spec';
 import { validateAgentSpec } from './agent-spec-validation';
 import { IMcpMeshRegistry } from './mesh-registry';
@@ -171,8 +171,8 @@ export class McpAgent extends Construct implements IPolicySubject {
 
   private renderDeployment(image: ImageReference, rendered: RenderedCode | undefined, shared: MeshShared | undefined): kplus.Deployment {
     const spec = this.spec;
+    const constants = shared?.constants ?? agentConstants(spec.registryUrl);
     const labels = this.objectLabels;
-    const user = { uid: AGENT_RUNTIME.uid };
     const serviceAccount = new kplus.ServiceAccount(this, 'service-account', { metadata: { name: this.name, labels }, automountToken: false });
     const deployment = new kplus.Deployment(this, 'Resource', {
       metadata: {
@@ -189,7 +189,7 @@ export class McpAgent extends Construct implements IPolicySubject {
       replicas: this.autoscaling ? undefined : spec.replicas ?? 1,
       serviceAccount,
       automountServiceAccountToken: false,
-      securityContext: restrictedPodSecurityContext(user),
+      securityContext: constants.podSecurityContext,
     });
     applyPodConventions(deployment, {
       selector: this.selectorLabels,
@@ -197,7 +197,7 @@ export class McpAgent extends Construct implements IPolicySubject {
       annotations: rendered ? { [CONFIG_CHECKSUM_ANNOTATION]: contentHash(rendered.data) } : {},
     });
     applyScheduling(this, 'scheduling', deployment, this.selectorLabels, spec.scheduling, this.maxReplicas > 1);
-    const probes = shared?.probes ?? agentProbes();
+    const probes = constants.probes;
     const entrypoint = rendered?.entrypoint ?? spec.code.configMap?.entrypoint ?? AGENT_RUNTIME.defaultEntrypoint;
     const command = spec.command ?? (spec.code.image ? undefined : [AGENT_RUNTIME.interpreter, `${AGENT_RUNTIME.codePath}/${entrypoint}`]);
     const container = deployment.addContainer({
@@ -209,9 +209,9 @@ export class McpAgent extends Construct implements IPolicySubject {
       startup: probes.startup,
       liveness: probes.liveness,
       readiness: probes.readiness,
-      securityContext: restrictedContainerSecurityContext(user),
+      securityContext: constants.containerSecurityContext,
       resources: spec.resources === undefined && shared ? shared.defaultResources : resolveResources(this, 'resources', spec.resources, AGENT_RESOURCES),
-      envVariables: this.environment(),
+      envVariables: this.environment(constants),
     });
     container.mount('/tmp', scratchVolume(deployment, 'tmp'));
     this.mountCode(container, rendered?.items);
@@ -246,23 +246,24 @@ export class McpAgent extends Construct implements IPolicySubject {
   }
 
   /** Exactly the env vars the runtime reads (agent-runtime.ts); the user's extras come from extraEnv. */
-  private environment(): Record<string, kplus.EnvValue> {
+  private environment(constants: AgentConstants): Record<string, kplus.EnvValue> {
     const spec = this.spec;
     const v = kplus.EnvValue.fromValue;
+    const c = constants.env;
     const env: Record<string, kplus.EnvValue> = {
-      [AGENT_ENV.registryUrl]: v(spec.registryUrl),
+      [AGENT_ENV.registryUrl]: c.registryUrl,
       [AGENT_ENV.agentName]: v(this.name),
-      [AGENT_ENV.bindHost]: v('0.0.0.0'),
-      [AGENT_ENV.httpEnabled]: v('true'),
+      [AGENT_ENV.bindHost]: c.bindHost,
+      [AGENT_ENV.httpEnabled]: c.httpEnabled,
       [AGENT_ENV.httpHost]: v(this.advertisedHost),
-      [AGENT_ENV.httpPort]: v(String(AGENT_RUNTIME.httpPort)),
-      [AGENT_ENV.autoRun]: v('true'),
-      [AGENT_ENV.autoRunInterval]: v(String(AGENT_RUNTIME.heartbeatSeconds)),
-      [AGENT_ENV.healthInterval]: v(String(AGENT_RUNTIME.heartbeatSeconds)),
+      [AGENT_ENV.httpPort]: c.httpPort,
+      [AGENT_ENV.autoRun]: c.autoRun,
+      [AGENT_ENV.autoRunInterval]: c.heartbeat,
+      [AGENT_ENV.healthInterval]: c.heartbeat,
       [AGENT_ENV.logLevel]: v((spec.logLevel ?? 'info').toUpperCase()),
-      [AGENT_ENV.podIp]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_IP),
-      [AGENT_ENV.pythonUnbuffered]: v('1'),
-      [AGENT_ENV.pythonNoBytecode]: v('1'),
+      [AGENT_ENV.podIp]: c.podIp,
+      [AGENT_ENV.pythonUnbuffered]: c.one,
+      [AGENT_ENV.pythonNoBytecode]: c.one,
     };
     const tracing = spec.tracing;
     if (tracing && tracing.enabled !== false) {
@@ -307,11 +308,6 @@ function agentImage(scope: Construct, spec: McpAgentSpec, shared: MeshShared | u
   const reference = spec.code.image ?? spec.image;
   if (reference === undefined && shared) return shared.defaultImage;
   return parseImageProp(scope, spec.code.image ? 'code.image' : 'image', reference ?? AGENT_RUNTIME.image);
-}
-
-/** The agent container's startup, liveness and readiness probes. @internal */
-export function agentProbes(): MeshShared['probes'] {
-  return httpProbes(AGENT_RUNTIME.httpPort, AGENT_RUNTIME.health, AGENT_PROBE_TIMINGS);
 }
 
 function resolveAlerts(alerts: AgentAlertThresholds | undefined): Required<AgentAlertThresholds> {

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { ImageReference } from '../common/image';
 import { WorkloadGroup } from '../connectivity/connectivity';
+import { AgentConstants } from './agent-constants';
 import { KnownValid } from './agent-spec-validation';
 
 /**
@@ -25,8 +26,8 @@ export interface MeshShared {
   readonly registryUrl: string;
   /** The chart's `agents` group, already connected to the registry both ways. */
   readonly group: WorkloadGroup;
-  /** The agent container's probes (the same constants for every agent). */
-  readonly probes: { readonly startup: kplus.Probe; readonly liveness: kplus.Probe; readonly readiness: kplus.Probe };
+  /** What every agent pod of the registry renders alike. */
+  readonly constants: AgentConstants;
   /** The runtime image, parsed: the image of every agent that sets neither `image` nor `code.image`. */
   readonly defaultImage: ImageReference;
   /** The container resources of every agent that sets no `resources`. */

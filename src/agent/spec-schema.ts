@@ -252,7 +252,8 @@ function checkArray(schema: ArraySchema, value: unknown, path: FieldPath, w: Spe
   if (schema.minItems !== undefined && value.length < schema.minItems) return fail(w, path, value, `list at least ${schema.minItems} item(s)`);
   if (schema.maxItems !== undefined && value.length > schema.maxItems) return fail(w, path, value, `list at most ${schema.maxItems} items`);
   value.forEach((item, i) => check(schema.items, item, { parent: path, key: i }, w));
-  if (schema.mapKeys) {
+  // One item cannot repeat a key (speed: most lists of an agent hold one).
+  if (schema.mapKeys && value.length > 1) {
     const mapKeys = schema.mapKeys;
     const seen = new Map<string, number>();
     value.forEach((item, i) => {
@@ -280,14 +281,17 @@ function checkMap(schema: MapSchema, value: unknown, path: FieldPath, w: SpecWal
 function checkObject(schema: ObjectSchema, value: unknown, path: FieldPath, w: SpecWalk): void {
   if (!isRecord(value)) return fail(w, path, value, 'use an object');
   const props = schema.properties;
-  for (const k of Object.keys(value)) {
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
     if (!(k in props) && value[k] !== undefined) {
       const field = fieldOf(path);
       violation(w, { parent: path, key: k }, value[k], `remove it: ${field || 'the spec'} has no field '${k}' (known: ${Object.keys(props).join(', ')})`);
     }
   }
-  for (const k of schema.required) {
-    if (value[String(k)] === undefined) violation(w, { parent: path, key: String(k) }, undefined, `set it: ${props[String(k)].description}`);
+  const plan = objectPlan(schema);
+  for (const k of plan.required) {
+    if (value[k] === undefined) violation(w, { parent: path, key: k }, undefined, `set it: ${props[k].description}`);
   }
   if (schema.exactlyOne) {
     const set = schema.exactlyOne.filter(k => value[k] !== undefined);
@@ -295,7 +299,11 @@ function checkObject(schema: ObjectSchema, value: unknown, path: FieldPath, w: S
       fail(w, path, set.length ? Object.fromEntries(set.map(k => [k, '...'])) : value, `set exactly one of ${schema.exactlyOne.join(', ')}`);
     }
   }
-  for (const k of propertyNames(schema)) if (value[k] !== undefined) check(props[k], value[k], { parent: path, key: k }, w);
+  const { names, schemas } = plan;
+  for (let i = 0; i < names.length; i++) {
+    const v = value[names[i]];
+    if (v !== undefined) check(schemas[i], v, { parent: path, key: names[i] }, w);
+  }
 }
 
 // Patterns compiled once each: every agent checks the same dozen (speed). Without the g and y
@@ -308,14 +316,25 @@ function compiled(pattern: string): RegExp {
   return re;
 }
 
-// Property names of each object schema, listed once: schemas are constants and every agent walks
-// the same ones (speed).
-const PROPERTY_NAMES = new WeakMap<ObjectSchema, string[]>();
+/** An object schema's declared properties and required names, listed once. */
+interface ObjectPlan {
+  readonly names: readonly string[];
+  /** The schema of each of `names`. */
+  readonly schemas: readonly Schema[];
+  readonly required: readonly string[];
+}
 
-function propertyNames(schema: ObjectSchema): string[] {
-  let names = PROPERTY_NAMES.get(schema);
-  if (!names) PROPERTY_NAMES.set(schema, names = Object.keys(schema.properties));
-  return names;
+// Listed once per object schema: schemas are constants and every agent walks the same ones (speed).
+const OBJECT_PLANS = new WeakMap<ObjectSchema, ObjectPlan>();
+
+function objectPlan(schema: ObjectSchema): ObjectPlan {
+  let plan = OBJECT_PLANS.get(schema);
+  if (!plan) {
+    const names = Object.keys(schema.properties);
+    plan = { names, schemas: names.map(k => (schema.properties as Record<string, Schema>)[k]), required: schema.required.map(String) };
+    OBJECT_PLANS.set(schema, plan);
+  }
+  return plan;
 }
 
 /** Formats violations as one message per line: `field value: fix`. */

@@ -60,8 +60,9 @@ export interface PodConventions {
  */
 export function applyPodConventions(workload: kplus.Workload, conventions: PodConventions): void {
   workload.select(kplus.LabelSelector.of({ labels: conventions.selector }));
-  for (const [k, v] of Object.entries(conventions.labels)) workload.podMetadata.addLabel(k, v);
-  for (const [k, v] of Object.entries(conventions.annotations ?? {})) workload.podMetadata.addAnnotation(k, v);
+  const pod = workload.podMetadata;
+  for (const [k, v] of Object.entries(conventions.labels)) pod.addLabel(k, v);
+  for (const [k, v] of Object.entries(conventions.annotations ?? {})) pod.addAnnotation(k, v);
   removeAddressLabel(workload);
   setPodSeccompRuntimeDefault(workload);
 }

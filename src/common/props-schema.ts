@@ -56,8 +56,7 @@ export function conformingValue(definition: string, value: unknown): ConformingV
  * @internal
  */
 export function checkProps(scope: IConstruct, definition: string, props: unknown, prefix = '', conforming?: ConformingValues): void {
-  const walk: Walk = { refs: refCache(ROOT), root: ROOT, partial: false, conforming: conforming?.byRef.size ? conforming.byRef : undefined };
-  const problem = valueProblem(walk, definitionRef(definition), props, prefix);
+  const problem = valueProblem(walkOf(ROOT, false, conforming?.byRef.size ? conforming.byRef : undefined), definitionRef(definition), props, prefix);
   if (problem) throw new McpConfigError(scope.node.path, problem.field || definition, problem.shown, problem.fix);
 }
 
@@ -85,16 +84,21 @@ function definitionRef(definition: string): SchemaNode {
  * @internal
  */
 export function findProblem(root: RootSchema, node: SchemaNode, value: unknown, field: string, partial = false): Problem | undefined {
-  return valueProblem({ refs: refCache(root), root, partial }, node, value, field);
+  return valueProblem(walkOf(root, partial), node, value, field);
 }
 
-/** One walk: the schema, its resolved references and whether required fields may be absent. */
+/** One walk: the schema, its prepared nodes and whether required fields may be absent. */
 interface Walk {
   readonly root: RootSchema;
   readonly refs: WeakMap<SchemaNode, SchemaNode>;
+  readonly prepared: WeakMap<SchemaNode, Prepared>;
   readonly partial: boolean;
   /** Values known to conform, by the `$ref` of their definition. */
   readonly conforming?: ReadonlyMap<string, unknown>;
+}
+
+function walkOf(root: RootSchema, partial: boolean, conforming?: ReadonlyMap<string, unknown>): Walk {
+  return { root, refs: refCache(root), prepared: preparedCache(root), partial, conforming };
 }
 
 // A field path is built only when a problem is reported: a valid agent has hundreds of values,
@@ -108,25 +112,70 @@ function fieldOf(path: FieldPath): string {
   return typeof path.key === 'number' ? `${parent}[${path.key}]` : join(parent, path.key);
 }
 
+/**
+ * A schema node as the walk reads it: its reference resolved, every keyword in the same fields
+ * for every node, and its children prepared on first use. Schema nodes come in dozens of shapes,
+ * and reading keywords they mostly lack cost more than the checks (speed).
+ */
+interface Prepared {
+  /** The `$ref` of the referencing node, if any (what conforming values are known by). */
+  readonly ref: string | undefined;
+  /** The resolved node, for messages. */
+  readonly node: SchemaNode;
+  readonly skip: boolean;
+  readonly anyOf: SchemaNode[] | undefined;
+  readonly hasConst: boolean;
+  readonly enumValues: unknown[] | undefined;
+  readonly type: SchemaNode['type'];
+  readonly items: SchemaNode | undefined;
+  /** The node declares properties or additionalProperties. */
+  readonly object: boolean;
+  readonly names: string[];
+  readonly required: string[] | undefined;
+  /** Prepared children, filled on first use: by property position, the items, the additional properties. */
+  readonly children: (Prepared | undefined)[];
+  itemsPrepared: Prepared | undefined;
+}
+
+function prepare(w: Walk, node: SchemaNode): Prepared {
+  let p = w.prepared.get(node);
+  if (!p) {
+    const n = resolve(w, node);
+    const names = Object.keys(n.properties ?? {});
+    p = {
+      ref: node.$ref, node: n, skip: !!n.constructHandle, anyOf: n.anyOf, hasConst: n.const !== undefined, enumValues: n.enum,
+      type: n.type, items: n.items, object: !!n.properties || n.additionalProperties !== undefined, names, required: n.required,
+      children: names.map(() => undefined), itemsPrepared: undefined,
+    };
+    w.prepared.set(node, p);
+  }
+  return p;
+}
+
 function valueProblem(w: Walk, node: SchemaNode, value: unknown, path: FieldPath): Problem | undefined {
+  return value === undefined ? undefined : preparedProblem(w, prepare(w, node), value, path);
+}
+
+function preparedProblem(w: Walk, p: Prepared, value: unknown, path: FieldPath): Problem | undefined {
   if (value === undefined) return undefined;
-  if (w.conforming && node.$ref && w.conforming.get(node.$ref) === value) return undefined;
-  const n = resolve(w, node);
-  if (n.constructHandle) return undefined;
-  if (n.anyOf) return anyOfProblem(w, n.anyOf, value, fieldOf(path));
-  if (n.const !== undefined && value !== n.const) return problem(fieldOf(path), value, `use ${JSON.stringify(n.const)}`);
-  if (n.enum && !n.enum.includes(value)) return problem(fieldOf(path), value, `use one of ${n.enum.map(v => JSON.stringify(v)).join(', ')}`);
-  if (!typeMatches(n.type, value)) {
+  if (w.conforming && p.ref && w.conforming.get(p.ref) === value) return undefined;
+  if (p.skip) return undefined;
+  const n = p.node;
+  if (p.anyOf) return anyOfProblem(w, p.anyOf, value, fieldOf(path));
+  if (p.hasConst && value !== n.const) return problem(fieldOf(path), value, `use ${JSON.stringify(n.const)}`);
+  if (p.enumValues && !p.enumValues.includes(value)) return problem(fieldOf(path), value, `use one of ${p.enumValues.map(v => JSON.stringify(v)).join(', ')}`);
+  if (!typeMatches(p.type, value)) {
     const types = Array.isArray(n.type) ? n.type : [n.type!];
     return problem(fieldOf(path), value, `use ${types.map(describeType).join(' or ')}${hint(n)}`, expectsObject(types));
   }
-  if (Array.isArray(value) && n.items) {
+  if (p.items && Array.isArray(value)) {
+    const items = p.itemsPrepared ??= prepare(w, p.items);
     for (let i = 0; i < value.length; i++) {
-      const p = valueProblem(w, n.items, value[i], { parent: path, key: i });
-      if (p) return p;
+      const problemOfItem = preparedProblem(w, items, value[i], { parent: path, key: i });
+      if (problemOfItem) return problemOfItem;
     }
   }
-  if (isObject(value) && (n.properties || n.additionalProperties !== undefined)) return objectProblem(w, n, value, path);
+  if (p.object && isObject(value)) return objectProblem(w, p, value, path);
   return undefined;
 }
 
@@ -137,13 +186,14 @@ export interface Problem {
   readonly fix: string;
 }
 
-function objectProblem(w: Walk, n: SchemaNode, value: Record<string, unknown>, path: FieldPath): Problem | undefined {
-  const known = propertyNames(n);
+function objectProblem(w: Walk, p: Prepared, value: Record<string, unknown>, path: FieldPath): Problem | undefined {
+  const n = p.node;
+  const known = p.names;
   for (const key of Object.keys(value)) {
     if (n.properties?.[key]) continue;
     if (isObject(n.additionalProperties)) {
-      const p = valueProblem(w, n.additionalProperties, value[key], { parent: path, key });
-      if (p) return p;
+      const problemOfValue = valueProblem(w, n.additionalProperties, value[key], { parent: path, key });
+      if (problemOfValue) return problemOfValue;
       continue;
     }
     if (n.additionalProperties === false) {
@@ -152,18 +202,20 @@ function objectProblem(w: Walk, n: SchemaNode, value: Record<string, unknown>, p
       return problem(join(fieldOf(path), key), value[key], fix, true);
     }
   }
-  if (!w.partial && n.required) {
-    for (const key of n.required) {
+  if (!w.partial && p.required) {
+    for (const key of p.required) {
       if (value[key] === undefined) {
         const description = resolve(w, n.properties?.[key] ?? {}).description ?? n.properties?.[key]?.description;
         return { field: join(fieldOf(path), key), shown: undefined, fix: `set ${key}${description ? ` (${firstSentence(description)})` : ''}` };
       }
     }
   }
-  for (const key of known) {
+  for (let i = 0; i < known.length; i++) {
+    const key = known[i];
     if (value[key] === undefined) continue;
-    const p = valueProblem(w, n.properties![key], value[key], { parent: path, key });
-    if (p) return p;
+    const child = p.children[i] ??= prepare(w, n.properties![key]);
+    const problemOfProperty = preparedProblem(w, child, value[key], { parent: path, key });
+    if (problemOfProperty) return problemOfProperty;
   }
   return undefined;
 }
@@ -206,6 +258,15 @@ function refCache(root: RootSchema): WeakMap<SchemaNode, SchemaNode> {
   return cache;
 }
 
+// Prepared nodes per node, like resolved references (a node's preparation depends on the schema only).
+const PREPARED = new WeakMap<RootSchema, WeakMap<SchemaNode, Prepared>>();
+
+function preparedCache(root: RootSchema): WeakMap<SchemaNode, Prepared> {
+  let cache = PREPARED.get(root);
+  if (!cache) PREPARED.set(root, cache = new WeakMap());
+  return cache;
+}
+
 function resolve(w: Walk, node: SchemaNode): SchemaNode {
   if (!node.$ref) return node;
   let n = w.refs.get(node);
@@ -222,16 +283,6 @@ function resolveRef(root: RootSchema, node: SchemaNode): SchemaNode {
     n = { ...target, description: n.description ?? target.description };
   }
   return n;
-}
-
-// The property names of each schema node, listed once: schema nodes never change and every agent
-// walks the same ones (speed).
-const PROPERTY_NAMES = new WeakMap<SchemaNode, string[]>();
-
-function propertyNames(n: SchemaNode): string[] {
-  let names = PROPERTY_NAMES.get(n);
-  if (!names) PROPERTY_NAMES.set(n, names = Object.keys(n.properties ?? {}));
-  return names;
 }
 
 function problem(field: string, value: unknown, fix: string, maskStrings = false): Problem {

@@ -1,6 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { McpAgentMesh } from '../agent/agent-mesh';
+import { checkedDefinitions, McpAgentMesh } from '../agent/agent-mesh';
 import { invalid, McpConfigError } from '../common/errors';
 import { Connectivity } from '../connectivity/connectivity';
 import { externalReferences, ExternalReference } from '../common/external-references';
@@ -108,7 +108,9 @@ export class McpPlatformChart extends Chart {
       if (!this.registry) invalid(this, 'environment.registry', undefined, 'agents register with the MCP Mesh registry: configure environment.registry or remove environment.agents');
       this.agents = new McpAgentMesh(this, 'agents', {
         registry: this.registry,
-        agents: env.agents.map(a => withComponentDefaults(defaults, a, { secrets: false })),
+        // checkEnvironment walked every agent, the cluster network and the monitoring settings, which
+        // are all the defaults add: the mesh need not walk the definitions again.
+        agents: checkedDefinitions(env.agents.map(a => withComponentDefaults(defaults, a, { secrets: false }))),
         delivery: env.agentDelivery,
         clusterNetwork: defaults.clusterNetwork,
       });

@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { McpAgentMesh } from '../../src/agent/agent-mesh';
+import { AgentDelivery, McpAgentMesh } from '../../src/agent/agent-mesh';
 import { McpAgent, McpAgentDefinition } from '../../src/agent/mcp-agent';
 import { McpMeshRegistry } from '../../src/agent/mesh-registry';
 import { ClusterNetwork } from '../../src/common/network';
@@ -56,4 +56,18 @@ describe('a mesh cluster network the schema refuses is reported by each agent th
   test('an unknown field, at the first agent without its own cluster network', () => expectConstructRejected(
     mesh([{ name: 'a', code: { script: 'x' }, networkPolicy: { clusterNetwork: own } }, { name: 'b', code: { script: 'x' } }], { ...own, bogus: 1 }),
     { path: 'test/agents/b', field: 'networkPolicy.clusterNetwork.bogus', value: 1, fix: /unknown field/ }));
+});
+
+describe('the MCPAgent resources of a mesh are checked once, by whichever renders first', () => {
+  const registry = McpMeshRegistry.fromAttributes({ url: 'http://mcp-mesh-registry.test.svc:8000', selector: { 'app.kubernetes.io/name': 'mcp-mesh-registry' } });
+  const bad: Partial<McpAgentDefinition> = { capabilities: [{ name: 'x', version: '99999999999999999999.0.0' }] };
+  const mesh = (delivery: AgentDelivery) => (chart: Chart) => {
+    new McpAgentMesh(chart, 'agents', { registry, delivery, agents: [{ name: 'a', code: { script: 'x' }, ...bad }] });
+  };
+
+  test('with both, the agent reports the spec', () => expectConstructRejected(mesh('both'),
+    { path: 'test/agents/a', field: 'capabilities[0].version', value: '99999999999999999999.0.0', fix: /semantic version/ }));
+
+  test('with custom resources only, the resource reports it', () => expectConstructRejected(mesh('custom-resources'),
+    { path: 'test/agents/resources/a', field: 'capabilities[0].version', value: '99999999999999999999.0.0', fix: /semantic version/ }));
 });
