@@ -72,10 +72,16 @@ export function renderChartObjects(chart: Chart): ManifestJson[] {
   return orderedObjects(chart).map(o => (fast ? renderObject(o) : o.toJson()));
 }
 
-/** The built-in resolvers only, in cdk8s's order: Lazy, implicit tokens, number/string unions. */
+/**
+ * The built-in resolvers only, in cdk8s's order: Lazy, implicit tokens, number/string unions;
+ * and no `resolve` or `value` on the prototypes of strings, numbers and booleans, which would
+ * have those resolvers replace primitives too.
+ */
 function usesBuiltInResolvers(app: App): boolean {
   const r = app.resolvers;
-  return r.length === 3 && r[0].constructor === LazyResolver && r[1].constructor === ImplicitTokenResolver && r[2].constructor === NumberStringUnionResolver;
+  const primitives = [String.prototype, Number.prototype, Boolean.prototype];
+  return r.length === 3 && r[0].constructor === LazyResolver && r[1].constructor === ImplicitTokenResolver && r[2].constructor === NumberStringUnionResolver
+    && primitives.every(p => !('resolve' in p) && !('value' in p));
 }
 
 /** cdk8s's resolveDependencies: nested charts and construct dependencies become chart and object dependencies. */
@@ -159,7 +165,11 @@ function renderObject(o: ApiObject): ManifestJson {
   if ((generated && !convert) || Object.prototype.hasOwnProperty.call(o, 'toJson') || !own.props || !Array.isArray(own.patches)) return o.toJson();
   let resolved: ManifestJson;
   try {
-    const json = resolveValue({ ...own.props, metadata: renderMetadata(o.metadata) }) as ManifestJson;
+    // As ApiObject.toJson: the props with the rendered metadata in place of props.metadata (which
+    // is rendered already, so it is not walked a second time).
+    const json = resolveMap(own.props, false, 'metadata') as ManifestJson;
+    const metadata = renderMetadata(o.metadata);
+    if (metadata !== undefined && metadata !== null) json.metadata = metadata;
     const patched = own.patches.length > 0 ? JsonPatch.apply(json, ...own.patches) as ManifestJson : json;
     resolved = {};
     for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) if (k in patched) resolved[k] = patched[k];
@@ -187,25 +197,52 @@ function resolveValue(value: unknown, dropEmpty = false): unknown {
   let v = value;
   for (;;) {
     if (v === null || v === undefined) return undefined;
+    // Most values are strings, numbers and booleans, which no resolver replaces while their
+    // prototypes have no `resolve` and no `value` (usesBuiltInResolvers checks that once).
+    const t = typeof v;
+    if (t === 'string' || t === 'number' || t === 'boolean') return v;
     if (v instanceof Lazy) v = v.produce();
     else if (typeof (v as { resolve?: unknown }).resolve === 'function') v = (v as { resolve(): unknown }).resolve();
     else if ((v as object).constructor !== Object && isUnionValue((v as { value?: unknown }).value)) v = { value: (v as { value: unknown }).value };
     else break;
   }
   if (typeof v !== 'object') return v;
-  if (Array.isArray(v)) return dropEmpty && v.length === 0 ? undefined : v.map(x => resolveValue(x, dropEmpty));
-  const type = (v as object).constructor?.name;
-  if (type !== 'Object') throw new Error(`can't render non-simple object of type '${type}'`);
+  if (Array.isArray(v)) return dropEmpty && v.length === 0 ? undefined : resolveList(v, dropEmpty);
+  if ((v as object).constructor !== Object) {
+    const type = (v as object).constructor?.name;
+    if (type !== 'Object') throw new Error(`can't render non-simple object of type '${type}'`);
+  }
+  return resolveMap(v as Record<string, unknown>, dropEmpty);
+}
+
+function resolveList(list: unknown[], dropEmpty: boolean): unknown[] {
+  const out = new Array(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = resolveValue(list[i], dropEmpty);
+  return out;
+}
+
+function resolveMap(map: Record<string, unknown>, dropEmpty: boolean, skip?: string): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
   let empty = true;
-  for (const k of Object.keys(v as object).sort()) {
-    const r = resolveValue((v as Record<string, unknown>)[k], dropEmpty);
+  const keys = sortedKeys(map);
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] === skip) continue;
+    const r = resolveValue(map[keys[i]], dropEmpty);
     if (r !== undefined && r !== null) {
-      out[k] = r;
+      out[keys[i]] = r;
       empty = false;
     }
   }
   return dropEmpty && empty ? undefined : out;
+}
+
+/** Object.keys(o).sort(), without sorting keys that already are (labels and many maps are). */
+function sortedKeys(o: object): string[] {
+  const keys = Object.keys(o);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) return keys.sort();
+  }
+  return keys;
 }
 
 function isUnionValue(x: unknown): boolean {
