@@ -167,8 +167,8 @@ function renderObject(o: ApiObject): ManifestJson {
   try {
     // As ApiObject.toJson: the props with the rendered metadata in place of props.metadata (which
     // is rendered already, so it is not walked a second time).
-    const json = resolveMap(own.props, false, 'metadata') as ManifestJson;
     const metadata = renderMetadata(o.metadata);
+    const json = resolveMap(own.props, false, 'metadata') as ManifestJson;
     if (metadata !== undefined && metadata !== null) json.metadata = metadata;
     const patched = own.patches.length > 0 ? JsonPatch.apply(json, ...own.patches) as ManifestJson : json;
     resolved = {};
@@ -221,28 +221,29 @@ function resolveList(list: unknown[], dropEmpty: boolean): unknown[] {
   return out;
 }
 
+// Values are resolved in the map's own key order, as cdk8s resolves them (a Lazy may depend on
+// what an earlier one produced); the keys of what remains are then sorted, unless they already are.
 function resolveMap(map: Record<string, unknown>, dropEmpty: boolean, skip?: string): Record<string, unknown> | undefined {
+  const keys: string[] = [];
+  const values: unknown[] = [];
+  let sorted = true;
+  for (const k of Object.keys(map)) {
+    if (k === skip) continue;
+    const r = resolveValue(map[k], dropEmpty);
+    if (r === undefined || r === null) continue;
+    if (sorted && keys.length > 0 && keys[keys.length - 1] > k) sorted = false;
+    keys.push(k);
+    values.push(r);
+  }
+  if (dropEmpty && keys.length === 0) return undefined;
   const out: Record<string, unknown> = {};
-  let empty = true;
-  const keys = sortedKeys(map);
-  for (let i = 0; i < keys.length; i++) {
-    if (keys[i] === skip) continue;
-    const r = resolveValue(map[keys[i]], dropEmpty);
-    if (r !== undefined && r !== null) {
-      out[keys[i]] = r;
-      empty = false;
-    }
+  if (sorted) {
+    for (let i = 0; i < keys.length; i++) out[keys[i]] = values[i];
+  } else {
+    const order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : 1));
+    for (const i of order) out[keys[i]] = values[i];
   }
-  return dropEmpty && empty ? undefined : out;
-}
-
-/** Object.keys(o).sort(), without sorting keys that already are (labels and many maps are). */
-function sortedKeys(o: object): string[] {
-  const keys = Object.keys(o);
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1] > keys[i]) return keys.sort();
-  }
-  return keys;
+  return out;
 }
 
 function isUnionValue(x: unknown): boolean {

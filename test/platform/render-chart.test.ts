@@ -53,6 +53,9 @@ describe('renderChartObjects renders what Chart.toJson() renders', () => {
 /** A chart exercising each value kind the resolvers handle, built twice for a side-by-side render. */
 function valuesChart(app: App): Chart {
   const chart = new Chart(app, 'values', { namespace: 'test' });
+  // Producers that count their calls: the rendered numbers show the order values are resolved in.
+  let produced = 0;
+  const next = () => Lazy.any({ produce: () => ++produced });
   const pod = new kplus.Deployment(chart, 'web', {
     containers: [{ image: 'nginx', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
   });
@@ -68,6 +71,7 @@ function valuesChart(app: App): Chart {
       dropped: null,
       zebra: 1,
       apple: [{ z: 1, a: 2 }],
+      order: { zz: next(), aa: next(), mm: [next(), { y: next(), b: next() }] },
     },
   });
   const svc = new kplus.k8s.KubeService(chart, 'svc', { spec: { ports: [{ port: 80, targetPort: kplus.k8s.IntOrString.fromNumber(8080) }] } });
@@ -77,6 +81,7 @@ function valuesChart(app: App): Chart {
   svc.metadata.addOwnerReference({ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: '1' });
   svc.metadata.add('generateName', Lazy.any({ produce: () => 'svc-' }));
   svc.metadata.add('extra', { empty: {}, list: [], kept: { value: 1 } });
+  (chart.node.findChild('raw') as ApiObject).metadata.addAnnotation('produced', next() as unknown as string);
   return chart;
 }
 
