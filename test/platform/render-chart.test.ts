@@ -72,6 +72,9 @@ function valuesChart(app: App): Chart {
       zebra: 1,
       apple: [{ z: 1, a: 2 }],
       order: { zz: next(), aa: next(), mm: [next(), { y: next(), b: next() }] },
+      // Own keys the resolvers look at: cdk8s turns a map whose own `constructor` is not Object
+      // and whose `value` is a string into `{ value }`.
+      ownKeys: { plainValue: { value: 5 }, ownConstructor: { constructor: 'x', value: 'y', other: 1 } },
     },
   });
   const svc = new kplus.k8s.KubeService(chart, 'svc', { spec: { ports: [{ port: 80, targetPort: kplus.k8s.IntOrString.fromNumber(8080) }] } });
