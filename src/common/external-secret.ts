@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
-import {
-  ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy,
-} from '../../imports/externalsecrets-external-secrets.io';
+import type * as externalSecrets from '../../imports/externalsecrets-external-secrets.io';
 import { invalid } from './errors';
 import { validateDnsSubdomain, validateInteger } from './validation';
+
+// The external-secrets bindings (generated code) load on first use: only environments that take
+// their Secrets from an external store render ExternalSecrets.
+const bindings = (): typeof externalSecrets => require('../../imports/externalsecrets-external-secrets.io');
 
 /** The external-secrets SecretStore or ClusterSecretStore ExternalSecrets read from. */
 export interface SecretStoreReference {
@@ -43,7 +45,7 @@ export interface ExternalSecretOptions {
  * @throws McpConfigError for an invalid name, store, interval, key or an empty `data`
  * @internal
  */
-export function renderExternalSecret(scope: Construct, id: string, o: ExternalSecretOptions): ExternalSecret {
+export function renderExternalSecret(scope: Construct, id: string, o: ExternalSecretOptions): externalSecrets.ExternalSecret {
   validateDnsSubdomain(scope, `${o.field}.secretName`, o.name);
   validateDnsSubdomain(scope, `${o.field}.store.name`, o.store.name);
   const keys = Object.keys(o.data).sort();
@@ -53,6 +55,7 @@ export function renderExternalSecret(scope: Construct, id: string, o: ExternalSe
     if (!o.data[k].remoteKey) invalid(scope, `${o.field}.data[${JSON.stringify(k)}].remoteKey`, o.data[k].remoteKey, 'name the key of the secret in the external store');
   }
   const refresh = validateInteger(scope, `${o.field}.refreshIntervalSeconds`, o.refreshIntervalSeconds ?? 3600, 60);
+  const { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy } = bindings();
   return new ExternalSecret(scope, id, {
     metadata: { name: o.name, namespace: o.namespace, labels: o.labels },
     spec: {

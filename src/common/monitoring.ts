@@ -1,9 +1,17 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PodMonitor, PodMonitorSpecPodMetricsEndpointsScheme } from '../../imports/podmonitors-monitoring.coreos.com';
-import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prometheusrules-monitoring.coreos.com';
-import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/servicemonitors-monitoring.coreos.com';
+import type * as podMonitors from '../../imports/podmonitors-monitoring.coreos.com';
+import type * as prometheusRules from '../../imports/prometheusrules-monitoring.coreos.com';
+import type * as serviceMonitors from '../../imports/servicemonitors-monitoring.coreos.com';
 import { ObjectMetadata } from './metadata';
+
+// The Prometheus Operator bindings (generated code) load on first use: only environments with the
+// monitoring integration on render these objects.
+const bindings = {
+  podMonitors: (): typeof podMonitors => require('../../imports/podmonitors-monitoring.coreos.com'),
+  prometheusRules: (): typeof prometheusRules => require('../../imports/prometheusrules-monitoring.coreos.com'),
+  serviceMonitors: (): typeof serviceMonitors => require('../../imports/servicemonitors-monitoring.coreos.com'),
+};
 
 /**
  * Prometheus Operator and Grafana objects of one component. Every component takes this same
@@ -64,7 +72,8 @@ export interface ServiceMonitorOptions extends ScrapeEndpoint {
 }
 
 /** A Prometheus Operator ServiceMonitor (needs the monitoring.coreos.com CRDs). @internal */
-export function createServiceMonitor(scope: Construct, id: string, options: ServiceMonitorOptions): ServiceMonitor {
+export function createServiceMonitor(scope: Construct, id: string, options: ServiceMonitorOptions): serviceMonitors.ServiceMonitor {
+  const { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } = bindings.serviceMonitors();
   return new ServiceMonitor(scope, id, {
     metadata: options.metadata,
     spec: {
@@ -88,7 +97,8 @@ export interface PodMonitorOptions extends ScrapeEndpoint {
 }
 
 /** A Prometheus Operator PodMonitor (needs the monitoring.coreos.com CRDs). @internal */
-export function createPodMonitor(scope: Construct, id: string, options: PodMonitorOptions): PodMonitor {
+export function createPodMonitor(scope: Construct, id: string, options: PodMonitorOptions): podMonitors.PodMonitor {
+  const { PodMonitor, PodMonitorSpecPodMetricsEndpointsScheme } = bindings.podMonitors();
   return new PodMonitor(scope, id, {
     metadata: options.metadata,
     spec: {
@@ -134,7 +144,8 @@ export interface PrometheusRuleOptions {
 }
 
 /** A PrometheusRule with one group of alerts; each has a severity label, summary, description and runbook. @internal */
-export function createPrometheusRule(scope: Construct, id: string, options: PrometheusRuleOptions): PrometheusRule {
+export function createPrometheusRule(scope: Construct, id: string, options: PrometheusRuleOptions): prometheusRules.PrometheusRule {
+  const { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } = bindings.prometheusRules();
   return new PrometheusRule(scope, id, {
     metadata: options.metadata,
     spec: {

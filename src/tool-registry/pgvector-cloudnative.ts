@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Cluster, ClusterSpecAffinity, ClusterSpecPrimaryUpdateStrategy, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests } from '../../imports/clusters-postgresql.cnpg.io';
-import { Pooler, PoolerSpecPgbouncerPoolMode, PoolerSpecType } from '../../imports/poolers-postgresql.cnpg.io';
-import { ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod } from '../../imports/scheduledbackups-postgresql.cnpg.io';
+import type * as clusters from '../../imports/clusters-postgresql.cnpg.io';
+import type * as poolers from '../../imports/poolers-postgresql.cnpg.io';
+import type * as scheduledBackups from '../../imports/scheduledbackups-postgresql.cnpg.io';
 import { BackupOptions } from '../backup/database-backup';
 import { invalid } from '../common/errors';
 import { declareExternal } from '../common/external-references';
@@ -14,6 +14,14 @@ import { validateCron, validateDnsSubdomain, validateInteger, validateLabels } f
 import { cnpgInstanceSelector, ResolvedStorage } from './pgvector-shared';
 import { SCHEMA_SQL_KEY } from './schema-migration';
 import { PGVECTOR_RUNTIME } from './tool-registry-runtime';
+
+// The CloudNativePG bindings (over 500 kB of generated code) load on first use: only a tool
+// registry on the cloudnative-pg backend renders these objects.
+const bindings = {
+  clusters: (): typeof clusters => require('../../imports/clusters-postgresql.cnpg.io'),
+  poolers: (): typeof poolers => require('../../imports/poolers-postgresql.cnpg.io'),
+  scheduledBackups: (): typeof scheduledBackups => require('../../imports/scheduledbackups-postgresql.cnpg.io'),
+};
 
 /** The CloudNativePG Barman Cloud plugin's name (https://cloudnative-pg.io/plugin-barman-cloud/). */
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
@@ -77,9 +85,9 @@ export interface CloudNativePgSpec {
 
 /** The CloudNativePG objects a PgvectorDatabase rendered. */
 export interface CloudNativePgObjects {
-  readonly cluster: Cluster;
-  readonly scheduledBackup?: ScheduledBackup;
-  readonly pooler?: Pooler;
+  readonly cluster: clusters.Cluster;
+  readonly scheduledBackup?: scheduledBackups.ScheduledBackup;
+  readonly pooler?: poolers.Pooler;
   /** Labels CloudNativePG puts on the instance pods. */
   readonly instanceSelector: Record<string, string>;
   /** Labels CloudNativePG puts on the Pooler pods. */
@@ -106,6 +114,7 @@ export function renderCloudNativePg(scope: Construct, spec: CloudNativePgSpec): 
   const instanceSelector = cnpgInstanceSelector(spec.name);
   const scheduling = spec.scheduling ?? {};
 
+  const { Cluster, ClusterSpecPrimaryUpdateStrategy, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests } = bindings.clusters();
   const cluster = new Cluster(scope, 'Resource', {
     metadata: { name: spec.name, labels: spec.labels },
     spec: {
@@ -140,9 +149,10 @@ export function renderCloudNativePg(scope: Construct, spec: CloudNativePgSpec): 
   // The bootstrap reads the schema ConfigMap: apply it first.
   ApiObject.of(cluster).addDependency(spec.schema);
 
-  let scheduledBackup: ScheduledBackup | undefined;
+  let scheduledBackup: scheduledBackups.ScheduledBackup | undefined;
   if (method) {
     const fields = validateCron(scope, 'backup.schedule', spec.backup?.schedule ?? '0 2 * * *');
+    const { ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod } = bindings.scheduledBackups();
     scheduledBackup = new ScheduledBackup(scope, 'scheduled-backup', {
       metadata: { name: `${spec.name}-backup`, labels: spec.labels },
       spec: {
@@ -157,11 +167,12 @@ export function renderCloudNativePg(scope: Construct, spec: CloudNativePgSpec): 
     });
   }
 
-  let pooler: Pooler | undefined;
+  let pooler: poolers.Pooler | undefined;
   let poolerSelector: Record<string, string> | undefined;
   if (options.pooler?.enabled) {
     const p = options.pooler;
     const name = `${spec.name}-pooler-rw`;
+    const { Pooler, PoolerSpecPgbouncerPoolMode, PoolerSpecType } = bindings.poolers();
     pooler = new Pooler(scope, 'pooler', {
       metadata: { name, labels: { ...spec.labels, 'app.kubernetes.io/component': 'database-pooler' } },
       spec: {
@@ -195,7 +206,7 @@ export function renderCloudNativePg(scope: Construct, spec: CloudNativePgSpec): 
  * anti-affinity between instances, plus the user's node selector, tolerations and (pod-spec
  * shaped) affinity mapped onto CloudNativePG's fields.
  */
-function clusterAffinity(scope: Construct, s: SchedulingOptions): ClusterSpecAffinity {
+function clusterAffinity(scope: Construct, s: SchedulingOptions): clusters.ClusterSpecAffinity {
   const affinity = (s.affinity ?? {}) as { nodeAffinity?: unknown; podAffinity?: unknown; podAntiAffinity?: unknown };
   const unknownKey = Object.keys(affinity).find(k => !['nodeAffinity', 'podAffinity', 'podAntiAffinity'].includes(k));
   if (unknownKey) invalid(scope, `scheduling.affinity.${unknownKey}`, affinity[unknownKey as keyof typeof affinity], 'use nodeAffinity, podAffinity or podAntiAffinity (the pod spec affinity fields)');
