@@ -1,4 +1,7 @@
-import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import type * as JsYaml from 'js-yaml';
+
+// js-yaml loads on first use: a synth parses previous output only where a file changed.
+const jsYaml = (): typeof JsYaml => require('js-yaml');
 
 /** A rendered Kubernetes object, as it appears in the synthesized YAML. */
 export interface ManifestObject {
@@ -32,6 +35,7 @@ export function objectKey(o: ManifestObject): string {
  * js-yaml reads a large environment about ten times faster.
  */
 export function parseManifests(yaml: string): ManifestObject[] {
+  const { CORE_SCHEMA, loadAll } = jsYaml();
   return loadAll(yaml, undefined, { schema: CORE_SCHEMA }).filter(isManifestObject);
 }
 
