@@ -39,14 +39,21 @@ interface GeneratedClass {
 
 let converters: Map<unknown, (resolved: unknown) => ManifestJson> | undefined;
 
-/** Each generated Kubernetes class of cdk8s-plus-28 with the function its toJson() applies. */
+/**
+ * Each generated Kubernetes class of cdk8s-plus-28 with the function its toJson() applies. A
+ * class is listed only when its own toJson() reads as the generated one (GVK spread over
+ * `toJson_<Class>Props(super.toJson())`), so another cdk8s-plus release that renders differently
+ * falls back to the class's own toJson().
+ */
 function generatedConverters(): Map<unknown, (resolved: unknown) => ManifestJson> {
   if (converters) return converters;
   const k8s = kplus.k8s as unknown as Record<string, unknown>;
   converters = new Map();
   for (const [name, value] of Object.entries(k8s)) {
     const convert = k8s[`toJson_${name}Props`];
-    if (typeof value === 'function' && (value as unknown as GeneratedClass).GVK && typeof convert === 'function') {
+    if (typeof value !== 'function' || !(value as unknown as GeneratedClass).GVK || typeof convert !== 'function') continue;
+    const own = Object.prototype.hasOwnProperty.call(value.prototype, 'toJson') ? String(value.prototype.toJson) : '';
+    if (own.includes('super.toJson()') && own.includes(`.GVK`) && own.includes(`toJson_${name}Props(`)) {
       converters.set(value, convert as (resolved: unknown) => ManifestJson);
     }
   }

@@ -119,6 +119,19 @@ describe('dependency order', () => {
   });
 });
 
+test('generated classes render through their own converter, not through cdk8s toJson', () => {
+  // The fast path must be taken (else renderChartObjects is only as fast as cdk8s): the classes
+  // of cdk8s-plus-28 read as generated ones, so their toJson() is never called.
+  const spies = [kplus.k8s.KubeDeployment, kplus.k8s.KubeService, kplus.k8s.KubeConfigMap, kplus.k8s.KubeServiceAccount]
+    .map(c => jest.spyOn(c.prototype, 'toJson'));
+  const objects = renderChartObjects(new McpPlatformChart(new App(), 'env', { environment: generatedAgents(3) }));
+  expect(['Deployment', 'Service', 'ConfigMap', 'ServiceAccount'].every(k => objects.some(o => o.kind === k))).toBe(true);
+  for (const spy of spies) {
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+  }
+});
+
 describe('what each side does with values, patches and errors', () => {
   test('lazy values, implicit tokens, unions, nulls, key order and JSON patches', () => {
     // JSON text, so key order counts too.
