@@ -1,6 +1,6 @@
 // Loads the bundled app (scripts/app-build.js) with a V8 code cache: the bytecode of every function
 // the previous run compiled is stored beside the bundle, so a synth skips parsing and compiling
-// most of its 3 MB. Node 22 offers this as module.enableCompileCache(); Node 20 has only vm.Script's
+// most of its 2 MB. Node 22 offers this as module.enableCompileCache(); Node 20 has only vm.Script's
 // cachedData. V8 rejects a cache made by another V8 version or other flags, but it recognises the
 // source by its length only, so the cache file is named by the bundle's SHA-256: a rebuilt bundle
 // never runs another bundle's bytecode. A missing or rejected cache is written at exit.

@@ -63,8 +63,8 @@ export function synthesizePlatform(environments: McpEnvironment[], outdir: strin
   // the environments never depend on each other, which is all a shared App would add.
   const crds = renderChart(new McpCrdsChart(new App(), CRDS_CHART_ID));
   const rendered = environments.map(renderEnvironment);
-  if (options.stagingDir) stageCharts(options.stagingDir, [crds, ...rendered]);
   const outputs = rendered.map(r => r.files);
+  if (options.stagingDir) stageCharts(options.stagingDir, [crds, ...outputs.map(o => ({ id: o.name, yaml: o.yaml }))]);
   if (options.upgradeCheck ?? true) checkUpgrades(outdir, outputs, environments, warn);
   for (const r of rendered) r.policyWarnings.forEach(warn);
   for (const r of rendered) r.agentWarnings.forEach(warn);
@@ -76,15 +76,14 @@ export function synthesizePlatform(environments: McpEnvironment[], outdir: strin
   return publishOutput(outdir, files).files;
 }
 
-/** A chart's id, objects and their YAML. */
+/** A chart's id and the YAML of its objects. */
 interface RenderedChart {
   readonly id: string;
-  readonly objects: ManifestObject[];
   readonly yaml: string;
 }
 
 /** An environment's chart rendered: its files and the warnings synth prints after the upgrade guard. */
-interface RenderedEnvironment extends RenderedChart {
+interface RenderedEnvironment {
   readonly files: EnvironmentFiles;
   readonly policyWarnings: string[];
   readonly agentWarnings: readonly string[];
@@ -96,8 +95,7 @@ interface RenderedEnvironment extends RenderedChart {
 // (render-chart.ts, the same objects at about half the cost). The YAML is byte for byte what
 // App.synth writes (stringifyManifests), and the objects are used as they are, not parsed back.
 function renderChart(chart: Chart): RenderedChart {
-  const objects = renderChartObjects(chart) as ManifestObject[];
-  return { id: chart.node.id, objects, yaml: stringifyManifests(objects) };
+  return { id: chart.node.id, yaml: stringifyManifests(renderChartObjects(chart)) };
 }
 
 // The chart is built, rendered and described here and not referenced afterwards, so its
@@ -105,8 +103,7 @@ function renderChart(chart: Chart): RenderedChart {
 // a large environment's peak memory is its tree or its output, not both.
 function renderEnvironment(environment: McpEnvironment): RenderedEnvironment {
   const { objects, documents, policyWarnings: policy, agentWarnings } = describeEnvironment(environment);
-  const yaml = stringifyManifests(objects);
-  return { id: environment.name, objects, yaml, policyWarnings: policy, agentWarnings, files: { ...documents, yaml, objects } };
+  return { files: { ...documents, yaml: stringifyManifests(objects), objects }, policyWarnings: policy, agentWarnings };
 }
 
 /** Builds, protects and renders an environment's chart and takes what synth needs from it. */
