@@ -13,7 +13,10 @@ const APP_BUNDLE = path.join(lib, 'app', 'cdk8s-mcp-app.js');
 // Touched after each successful build; tsc's own .tsbuildinfo is also written when the build fails.
 const stamp = path.join(lib, '.build-ok');
 const inputs = ['src', 'imports', 'schema'].map(d => path.join(root, d));
-const configs = [...['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map(f => path.join(root, f)), __filename];
+const configs = [
+  ...['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map(f => path.join(root, f)),
+  ...['app-build.js', 'bundle-app.js', 'generated-converters.js'].map(f => path.join(__dirname, f)),
+];
 
 /** Newest modification time (ms) of the TypeScript sources, the build configuration and the lockfile. */
 function newestInput() {
@@ -52,23 +55,8 @@ function bundleApp() {
   // Code caches of earlier bundles (scripts/load-app.js) are never read again.
   const dir = path.dirname(APP_BUNDLE);
   if (fs.existsSync(dir)) fs.readdirSync(dir).filter(f => f.startsWith('.v8-cache-')).forEach(f => fs.rmSync(path.join(dir, f), { force: true }));
-  require('esbuild').buildSync({
-    stdin: {
-      // The public API (scripts/synth-generated.js uses it) and the app, src/main.ts, run on demand.
-      contents: "export * from './src/index.js';\nexport function runApp() { require('./src/main.js'); }\n",
-      resolveDir: lib,
-      sourcefile: 'cdk8s-mcp-app-entry.js',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    minifyWhitespace: true,
-    minifySyntax: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-    outfile: APP_BUNDLE,
-  });
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'bundle-app.js'), APP_BUNDLE], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`bundling the app failed (scripts/bundle-app.js exited with ${r.status ?? r.signal})`);
 }
 
 /** Builds when stale; exits the process with the build's status when the TypeScript build fails. */

@@ -45,3 +45,11 @@ test('the bundled app renders the committed dist/, with and without its code cac
   expect(tree(path.join(work, 'first'))).toEqual(committed);
   expect(tree(path.join(work, 'second'))).toEqual(committed);
 }, 300_000);
+
+test('the bundle carries the linear converters of the generated bindings (scripts/generated-converters.js)', () => {
+  // Built by the test above when sources changed.
+  const source = fs.readFileSync(bundle, 'utf8');
+  expect(source).toContain('cdk8sMcpDefinedFields(result)');
+  // The quadratic filter, as esbuild writes it: no generated converter keeps it.
+  expect(source).not.toContain('{...r,[i[0]]:');
+});
