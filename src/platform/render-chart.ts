@@ -229,28 +229,51 @@ function resolveList(list: unknown[], dropEmpty: boolean): unknown[] {
 }
 
 // Values are resolved in the map's own key order, as cdk8s resolves them (a Lazy may depend on
-// what an earlier one produced); the keys of what remains are then sorted, unless they already are.
+// what an earlier one produced); the keys of what remains are then sorted.
 function resolveMap(map: Record<string, unknown>, dropEmpty: boolean, skip?: string): Record<string, unknown> | undefined {
   const keys: string[] = [];
   const values: unknown[] = [];
-  let sorted = true;
   for (const k of Object.keys(map)) {
     if (k === skip) continue;
     const r = resolveValue(map[k], dropEmpty);
     if (r === undefined || r === null) continue;
-    if (sorted && keys.length > 0 && keys[keys.length - 1] > k) sorted = false;
     keys.push(k);
     values.push(r);
   }
   if (dropEmpty && keys.length === 0) return undefined;
+  sortEntries(keys, values);
   const out: Record<string, unknown> = {};
-  if (sorted) {
-    for (let i = 0; i < keys.length; i++) out[keys[i]] = values[i];
-  } else {
-    const order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : 1));
-    for (const i of order) out[keys[i]] = values[i];
-  }
+  for (let i = 0; i < keys.length; i++) out[keys[i]] = values[i];
   return out;
+}
+
+/**
+ * Sorts `keys` (distinct, by UTF-16 code units, as Array.prototype.sort does) and moves each value
+ * with its key. Maps have few keys and are often sorted already: an insertion sort in place
+ * allocates nothing, and large maps are sorted by index instead.
+ */
+function sortEntries(keys: string[], values: unknown[]): void {
+  if (keys.length > 16) {
+    const order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : 1));
+    const [k, v] = [order.map(i => keys[i]), order.map(i => values[i])];
+    for (let i = 0; i < order.length; i++) {
+      keys[i] = k[i];
+      values[i] = v[i];
+    }
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    if (keys[i - 1] < key) continue;
+    const value = values[i];
+    let j = i - 1;
+    for (; j >= 0 && keys[j] > key; j--) {
+      keys[j + 1] = keys[j];
+      values[j + 1] = values[j];
+    }
+    keys[j + 1] = key;
+    values[j + 1] = value;
+  }
 }
 
 function isUnionValue(x: unknown): boolean {
