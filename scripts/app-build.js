@@ -2,11 +2,12 @@
 // tsconfig.build.json`, incremental, type-checked) and, from it, one bundle of the app with its
 // dependencies (esbuild), so a synth neither transpiles TypeScript nor resolves and reads ~400
 // module files. The bundle is the project's own app only: the published library is lib/src.
-const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
+// child_process loads only when a build runs: a synth with nothing to build does not pay for it.
+const spawnSync = (...args) => require('child_process').spawnSync(...args);
 const lib = path.join(root, 'lib');
 /** The bundled app: the public API plus `runApp()` (src/main.ts), with cdk8s, cdk8s-plus-28 and constructs inside. */
 const APP_BUNDLE = path.join(lib, 'app', 'cdk8s-mcp-app.js');

@@ -4,6 +4,7 @@
 // cachedData. V8 rejects a cache made by another V8 version or other flags, but it recognises the
 // source by its length only, so the cache file is named by the bundle's SHA-256: a rebuilt bundle
 // never runs another bundle's bytecode. A missing or rejected cache is written at exit.
+const { isAscii } = require('buffer');
 const crypto = require('crypto');
 const fs = require('fs');
 const Module = require('module');
@@ -11,9 +12,9 @@ const path = require('path');
 const vm = require('vm');
 const { APP_BUNDLE } = require('./app-build');
 
-/** Where the code cache of this bundle is kept, by Node version, architecture and content. */
-function cachePath(source) {
-  const digest = crypto.createHash('sha256').update(source).digest('hex').slice(0, 16);
+/** Where the code cache of this bundle (its bytes) is kept, by Node version, architecture and content. */
+function cachePath(bytes) {
+  const digest = crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 16);
   return path.join(path.dirname(APP_BUNDLE), `.v8-cache-${process.version}-${process.arch}-${digest}`);
 }
 
@@ -38,8 +39,10 @@ function writeCache(cacheFile, script) {
 
 /** The app's exports: the public API of lib/src/index.js plus runApp(), which runs src/main.ts. */
 function loadApp() {
-  const source = fs.readFileSync(APP_BUNDLE, 'utf8');
-  const cacheFile = cachePath(source);
+  const bytes = fs.readFileSync(APP_BUNDLE);
+  // esbuild writes ASCII (it escapes the rest), which decodes fastest as Latin-1.
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  const cacheFile = cachePath(bytes);
   const cachedData = readCache(cacheFile);
   const script = new vm.Script(Module.wrap(source), { filename: APP_BUNDLE, cachedData });
   // Created after the run, so it holds the functions compiled lazily while synthesizing too.
