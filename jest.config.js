@@ -4,6 +4,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   modulePathIgnorePatterns: ['<rootDir>/lib/', '<rootDir>/examples/.*/node_modules/'],
   testMatch: ['**/*.test.ts'],
+  // One temporary directory per run, removed at the end (test/support/global-setup.cjs).
+  globalSetup: '<rootDir>/test/support/global-setup.cjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.cjs',
   // Transpile only, with swc (tsconfig sets `isolatedModules`, so per-file transpiling is exact):
   // `npm test` type-checks with `tsc --noEmit` first. Class fields keep tsc's semantics for our
   // ES2020 target (assigned in the constructor, not defined), like the compiled lib/ users run.
