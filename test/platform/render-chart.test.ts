@@ -85,8 +85,8 @@ function valuesChart(app: App): Chart {
   svc.metadata.add('generateName', Lazy.any({ produce: () => 'svc-' }));
   svc.metadata.add('extra', { empty: {}, list: [], kept: { value: 1 } });
   (chart.node.findChild('raw') as ApiObject).metadata.addAnnotation('produced', next() as unknown as string);
-  // Metadata fields are resolved in cdk8s's order (name, namespace, annotations, finalizers,
-  // ownerReferences, labels), added here in another.
+  // Metadata fields are resolved in cdk8s's order: those given at construction (here name,
+  // namespace, labels), then annotations, finalizers and ownerReferences; added here in another.
   const ordered = new kplus.k8s.KubeConfigMap(chart, 'metadata-order', { data: { key: 'value' } });
   ordered.metadata.addLabel('produced', next() as unknown as string);
   ordered.metadata.addOwnerReference({ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: next() as unknown as string });
